@@ -1,0 +1,311 @@
+"""Partners, facilitators, the activity catalogue, terms, cycles and dated sessions."""
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from prisons.models import Room, Site, Unit, Weekday
+
+
+class Community(models.TextChoices):
+    FRENCH = "fr", _("French Community")
+    FLEMISH = "nl", _("Flemish Community")
+    BICOMMUNITY = "bi", _("Brussels bicommunity")
+
+
+class Partner(models.Model):
+    """A partner organisation, with the information sheet social workers use to refer someone."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    community = models.CharField(_("community"), max_length=2, choices=Community.choices)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.CharField(_("themes"), max_length=255, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
+    languages = models.JSONField(_("languages offered"), default=list, blank=True)
+    territory = models.CharField(_("territory served"), max_length=255, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    public_transport = models.CharField(_("public transport"), max_length=255, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def map_url(self) -> str:
+        if self.latitude is None or self.longitude is None:
+            return ""
+        return (
+            "https://www.openstreetmap.org/?mlat="
+            f"{self.latitude}&mlon={self.longitude}#map=17/{self.latitude}/{self.longitude}"
+        )
+
+
+class FacilitatorKind(models.TextChoices):
+    VOLUNTEER = "volunteer", _("Volunteer")
+    PARTNER_EMPLOYEE = "partner_employee", _("Partner's employee")
+    TEACHER = "teacher", _("Adult-education teacher")
+    STAFF = "staff", _("Prison staff member")
+
+
+class Facilitator(models.Model):
+    """Anyone who leads sessions. Outside people need an access authorisation (badge)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=FacilitatorKind.choices)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="facilitators",
+    )
+    user = models.OneToOneField(
+        "core.User", verbose_name=_("login"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="facilitator",
+    )
+    staff_member = models.OneToOneField(
+        "prisons.StaffMember", verbose_name=_("staff member"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="facilitator",
+    )
+    sites = models.ManyToManyField(Site, verbose_name=_("sites"), related_name="facilitators")
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    skills = models.CharField(_("skills and themes"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    authorisation_number = models.CharField(_("access authorisation number"), max_length=40, blank=True)
+    authorisation_valid_from = models.DateField(_("authorisation valid from"), null=True, blank=True)
+    authorisation_valid_until = models.DateField(_("authorisation valid until"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("facilitator")
+        verbose_name_plural = _("facilitators")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_outside_person(self) -> bool:
+        return self.kind != FacilitatorKind.STAFF
+
+
+class Availability(models.Model):
+    """A weekly window (local time) in which a facilitator can lead sessions."""
+
+    facilitator = models.ForeignKey(Facilitator, verbose_name=_("facilitator"), on_delete=models.CASCADE, related_name="availabilities")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+    preferred = models.BooleanField(_("preferred"), default=False, help_text=_("The facilitator would rather come then."))
+
+    class Meta:
+        verbose_name = _("weekly availability")
+        verbose_name_plural = _("weekly availability")
+        ordering = ["facilitator", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="availability_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class AvailabilityException(models.Model):
+    """A dated exception: away on a date (all day or some hours), or exceptionally available."""
+
+    facilitator = models.ForeignKey(Facilitator, verbose_name=_("facilitator"), on_delete=models.CASCADE, related_name="availability_exceptions")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("from"), null=True, blank=True)
+    end = models.TimeField(_("until"), null=True, blank=True)
+    available = models.BooleanField(_("available"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("availability exception")
+        verbose_name_plural = _("availability exceptions")
+        ordering = ["date", "start"]
+
+
+class ActivityKind(models.TextChoices):
+    TRAINING = "training", _("Training")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+    SOCIOCULTURAL = "sociocultural", _("Sociocultural")
+    SPORT = "sport", _("Sport")
+
+
+class TargetGroup(models.TextChoices):
+    MEN = "men", _("Men")
+    WOMEN = "women", _("Women")
+    REMAND = "remand", _("Remand")
+    SENTENCED = "sentenced", _("Sentenced")
+    INTERNED = "interned", _("Interned")
+
+
+class Activity(models.Model):
+    """An entry of the catalogue, run as cycles in terms."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    title_fr = models.CharField(_("title (French)"), max_length=150)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=150)
+    title_en = models.CharField(_("title (English)"), max_length=150)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    languages = models.JSONField(_("languages of delivery"), default=list, blank=True)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner organisation"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="activities",
+    )
+    default_facilitators = models.ManyToManyField(
+        Facilitator, verbose_name=_("default facilitators"), blank=True, related_name="default_activities"
+    )
+    room_kinds = models.JSONField(_("room kinds"), default=list, blank=True)
+    group_min = models.PositiveIntegerField(_("minimum group size"), default=1)
+    group_max = models.PositiveIntegerField(_("maximum group size"), default=12)
+    session_periods = models.PositiveSmallIntegerField(
+        _("session length (regime periods)"), default=1,
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(_("sessions per week"), default=1)
+    weeks = models.PositiveSmallIntegerField(_("number of weeks"), default=10)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["title_en"]
+        constraints = [
+            models.CheckConstraint(condition=Q(group_max__gte=models.F("group_min")), name="activity_group_max_gte_min"),
+        ]
+
+    def __str__(self):
+        return self.title()
+
+    def title(self, language: str | None = None) -> str:
+        language = (language or translation.get_language() or "fr")[:2]
+        return getattr(self, f"title_{language}", "") or self.title_fr or self.title_en
+
+    def description(self, language: str | None = None) -> str:
+        language = (language or translation.get_language() or "fr")[:2]
+        return getattr(self, f"description_{language}", "") or self.description_fr
+
+
+class Term(models.Model):
+    """A planning period at a site; its timetable is one weekly pattern."""
+
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(_("name"), max_length=100)
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-first_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_date__gte=models.F("first_date")), name="term_last_after_first"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.site.code})"
+
+
+class ExcludedDate(models.Model):
+    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.CASCADE, related_name="excluded_dates")
+    date = models.DateField(_("date"))
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("excluded date")
+        verbose_name_plural = _("excluded dates")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["term", "date"], name="excluded_date_unique")]
+
+
+class CycleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for applications")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Cycle(models.Model):
+    """An activity run in a term for some units."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="cycles")
+    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="cycles")
+    code = models.SlugField(_("code"), max_length=60)
+    eligible_units = models.ManyToManyField(Unit, verbose_name=_("eligible units"), related_name="cycles")
+    facilitators = models.ManyToManyField(Facilitator, verbose_name=_("facilitators"), blank=True, related_name="cycles")
+    capacity = models.PositiveIntegerField(_("capacity"))
+    sessions_per_week = models.PositiveSmallIntegerField(_("sessions per week"), default=1)
+    session_periods = models.PositiveSmallIntegerField(_("session length (regime periods)"), default=1)
+    language = models.CharField(_("language of delivery"), max_length=8, default="fr")
+    screening_required = models.BooleanField(_("screening required"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=CycleStatus.choices, default=CycleStatus.DRAFT)
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["term", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "code"], name="cycle_code_unique_per_term"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="cycle_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity.title()} – {self.code}"
+
+    @property
+    def site_id(self):
+        return self.term.site_id
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    HELD = "held", _("Held")
+
+
+class Session(models.Model):
+    """A dated occurrence of a cycle. Its UUID never changes: calendars know it by that."""
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="sessions")
+    facilitators = models.ManyToManyField(Facilitator, verbose_name=_("facilitators"), blank=True, related_name="sessions")
+    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    cancellation_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+    sequence = models.PositiveIntegerField(
+        _("revision"), default=0, help_text=_("Grows on every published change of time, room or status."),
+    )
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "room"]
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["room", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,241 @@
+"""Who may see and do what: the one place that declares it.
+
+Predicates (django-rules) answer "may this user do X to this object"; the `visible_*` scopes narrow
+a queryset to what the user may see *before* anything else touches it. Pages, the API and
+exports use both; nothing else decides access.
+"""
+import rules
+from django.db.models import Q
+
+from .models import Role
+
+# --- who the user is -------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_administrator(user):
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMINISTRATOR))
+
+
+def _has_role(role):
+    @rules.predicate(name=f"has_role_{role}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and user.is_active and user.role == role)
+
+    return predicate
+
+
+is_coordinator = _has_role(Role.COORDINATOR)
+is_screener = _has_role(Role.SCREENER)
+is_facilitator = _has_role(Role.FACILITATOR)
+is_prison_staff = _has_role(Role.STAFF)
+is_planner = is_administrator | is_coordinator
+
+
+# --- where an object belongs --------------------------------------------------------------------
+
+
+def site_ids_of(obj) -> set[int]:
+    """The site(s) an object belongs to, whatever its model."""
+    label = obj._meta.label_lower
+    if label == "prisons.site":
+        return {obj.pk}
+    if label == "activities.facilitator":
+        return {site.pk for site in obj.sites.all()}
+    if label == "activities.partner" or label == "activities.activity":
+        return set()  # shared by all sites
+    if label == "activities.cycle":
+        return {obj.term.site_id}
+    if label == "activities.session":
+        return {obj.cycle.term.site_id}
+    if hasattr(obj, "site_id"):
+        return {obj.site_id}
+    if hasattr(obj, "cycle"):
+        return site_ids_of(obj.cycle)
+    if hasattr(obj, "detainee"):
+        return {obj.detainee.site_id}
+    if hasattr(obj, "session"):
+        return site_ids_of(obj.session)
+    return set()
+
+
+@rules.predicate
+def works_at_objects_site(user, obj):
+    if obj is None:
+        return False
+    sites = site_ids_of(obj)
+    return bool(sites & user.site_ids()) if sites else True
+
+
+@rules.predicate
+def leads_object(user, obj):
+    """The user is a facilitator of this cycle or session."""
+    facilitator = getattr(user, "facilitator", None)
+    if facilitator is None or obj is None:
+        return False
+    label = obj._meta.label_lower
+    if label == "activities.session":
+        return obj.facilitators.filter(pk=facilitator.pk).exists() or obj.cycle.facilitators.filter(
+            pk=facilitator.pk
+        ).exists()
+    if label == "activities.cycle":
+        return obj.facilitators.filter(pk=facilitator.pk).exists()
+    if label == "activities.facilitator":
+        return obj.pk == facilitator.pk
+    return False
+
+
+is_coordinator_of_site = is_administrator | (is_coordinator & works_at_objects_site)
+is_screener_of_site = is_screener & works_at_objects_site
+is_staff_of_site = is_prison_staff & works_at_objects_site
+
+# --- permissions, by name ------------------------------------------------------------------------
+
+PERMISSIONS = {
+    # reference data
+    "prisons.view_site": is_administrator | works_at_objects_site,
+    "prisons.view_unit": is_administrator | (~is_facilitator & works_at_objects_site),
+    "prisons.view_room": is_administrator | works_at_objects_site,
+    "prisons.change_reference": is_coordinator_of_site,
+    # detainees: criminal-justice data, need to know
+    "prisons.view_detainee": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
+    "prisons.view_detainee_list": is_planner | is_screener | is_prison_staff,
+    "prisons.change_detainee": is_coordinator_of_site,
+    "prisons.import_detainees": is_planner,
+    # catalogue and partners
+    "activities.view_catalogue": rules.is_authenticated,
+    "activities.change_catalogue": is_planner,
+    "activities.view_partner": is_planner | is_screener | is_prison_staff,
+    "activities.view_facilitator": is_coordinator_of_site | leads_object,
+    "activities.view_facilitator_list": is_planner,
+    "activities.change_facilitator": is_coordinator_of_site,
+    "activities.view_cycle": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
+    "activities.change_cycle": is_coordinator_of_site,
+    "activities.view_session": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
+    "activities.take_attendance": is_coordinator_of_site | leads_object,
+    # screening notes: professional secrecy
+    "screening.view_notes": is_administrator | is_screener_of_site | (is_coordinator & works_at_objects_site),
+    # planning
+    "scheduling.plan_term": is_coordinator_of_site,
+    "core.view_audit_log": is_administrator,
+}
+
+for name, predicate in PERMISSIONS.items():
+    rules.add_perm(name, predicate)
+
+
+# --- scopes: querysets narrowed to what the user may see -----------------------------------------
+
+
+def _is_admin(user) -> bool:
+    return is_administrator(user)
+
+
+def visible_sites(user):
+    from prisons.models import Site
+
+    if _is_admin(user):
+        return Site.objects.all()
+    return Site.objects.filter(pk__in=user.site_ids())
+
+
+def visible_units(user):
+    from prisons.models import Unit
+
+    qs = Unit.objects.select_related("site", "building")
+    if _is_admin(user):
+        return qs
+    if is_facilitator(user):
+        return qs.none()
+    return qs.filter(site__in=user.site_ids())
+
+
+def staff_unit_ids(user) -> set[int]:
+    staff = getattr(user, "staff_member", None)
+    if staff is None:
+        return set()
+    return set(staff.units.values_list("pk", flat=True))
+
+
+def visible_rooms(user):
+    from prisons.models import Room
+
+    qs = Room.objects.select_related("site", "building")
+    if _is_admin(user):
+        return qs
+    return qs.filter(site__in=user.site_ids())
+
+
+def visible_detainees(user):
+    """Coordinators and screeners: their sites; staff: their units; facilitators: none here
+    (they see participants through their sessions, first name and number only)."""
+    from prisons.models import Detainee
+
+    qs = Detainee.objects.select_related("site", "unit")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user) or is_screener(user):
+        return qs.filter(site__in=user.site_ids())
+    if is_prison_staff(user):
+        return qs.filter(site__in=user.site_ids(), unit__in=staff_unit_ids(user))
+    return qs.none()
+
+
+def visible_facilitators(user):
+    from activities.models import Facilitator
+
+    qs = Facilitator.objects.select_related("partner")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        return qs.filter(sites__in=user.site_ids()).distinct()
+    own = getattr(user, "facilitator", None)
+    return qs.filter(pk=own.pk) if own else qs.none()
+
+
+def visible_cycles(user):
+    from activities.models import Cycle
+
+    qs = Cycle.objects.select_related("activity", "term", "term__site")
+    if _is_admin(user):
+        return qs
+    if is_facilitator(user):
+        own = getattr(user, "facilitator", None)
+        return qs.filter(facilitators=own).distinct() if own else qs.none()
+    if is_prison_staff(user):
+        return qs.filter(term__site__in=user.site_ids(), eligible_units__in=staff_unit_ids(user)).distinct()
+    return qs.filter(term__site__in=user.site_ids())
+
+
+def visible_sessions(user):
+    from activities.models import Session
+
+    qs = Session.objects.select_related("cycle", "cycle__activity", "cycle__term", "room", "room__building")
+    if _is_admin(user):
+        return qs
+    if is_facilitator(user):
+        own = getattr(user, "facilitator", None)
+        if own is None:
+            return qs.none()
+        return qs.filter(Q(facilitators=own) | Q(cycle__facilitators=own)).distinct()
+    if is_prison_staff(user):
+        return qs.filter(
+            cycle__term__site__in=user.site_ids(), cycle__eligible_units__in=staff_unit_ids(user)
+        ).distinct()
+    return qs.filter(cycle__term__site__in=user.site_ids())
+
+
+def visible_enrolments(user):
+    from enrolment.models import Enrolment
+
+    qs = Enrolment.objects.select_related("detainee", "cycle", "cycle__activity")
+    if _is_admin(user):
+        return qs
+    if is_facilitator(user):
+        own = getattr(user, "facilitator", None)
+        if own is None:
+            return qs.none()
+        return qs.filter(cycle__facilitators=own, status="enrolled").distinct()
+    if is_prison_staff(user):
+        return qs.filter(cycle__term__site__in=user.site_ids(), detainee__unit__in=staff_unit_ids(user))
+    return qs.filter(cycle__term__site__in=user.site_ids())

@@ -1,0 +1,70 @@
+"""Reads for the home page: the eleven workflow steps with live counts."""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import rules as access
+
+
+@dataclass
+class Step:
+    number: int
+    title: str
+    built: bool
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    url_name: str = ""
+    note: str = ""
+
+
+def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
+    return start, start + dt.timedelta(days=7)
+
+
+def workflow_steps(user) -> list[Step]:
+    """The coordinators' eleven steps; a step not built yet says so and shows no number."""
+    from activities.models import Activity, CycleStatus, Partner
+    from enrolment.models import EnrolmentStatus
+
+    today = timezone.localdate()
+    week_start, week_end = current_week_bounds(today)
+    cycles = access.visible_cycles(user)
+    sessions = access.visible_sessions(user)
+    enrolments = access.visible_enrolments(user)
+    facilitators = access.visible_facilitators(user)
+    soon = today + dt.timedelta(days=30)
+    not_built = _("Not built yet in this version of Relais.")
+    return [
+        Step(1, _("Needs surveys per target group"), False, note=not_built),
+        Step(2, _("Designing activities"), True, [(_("activities in the catalogue"), Activity.objects.filter(active=True).count())], "activities:activity-list"),
+        Step(3, _("Finding partners and volunteers"), True, [
+            (_("partner organisations"), Partner.objects.filter(active=True).count()),
+            (_("facilitators"), facilitators.filter(active=True).count()),
+            (_("authorisations expired or expiring within 30 days"), facilitators.filter(active=True, authorisation_valid_until__lte=soon).count()),
+        ], "activities:partner-list"),
+        Step(4, _("Coordinating the offer"), True, [
+            (_("cycles in preparation"), cycles.filter(status=CycleStatus.DRAFT).count()),
+            (_("cycles running"), cycles.filter(status=CycleStatus.RUNNING).count()),
+        ], "activities:cycle-list"),
+        Step(5, _("Publicising the offer to detainees"), True, [
+            (_("cycles open for applications"), cycles.filter(status=CycleStatus.OPEN).count()),
+        ], "activities:cycle-list"),
+        Step(6, _("Screening and enrolment"), True, [
+            (_("applications pending"), enrolments.filter(status=EnrolmentStatus.PENDING).count()),
+            (_("on waiting lists"), enrolments.filter(status=EnrolmentStatus.APPROVED).count()),
+            (_("enrolled"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
+        ]),
+        Step(7, _("Liaison with prison staff and services"), False, note=not_built),
+        Step(8, _("Practical organisation: rooms, escorts, access"), True, [
+            (_("active rooms"), access.visible_rooms(user).filter(active=True).count()),
+        ]),
+        Step(9, _("Running the sessions"), True, [
+            (_("sessions this week"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),
+        ]),
+        Step(10, _("Attendance and dropout interviews"), False, note=not_built),
+        Step(11, _("Evaluating and adjusting the offer"), False, note=not_built),
+    ]

@@ -1,0 +1,61 @@
+"""Enrolment: the link between a detainee and a cycle that planning, lists and attendance read."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EnrolmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved (waiting list)")
+    ENROLLED = "enrolled", _("Enrolled")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REMOVED = "removed", _("Removed")
+
+
+OPEN_STATUSES = (EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED, EnrolmentStatus.ENROLLED)
+
+
+class Enrolment(models.Model):
+    """A detainee's application to a cycle and what became of it."""
+
+    detainee = models.ForeignKey("prisons.Detainee", verbose_name=_("detainee"), on_delete=models.CASCADE, related_name="enrolments")
+    cycle = models.ForeignKey("activities.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="enrolments")
+    status = models.CharField(_("status"), max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.PENDING)
+    requested_on = models.DateField(_("requested on"))
+    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    needs_based = models.BooleanField(_("priority (needs-based)"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["cycle", "-needs_based", "requested_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["detainee", "cycle"], condition=Q(status__in=["pending", "approved", "enrolled"]),
+                name="one_open_enrolment_per_detainee_and_cycle",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.detainee_id} → {self.cycle_id} ({self.status})"
+
+
+class EnrolmentEvent(models.Model):
+    """One status change: who, when, why."""
+
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_status = models.CharField(_("from"), max_length=10, choices=EnrolmentStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=EnrolmentStatus.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment change")
+        verbose_name_plural = _("enrolment history")
+        ordering = ["at", "id"]
