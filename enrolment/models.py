@@ -59,3 +59,62 @@ class EnrolmentEvent(models.Model):
         verbose_name = _("enrolment change")
         verbose_name_plural = _("enrolment history")
         ordering = ["at", "id"]
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+
+
+class AbsenceReason(models.TextChoices):
+    SICK = "sick", _("Sick")
+    REFUSED = "refused", _("Refused")
+    CLASH_COURT = "clash_court", _("Clash: court")
+    CLASH_VISIT = "clash_visit", _("Clash: visit")
+    CLASH_WORK = "clash_work", _("Clash: work")
+    CLASH_LAWYER = "clash_lawyer", _("Clash: lawyer")
+    NOT_ESCORTED = "not_escorted", _("Not escorted / staff shortage")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+    EXCUSED = "excused", _("Excused")
+    TRANSFERRED = "transferred", _("Transferred")
+    RELEASED = "released", _("Released")
+    SANCTION = "sanction", _("Sanction")
+    OTHER = "other", _("Other")
+
+
+class Attendance(models.Model):
+    """One participant at one dated session."""
+
+    session = models.ForeignKey("activities.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=8, choices=AttendanceStatus.choices)
+    absence_reason = models.CharField(_("absence reason"), max_length=20, choices=AbsenceReason.choices, blank=True)
+    reason_text = models.CharField(_("details"), max_length=200, blank=True)
+    late = models.BooleanField(_("late"), default=False)
+    left_early = models.BooleanField(_("left early"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="one_attendance_per_session_and_enrolment"),
+            models.CheckConstraint(
+                condition=Q(status="present", absence_reason="") | Q(status="absent") & ~Q(absence_reason=""),
+                name="absence_has_a_reason",
+            ),
+        ]
+
+
+class AttendanceChange(models.Model):
+    """History of corrections to a register (who changed what, when)."""
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
