@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 api_v1 = [
     path("", include("prisons.api_urls")),
     path("", include("activities.api_urls")),
+    path("", include("scheduling.api_urls")),
+    path("", include("enrolment.api_urls")),
+    path("", include("screening.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +20,11 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("prisons/", include("prisons.urls")),
     path("activities/", include("activities.urls")),
+    path("planning/", include("scheduling.urls")),
+    path("calendar/", include("scheduling.calendar_urls")),
+    path("enrolment/", include("enrolment.urls")),
+    path("screening/", include("screening.urls")),
+    path("attendance/", include("enrolment.attendance_urls")),
     path("", include("core.urls")),
 ]
 
