@@ -1,0 +1,266 @@
+"""The CP-SAT model: aggregated start variables over admissible placements only.
+
+Sessions of one activity are interchangeable, so there is no session index: x[a, p, r] is 1 when
+a session of activity a starts at period p in room r, and y[a, p] = sum_r x[a, p, r] says that a
+session starts at p. At most one session of an activity covers any period, so both are booleans.
+Every penalty is channelled exactly (its value equals the cost of the timetable, not only bounds
+it) and every penalty variable has a lower bound of zero, so the reported bound is meaningful.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ortools.sat.python import cp_model
+
+from .problem import WEIGHT_KINDS, Problem
+from .slots import Slots
+
+
+@dataclass
+class TimetableModel:
+    prob: Problem
+    slots: Slots
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, int], cp_model.IntVar]
+    y: dict[tuple[int, int], cp_model.IntVar]
+    # Unweighted count of each penalty kind, as a linear expression of the model's variables.
+    counts: dict[str, cp_model.LinearExprT]
+    # The weighted sum, scaled to integers: objective = weighted / scale.
+    weighted: cp_model.LinearExprT = 0
+    scale: int = 1
+    int_weights: dict[str, int] = field(default_factory=dict)
+
+
+def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
+    """Weights scaled by the smallest power of ten (up to 10^6) that makes them integers."""
+    values = {kind: Fraction(str(getattr(prob.weights, kind) or 0)) for kind in WEIGHT_KINDS}
+    scale = 1
+    while scale < 10**6 and any((v * scale).denominator != 1 for v in values.values()):
+        scale *= 10
+    return {kind: round(v * scale) for kind, v in values.items()}, scale
+
+
+def build_model(prob: Problem, slots: Slots) -> TimetableModel:
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    y: dict[tuple[int, int], cp_model.IntVar] = {}
+    starts_of: dict[int, list[int]] = defaultdict(list)
+    for (a, p), rooms in slots.rooms.items():
+        starts_of[a].append(p)
+        for r in rooms:
+            x[a, p, r] = model.new_bool_var(f"x_{a}_{p}_{r}")
+        if len(rooms) == 1:
+            y[a, p] = x[a, p, rooms[0]]
+        else:
+            y[a, p] = model.new_bool_var(f"y_{a}_{p}")
+            model.add(sum(x[a, p, r] for r in rooms) == y[a, p])
+
+    for a, activity in enumerate(prob.activities):
+        if activity.sessions:
+            model.add(sum(y[a, p] for p in starts_of[a]) == activity.sessions)
+        for p, r in set(activity.fixed):
+            # Inadmissible or repeated fixed placements are explained before the model is built.
+            model.add(x[a, p, r] == 1)
+
+    _add_clash_constraints(prob, slots, model, x, y)
+    _add_hall_bounds(prob, slots, model, y)
+    tm = TimetableModel(prob, slots, model, x, y, counts={})
+    tm.int_weights, tm.scale = integer_weights(prob)
+    _add_penalties(tm, starts_of)
+    tm.weighted = sum(tm.int_weights[kind] * tm.counts[kind] for kind in WEIGHT_KINDS
+                      if tm.int_weights[kind])
+    return tm
+
+
+def _add_clash_constraints(prob, slots, model, x, y) -> None:
+    """At most one session per room, person, activity and cohort in each period; wing limits."""
+    in_room: dict[tuple[int, int], list] = defaultdict(list)
+    for (a, p, r), var in x.items():
+        for q in slots.cover[a, p]:
+            in_room[r, q].append(var)
+    groups: list[list] = list(in_room.values())
+
+    covering: dict[tuple[int, int], list] = defaultdict(list)  # (activity, period) -> starts
+    for (a, p), var in y.items():
+        for q in slots.cover[a, p]:
+            covering[a, q].append(var)
+    led_by: dict[int, list[int]] = defaultdict(list)
+    for a, activity in enumerate(prob.activities):
+        for person in activity.facilitators:
+            led_by[person].append(a)
+    owners = [acts for acts in led_by.values()]
+    owners += [list(cohort.activities) for cohort in prob.cohorts]
+    owners += [[a] for a, activity in enumerate(prob.activities) if activity.length > 1]
+    for q in range(len(prob.periods)):
+        for acts in owners:
+            groups.append([var for a in acts for var in covering.get((a, q), ())])
+    seen: set[frozenset[int]] = set()
+    for group in groups:
+        key = frozenset(v.index for v in group)
+        if len(group) > 1 and key not in seen:
+            seen.add(key)
+            model.add_at_most_one(group)
+
+    for w, wing in enumerate(prob.wings):
+        members = [a for a, activity in enumerate(prob.activities) if w in activity.wings]
+        for q in range(len(prob.periods)):
+            limit = wing.limit(q)
+            running = [var for a in members for var in covering.get((a, q), ())]
+            if limit is not None and len(running) > limit:
+                model.add(sum(running) <= limit)
+
+
+def _add_hall_bounds(prob, slots, model, y) -> None:
+    """Redundant: sessions whose rooms all lie in a set S cannot outnumber S's open rooms.
+
+    Implied by the room constraints, but stated on y it lets propagation and the LP see room
+    shortages without going through the room variables.
+    """
+    room_sets = {frozenset(rooms) for rooms in slots.suitable_rooms if rooms}
+    room_sets.add(frozenset(range(len(prob.rooms))))
+    running: dict[int, list[tuple[frozenset, object]]] = defaultdict(list)
+    for (a, p), var in y.items():
+        for q in slots.cover[a, p]:
+            running[q].append((frozenset(slots.suitable_rooms[a]), var))
+    for q, sessions in running.items():
+        for room_set in room_sets:
+            inside = [var for rooms, var in sessions if rooms <= room_set]
+            open_rooms = sum(1 for r in room_set if q not in prob.rooms[r].unavailable)
+            if len(inside) > open_rooms:
+                model.add(sum(inside) <= open_rooms)
+
+
+def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]]) -> None:
+    prob, slots, x, y = tm.prob, tm.slots, tm.x, tm.y
+    w = tm.int_weights
+    counts: dict[str, cp_model.LinearExprT] = dict.fromkeys(WEIGHT_KINDS, 0)
+
+    if prob.weights.capacity is not None:
+        counts["capacity"] = sum(
+            max(0, prob.activities[a].participants - prob.rooms[r].capacity) * var
+            for (a, p, r), var in x.items()
+        )
+
+    counts["preference"] = sum(_unpreferred(prob, a, slots.cover[a, p]) * var
+                               for (a, p), var in y.items())
+
+    # change: with x <= 1, max(0, m - x) = m - x for every previous pair kept m >= 1 times.
+    previous = Counter(prob.previous)
+    counts["change"] = sum(previous.values()) - sum(
+        x[key] for key in previous if key in x)
+
+    counts["min_days"] = _min_days(tm, starts_of) if w["min_days"] else 0
+    counts["room_stability"] = _room_stability(tm, starts_of) if w["room_stability"] else 0
+    counts["isolation"] = _isolation(tm) if w["isolation"] else 0
+    tm.counts = counts
+
+
+def _unpreferred(prob: Problem, a: int, periods: tuple[int, ...]) -> int:
+    total = 0
+    for person in prob.activities[a].facilitators:
+        preferred = prob.people[person].preferred
+        if preferred:
+            total += sum(1 for q in periods if q not in preferred)
+    return total
+
+
+def _min_days(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
+    """sum over activities of max(0, min_days - days with a start)."""
+    prob, model, y = tm.prob, tm.model, tm.y
+    total = []
+    for a, activity in enumerate(prob.activities):
+        if activity.sessions == 0 or activity.min_days <= 1:
+            continue  # one session already covers one day
+        by_day: dict[int, list] = defaultdict(list)
+        for p in starts_of[a]:
+            by_day[prob.periods[p].day].append(y[a, p])
+        days = []
+        for starts in by_day.values():
+            if len(starts) == 1:
+                days.append(starts[0])
+                continue
+            used = model.new_bool_var("")
+            model.add(used <= sum(starts))
+            for start in starts:
+                model.add_implication(start, used)
+            days.append(used)
+        most_days = min(activity.sessions, len(days))
+        lowest = max(0, activity.min_days - most_days)
+        highest = activity.min_days - 1
+        if lowest == highest:
+            total.append(lowest)
+            continue
+        short = model.new_int_var(lowest, highest, "")
+        model.add_max_equality(short, [0, activity.min_days - sum(days)])
+        total.append(short)
+    return sum(total)
+
+
+def _room_stability(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
+    """sum over activities of max(0, rooms used - 1), with rooms used >= 1."""
+    prob, model, x = tm.prob, tm.model, tm.x
+    total = []
+    for a, activity in enumerate(prob.activities):
+        if activity.sessions < 2:
+            continue
+        by_room: dict[int, list] = defaultdict(list)
+        for p in starts_of[a]:
+            for r in tm.slots.rooms[a, p]:
+                by_room[r].append(x[a, p, r])
+        if len(by_room) < 2:
+            continue
+        used = []
+        for starts in by_room.values():
+            room_used = model.new_bool_var("")
+            model.add(room_used <= sum(starts))
+            for start in starts:
+                model.add_implication(start, room_used)
+            used.append(room_used)
+        extra = model.new_int_var(0, min(activity.sessions, len(used)) - 1, "")
+        model.add(extra == sum(used) - 1)
+        total.append(extra)
+    return sum(total)
+
+
+def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
+    """Per compact cohort, sessions with no cohort session ending just before or starting just
+    after. Sessions of one cohort never overlap, so "a cohort session starts at q" and "one ends
+    at q" are 0/1 sums; starts are aggregated per (period, length), which is exact and has a
+    tighter LP than one variable per activity."""
+    prob, slots, model, y = tm.prob, tm.slots, tm.model, tm.y
+    total = []
+    for cohort in prob.cohorts:
+        if not cohort.compact:
+            continue
+        members = set(cohort.activities)
+        starting: dict[int, list] = defaultdict(list)
+        ending: dict[int, list] = defaultdict(list)
+        by_start_length: dict[tuple[int, int], list] = defaultdict(list)
+        for (a, p), var in y.items():
+            if a in members:
+                periods = slots.cover[a, p]
+                starting[p].append(var)
+                ending[periods[-1]].append(var)
+                by_start_length[p, len(periods)].append(var)
+        for (p, length), here in by_start_length.items():
+            last = prob.covered(p, length)[-1]
+            before, after = prob.prev_period[p], prob.next_period[last]
+            neighbours = []
+            if before is not None:
+                neighbours.append(sum(ending[before]))
+            if after is not None:
+                neighbours.append(sum(starting[after]))
+            neighbours = [n for n in neighbours if not isinstance(n, int)]
+            if not neighbours:
+                total.append(sum(here))
+                continue
+            isolated = model.new_bool_var("")
+            model.add(isolated >= sum(here) - sum(neighbours))
+            model.add(isolated <= sum(here))
+            for neighbour in neighbours:
+                model.add(isolated + neighbour <= 1)
+            total.append(isolated)
+    return sum(total)

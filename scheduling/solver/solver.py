@@ -1,0 +1,176 @@
+"""`solve()`: from a problem dict to a `relais-timetable-solution/1` dict."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from .explain import explain_infeasibility, precheck
+from .greedy import greedy_placement
+from .model import TimetableModel, build_model
+from .problem import WEIGHT_KINDS, Problem, load_problem
+from .slots import compute_slots
+
+SOLUTION_FORMAT = "relais-timetable-solution/1"
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+}
+
+Progress = Callable[[dict], None]
+
+
+def solve(
+    problem: dict | Problem,
+    *,
+    time_limit: float = 60,
+    workers: int = 2,
+    seed: int = 0,
+    deterministic_time: float | None = None,
+    on_progress: Progress | None = None,
+) -> dict:
+    """Solve a `relais-timetable/1` problem; raises `ProblemError` when it is invalid.
+
+    `on_progress` receives {"elapsed", "objective", "bound"} on each improving solution.
+    With one worker, a run that ends before `time_limit` is reproducible for a given `seed`
+    (use `deterministic_time` for runs that must be reproducible whatever the machine load).
+    """
+    started = time.perf_counter()
+    prob = problem if isinstance(problem, Problem) else load_problem(problem)
+    warnings = list(prob.previous_warnings)
+    slots = compute_slots(prob)
+
+    def remaining() -> float:
+        return max(0.05, time_limit - (time.perf_counter() - started))
+
+    reasons = precheck(prob, slots)
+    if reasons:
+        return _answer(prob, started, "INFEASIBLE", explanation=reasons, warnings=warnings)
+
+    tm = build_model(prob, slots)
+    hint = greedy_placement(prob, slots, seed=seed)
+    budget = _Budget(remaining, deterministic_time)
+
+    if prob.strict_stability and prob.previous:
+        # Stage 1: fewest moved sessions; stage 2 keeps that number and minimises the rest.
+        tm.model.minimize(tm.counts["change"])
+        _apply_hint(tm, hint)
+        solver, status = _run(tm, budget.share(0.4), workers, seed, None, started)
+        if status == cp_model.INFEASIBLE:
+            return _infeasible(prob, slots, started, remaining, warnings)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            tm.model.add(tm.counts["change"] <= round(solver.objective_value))
+            hint = {key for key, var in tm.x.items() if solver.value(var)}
+
+    tm.model.minimize(tm.weighted)
+    _apply_hint(tm, hint)
+    solver, status = _run(tm, budget.share(1.0), workers, seed, on_progress, started)
+    if status == cp_model.INFEASIBLE:
+        return _infeasible(prob, slots, started, remaining, warnings)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = solver.best_objective_bound / tm.scale if solver.num_branches or \
+            solver.num_conflicts else None
+        return _answer(prob, started, "UNKNOWN", bound=_number(bound), warnings=warnings)
+    return _solution(prob, tm, solver, STATUS_NAMES[status], started, warnings)
+
+
+class _Budget:
+    """Splits the wall-clock and deterministic time between the solve stages."""
+
+    def __init__(self, remaining: Callable[[], float], deterministic: float | None):
+        self.remaining = remaining
+        self.deterministic = deterministic
+
+    def share(self, fraction: float) -> tuple[float, float | None]:
+        wall = self.remaining() * fraction
+        if self.deterministic is None:
+            return wall, None
+        portion = self.deterministic * fraction
+        self.deterministic -= portion
+        return wall, portion
+
+
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_progress: Progress, scale: int, started: float):
+        super().__init__()
+        self.on_progress = on_progress
+        self.scale = scale
+        self.started = started
+
+    def on_solution_callback(self) -> None:
+        self.on_progress({
+            "elapsed": round(time.perf_counter() - self.started, 3),
+            "objective": _number(self.objective_value / self.scale),
+            "bound": _number(self.best_objective_bound / self.scale),
+        })
+
+
+def _run(tm: TimetableModel, budget, workers, seed, on_progress, started):
+    wall, deterministic = budget
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = max(1, workers)
+    params.random_seed = seed
+    params.max_time_in_seconds = wall
+    if deterministic is not None:
+        params.max_deterministic_time = deterministic
+    callback = _ProgressReporter(on_progress, tm.scale, started) if on_progress else None
+    status = solver.solve(tm.model, callback)
+    return solver, status
+
+
+def _apply_hint(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> None:
+    tm.model.clear_hints()
+    if not placed:
+        return
+    for key, var in tm.x.items():
+        tm.model.add_hint(var, key in placed)
+
+
+def _infeasible(prob, slots, started, remaining, warnings) -> dict:
+    reasons = explain_infeasibility(prob, slots, time_limit=min(10.0, remaining()))
+    return _answer(prob, started, "INFEASIBLE", explanation=reasons, warnings=warnings)
+
+
+def _solution(prob, tm, solver, status, started, warnings) -> dict:
+    penalties = {}
+    for kind in WEIGHT_KINDS:
+        weight = getattr(prob.weights, kind) or 0
+        penalties[kind] = _number(solver.value(tm.counts[kind]) * weight) if weight else 0
+    objective = _number(sum(penalties.values()))
+    bound = _number(min(solver.best_objective_bound / tm.scale, objective))
+    if status == "OPTIMAL":
+        bound = objective
+    assignments = [
+        {"activity": prob.activities[a].id, "period": prob.periods[p].id,
+         "room": prob.rooms[r].id}
+        for (a, p, r), var in sorted(tm.x.items()) if solver.value(var)
+    ]
+    return _answer(prob, started, status, objective=objective, bound=bound,
+                   penalties=penalties, assignments=assignments, warnings=warnings)
+
+
+def _answer(prob, started, status, *, objective=None, bound=None, penalties=None,
+            assignments=(), explanation=(), warnings=()) -> dict:
+    return {
+        "format": SOLUTION_FORMAT,
+        "problem": prob.name,
+        "status": status,
+        "objective": objective,
+        "bound": bound,
+        "wall_seconds": round(time.perf_counter() - started, 3),
+        "penalties": penalties,
+        "assignments": list(assignments),
+        "explanation": list(explanation),
+        "warnings": list(warnings),
+    }
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    rounded = round(value, 9)
+    return int(rounded) if float(rounded).is_integer() else rounded
