@@ -48,6 +48,9 @@ def site_ids_of(obj) -> set[int]:
         return {obj.term.site_id}
     if label == "activities.session":
         return {obj.cycle.term.site_id}
+    if label == "scheduling.feedtoken":
+        target = obj.facilitator or obj.unit or obj.room or obj.site
+        return site_ids_of(target) if target is not None else set()
     if hasattr(obj, "site_id"):
         return {obj.site_id}
     if hasattr(obj, "cycle"):
@@ -85,6 +88,11 @@ def leads_object(user, obj):
     return False
 
 
+@rules.predicate
+def owns_feed(user, feed):
+    return feed is not None and feed.owner_id == user.pk and user.is_active
+
+
 is_coordinator_of_site = is_administrator | (is_coordinator & works_at_objects_site)
 is_screener_of_site = is_screener & works_at_objects_site
 is_staff_of_site = is_prison_staff & works_at_objects_site
@@ -117,6 +125,11 @@ PERMISSIONS = {
     "screening.view_notes": is_administrator | is_screener_of_site | (is_coordinator & works_at_objects_site),
     # planning
     "scheduling.plan_term": is_coordinator_of_site,
+    # calendars, feeds and lists (object: the unit, room or site; for feeds the FeedToken)
+    "scheduling.view_schedule": is_administrator | ((is_coordinator | is_prison_staff) & works_at_objects_site),
+    "scheduling.view_movement_list": is_administrator | ((is_coordinator | is_prison_staff) & works_at_objects_site),
+    "scheduling.view_gate_list": is_administrator | ((is_coordinator | is_prison_staff) & works_at_objects_site),
+    "scheduling.manage_feed": owns_feed | is_coordinator_of_site,
     "core.view_audit_log": is_administrator,
 }
 
@@ -239,3 +252,19 @@ def visible_enrolments(user):
     if is_prison_staff(user):
         return qs.filter(cycle__term__site__in=user.site_ids(), detainee__unit__in=staff_unit_ids(user))
     return qs.filter(cycle__term__site__in=user.site_ids())
+
+
+def visible_feed_tokens(user):
+    """A user's own feeds; coordinators also the feeds of what is at their sites (to revoke them)."""
+    from scheduling.models import FeedToken
+
+    qs = FeedToken.objects.select_related("owner", "facilitator", "unit", "room", "room__building", "site")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        sites = user.site_ids()
+        return qs.filter(
+            Q(owner=user) | Q(site__in=sites) | Q(unit__site__in=sites) | Q(room__site__in=sites)
+            | Q(facilitator__sites__in=sites)
+        ).distinct()
+    return qs.filter(owner=user)
