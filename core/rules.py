@@ -110,6 +110,7 @@ PERMISSIONS = {
     "prisons.view_detainee_list": is_planner | is_screener | is_prison_staff,
     "prisons.change_detainee": is_coordinator_of_site,
     "prisons.import_detainees": is_planner,
+    "prisons.view_reference_pages": is_planner | is_screener | is_prison_staff,
     # catalogue and partners
     "activities.view_catalogue": rules.is_authenticated,
     "activities.change_catalogue": is_planner,
@@ -119,6 +120,7 @@ PERMISSIONS = {
     "activities.change_facilitator": is_coordinator_of_site,
     "activities.view_cycle": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.change_cycle": is_coordinator_of_site,
+    "activities.view_term": is_administrator | works_at_objects_site,
     "activities.view_session": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.take_attendance": is_coordinator_of_site | leads_object,
     # screening notes: professional secrecy
@@ -268,3 +270,66 @@ def visible_feed_tokens(user):
             | Q(facilitator__sites__in=sites)
         ).distinct()
     return qs.filter(owner=user)
+
+
+def visible_buildings(user):
+    from prisons.models import Building
+
+    qs = Building.objects.select_related("site")
+    if _is_admin(user):
+        return qs
+    return qs.filter(site__in=user.site_ids())
+
+
+def visible_regime_periods(user):
+    from prisons.models import RegimePeriod
+
+    qs = RegimePeriod.objects.select_related("site")
+    if _is_admin(user):
+        return qs
+    return qs.filter(site__in=user.site_ids())
+
+
+def visible_blocked_periods(user):
+    from prisons.models import BlockedPeriod
+
+    return BlockedPeriod.objects.select_related("unit", "unit__site").filter(unit__in=visible_units(user))
+
+
+def visible_staff_members(user):
+    """Prison staff are known to the planners and colleagues of their sites, not to facilitators."""
+    from prisons.models import StaffMember
+
+    qs = StaffMember.objects.select_related("site")
+    if _is_admin(user):
+        return qs
+    if is_facilitator(user):
+        return qs.none()
+    return qs.filter(site__in=user.site_ids())
+
+
+def visible_partners(user):
+    """The partner directory is shared by all sites; a facilitator sees only their own organisation."""
+    from activities.models import Partner
+
+    qs = Partner.objects.all()
+    if _is_admin(user) or is_coordinator(user) or is_screener(user) or is_prison_staff(user):
+        return qs
+    own = getattr(user, "facilitator", None)
+    return qs.filter(pk=own.partner_id) if own and own.partner_id else qs.none()
+
+
+def visible_activities(user):
+    from activities.models import Activity
+
+    qs = Activity.objects.select_related("partner")
+    return qs if user.is_authenticated else qs.none()
+
+
+def visible_terms(user):
+    from activities.models import Term
+
+    qs = Term.objects.select_related("site")
+    if _is_admin(user):
+        return qs
+    return qs.filter(site__in=user.site_ids())
