@@ -296,6 +296,18 @@ class Session(models.Model):
     sequence = models.PositiveIntegerField(
         _("revision"), default=0, help_text=_("Grows on every published change of time, room or status."),
     )
+    slot_key = models.UUIDField(
+        _("weekly slot"), null=True, blank=True, db_index=True, editable=False,
+        help_text=_("The published weekly session this dated session comes from (same across publications)."),
+    )
+    regime_period = models.ForeignKey(
+        "prisons.RegimePeriod", verbose_name=_("regime period"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="sessions",
+    )
+    cancelled_units = models.ManyToManyField(
+        Unit, verbose_name=_("units not coming"), blank=True, related_name="cancelled_sessions",
+        help_text=_("Units whose participants cannot come although the session takes place."),
+    )
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     class Meta:

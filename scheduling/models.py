@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from prisons.models import Weekday
+
 
 class FeedKind(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
@@ -52,3 +54,187 @@ class FeedToken(models.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+
+class SolverRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class SolverRun(models.Model):
+    """One request to plan a term: what was asked, how far the solver got, what it answered."""
+
+    term = models.ForeignKey("activities.Term", verbose_name=_("term"), on_delete=models.CASCADE, related_name="solver_runs")
+    status = models.CharField(_("status"), max_length=10, choices=SolverRunStatus.choices, default=SolverRunStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    time_limit = models.PositiveIntegerField(_("time limit (seconds)"), default=60)
+    elapsed = models.FloatField(_("elapsed seconds"), default=0)
+    best_objective = models.FloatField(_("best penalty so far"), null=True, blank=True)
+    bound = models.FloatField(_("proven lower bound"), null=True, blank=True)
+    problem = models.JSONField(_("problem"), null=True, blank=True)
+    solution = models.JSONField(_("solution"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    applied = models.BooleanField(_("applied to the draft"), default=False)
+
+    class Meta:
+        verbose_name = _("solver run")
+        verbose_name_plural = _("solver runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.term} #{self.pk} ({self.status})"
+
+    @property
+    def solver_status(self) -> str:
+        return (self.solution or {}).get("status", "")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (SolverRunStatus.QUEUED, SolverRunStatus.RUNNING)
+
+
+class DraftSession(models.Model):
+    """One weekly session of a term's draft timetable: which cycle, when (start period), where."""
+
+    term = models.ForeignKey("activities.Term", verbose_name=_("term"), on_delete=models.CASCADE, related_name="draft_sessions")
+    cycle = models.ForeignKey("activities.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="draft_sessions")
+    period = models.ForeignKey(
+        "prisons.RegimePeriod", verbose_name=_("start period"), on_delete=models.CASCADE, related_name="draft_sessions"
+    )
+    room = models.ForeignKey("prisons.Room", verbose_name=_("room"), on_delete=models.CASCADE, related_name="draft_sessions")
+    pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Re-planning keeps a pinned session where it is."))
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft session")
+        verbose_name_plural = _("draft sessions")
+        ordering = ["term", "period__weekday", "period__index", "room__code", "id"]
+
+    def __str__(self):
+        return f"{self.cycle.code} {self.period} {self.room.code}"
+
+
+class Publication(models.Model):
+    """An immutable snapshot of a term's weekly timetable, valid from its effective date."""
+
+    term = models.ForeignKey("activities.Term", verbose_name=_("term"), on_delete=models.CASCADE, related_name="publications")
+    number = models.PositiveIntegerField(_("number"))
+    effective_date = models.DateField(_("effective from"))
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    sessions_created = models.PositiveIntegerField(_("dated sessions created"), default=0)
+    sessions_changed = models.PositiveIntegerField(_("dated sessions moved"), default=0)
+    sessions_cancelled = models.PositiveIntegerField(_("dated sessions cancelled"), default=0)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["term", "-number"]
+        constraints = [models.UniqueConstraint(fields=["term", "number"], name="publication_number_unique_per_term")]
+
+    def __str__(self):
+        return f"{self.term} v{self.number}"
+
+
+class PublishedSlot(models.Model):
+    """A weekly session as published: copied values, so later edits of the regime don't rewrite history.
+
+    `key` is the weekly session's identity across publications; dated sessions carry it as `slot_key`.
+    """
+
+    publication = models.ForeignKey(Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="slots")
+    key = models.UUIDField(_("weekly slot"))
+    cycle = models.ForeignKey("activities.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="published_slots")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    period = models.ForeignKey(
+        "prisons.RegimePeriod", verbose_name=_("start period"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    room = models.ForeignKey("prisons.Room", verbose_name=_("room"), on_delete=models.PROTECT, related_name="+")
+    pinned = models.BooleanField(_("pinned"), default=False)
+
+    class Meta:
+        verbose_name = _("published weekly session")
+        verbose_name_plural = _("published weekly sessions")
+        ordering = ["publication", "weekday", "start", "id"]
+        constraints = [models.UniqueConstraint(fields=["publication", "key"], name="published_slot_key_unique")]
+
+
+class ChangeKind(models.TextChoices):
+    NEW = "new", _("New")
+    MOVED = "moved", _("Moved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PublicationChange(models.Model):
+    """One line of a publication's change log, stored when it was published."""
+
+    publication = models.ForeignKey(Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=10, choices=ChangeKind.choices)
+    cycle = models.ForeignKey("activities.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+")
+    slot_key = models.UUIDField(_("weekly slot"))
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    dated_sessions = models.PositiveIntegerField(_("dated sessions affected"), default=0)
+
+    class Meta:
+        verbose_name = _("timetable change")
+        verbose_name_plural = _("timetable changes")
+        ordering = ["publication", "id"]
+
+
+class CancellationReason(models.TextChoices):
+    STRIKE = "strike", _("Strike")
+    LOCKDOWN = "lockdown", _("Lockdown")
+    STAFF_SHORTAGE = "staff_shortage", _("Staff shortage")
+    TECHNICAL = "technical", _("Technical failure")
+    OTHER = "other", _("Other")
+
+
+class CancellationScope(models.TextChoices):
+    SITE = "site", _("Whole site")
+    BUILDING = "building", _("Building")
+    UNIT = "unit", _("Unit")
+    SESSION = "session", _("One session")
+
+
+class Cancellation(models.Model):
+    """One cancellation action: what it covered, why, who, and what it did."""
+
+    site = models.ForeignKey("prisons.Site", verbose_name=_("site"), on_delete=models.CASCADE, related_name="cancellations")
+    scope = models.CharField(_("scope"), max_length=10, choices=CancellationScope.choices)
+    building = models.ForeignKey("prisons.Building", verbose_name=_("building"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("prisons.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    first_date = models.DateField(_("from"))
+    last_date = models.DateField(_("until"))
+    periods = models.ManyToManyField("prisons.RegimePeriod", verbose_name=_("only these periods"), blank=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=CancellationReason.choices)
+    reason_text = models.CharField(_("details"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    sessions_cancelled = models.PositiveIntegerField(_("sessions cancelled"), default=0)
+    sessions_reduced = models.PositiveIntegerField(_("sessions without some units"), default=0)
+    absences_recorded = models.PositiveIntegerField(_("absences recorded"), default=0)
+
+    class Meta:
+        verbose_name = _("cancellation")
+        verbose_name_plural = _("cancellations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_date__gte=models.F("first_date")), name="cancellation_dates_ordered"),
+        ]
