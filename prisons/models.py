@@ -196,6 +196,9 @@ class BlockedPeriod(models.Model):
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="blocked_period_ends_after_start"),
         ]
 
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M} {self.get_reason_display()}"
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
@@ -297,6 +300,9 @@ class Placement(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.valid_from} {self.get_status_display()}"
+
 
 class CommitmentKind(models.TextChoices):
     COURT = "court", _("Court hearing")
@@ -334,6 +340,9 @@ class Commitment(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return str(self.get_kind_display())
+
     @property
     def is_weekly(self) -> bool:
         return self.weekday is not None
@@ -362,6 +371,9 @@ class NonAssociation(models.Model):
             models.UniqueConstraint(fields=["first", "second"], name="non_association_unique_pair"),
         ]
 
+    def __str__(self):
+        return f"{self.first_id} / {self.second_id} ({self.get_scope_display()})"
+
 
 class ActivityRestriction(models.Model):
     """A disciplinary sanction that suspends access to activities."""
@@ -377,6 +389,9 @@ class ActivityRestriction(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="restriction_ends_after_start"),
         ]
+
+    def __str__(self):
+        return f"{self.starts_on} – {self.ends_on}"
 
 
 class StaffFunction(models.TextChoices):

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "prisons"
-urlpatterns: list = []
+urlpatterns = [
+    path("detainees/", views.detainee_list, name="detainee-list"),
+    path("detainees/<int:pk>/", views.detainee_detail, name="detainee-detail"),
+    path("units/", views.unit_list, name="unit-list"),
+    path("rooms/", views.room_list, name="room-list"),
+]

@@ -1,0 +1,18 @@
+"""Forms of the prison pages."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DetaineeSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        help_text=_("Prison number, last or first name, or unit code"),
+    )
+
+
+class SiteChoiceForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("All my sites"))
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
