@@ -240,6 +240,19 @@ def visible_sessions(user):
     return qs.filter(cycle__term__site__in=user.site_ids())
 
 
+def visible_gate_sessions(user):
+    """Sessions whose outside facilitators the gate list shows: the whole site for its staff and
+    coordinators (no detainee data on that list), nothing for facilitators and screeners."""
+    from activities.models import Session
+
+    qs = Session.objects.all()
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user) or is_prison_staff(user):
+        return qs.filter(cycle__term__site__in=user.site_ids())
+    return qs.none()
+
+
 def visible_enrolments(user):
     from enrolment.models import Enrolment
 

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,41 @@ class EnrolmentStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED, EnrolmentStatus.ENROLLED)
+ENDED_STATUSES = (EnrolmentStatus.DECLINED, EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REMOVED)
+
+
+class Channel(models.TextChoices):
+    """How the request reached the coordinator."""
+
+    REQUEST_SLIP = "request_slip", _("Request slip")
+    SUPPORT_WORKER = "support_worker", _("Detention support worker")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial service")
+    COORDINATOR = "coordinator", _("Coordinator")
+    KIOSK = "kiosk", _("Kiosk")
+    IMPORT = "import", _("Imported list")
+
+
+class LeavingReason(models.Model):
+    """Why someone left a cycle; a list the coordinators can extend (seeded by a data migration)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    label_en = models.CharField(_("label (English)"), max_length=100)
+    label_fr = models.CharField(_("label (French)"), max_length=100, blank=True)
+    label_nl = models.CharField(_("label (Dutch)"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("leaving reason")
+        verbose_name_plural = _("leaving reasons")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        language = (language or translation.get_language() or "en")[:2]
+        return getattr(self, f"label_{language}", "") or self.label_en
 
 
 class Enrolment(models.Model):
@@ -27,6 +63,26 @@ class Enrolment(models.Model):
     enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     needs_based = models.BooleanField(_("priority (needs-based)"), default=False)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.REQUEST_SLIP)
+    forwarded_by = models.CharField(
+        _("forwarded by"), max_length=150, blank=True,
+        help_text=_("Who asked or passed the request on, e.g. the support worker's name."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    seat = models.PositiveSmallIntegerField(
+        _("place number"), null=True, blank=True,
+        help_text=_("1 to the cycle's capacity while enrolled; unique per cycle, so places cannot be double-booked."),
+    )
+    offered_at = models.DateTimeField(_("place offered"), null=True, blank=True)
+    confirmed_findings = models.JSONField(_("warnings confirmed"), default=list, blank=True)
+    confirmation_reason = models.CharField(_("reason for going ahead despite the warnings"), max_length=255, blank=True)
+    leaving_reason = models.ForeignKey(
+        LeavingReason, verbose_name=_("leaving reason"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="enrolments",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -38,6 +94,14 @@ class Enrolment(models.Model):
             models.UniqueConstraint(
                 fields=["detainee", "cycle"], condition=Q(status__in=["pending", "approved", "enrolled"]),
                 name="one_open_enrolment_per_detainee_and_cycle",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "seat"], condition=Q(status="enrolled", seat__isnull=False),
+                name="one_enrolment_per_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(seat__isnull=True) | Q(seat__gte=1, status="enrolled"),
+                name="only_enrolled_hold_a_place",
             ),
         ]
 
@@ -54,6 +118,10 @@ class EnrolmentEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=10, choices=EnrolmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=EnrolmentStatus.choices)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    leaving_reason = models.ForeignKey(
+        LeavingReason, verbose_name=_("leaving reason"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("enrolment change")

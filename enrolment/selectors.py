@@ -1,0 +1,86 @@
+"""Reusable reads of the enrolment workflow. Callers narrow by `core.rules` scopes first."""
+from django.db.models import Count, Prefetch, Q
+
+from activities.models import SessionStatus
+
+from .models import Enrolment, EnrolmentEvent, EnrolmentStatus
+
+Status = EnrolmentStatus
+
+
+def waiting_list_for(cycle, enrolments=None):
+    """Approved applicants in priority order: needs-based first, then application date."""
+    qs = enrolments if enrolments is not None else Enrolment.objects.all()
+    return (
+        qs.filter(cycle=cycle, status=Status.APPROVED)
+        .select_related("detainee", "detainee__unit")
+        .order_by("-needs_based", "requested_on", "id")
+    )
+
+
+def participants_of(cycle, enrolments=None):
+    qs = enrolments if enrolments is not None else Enrolment.objects.all()
+    return (
+        qs.filter(cycle=cycle, status=Status.ENROLLED)
+        .select_related("detainee", "detainee__unit")
+        .order_by("detainee__last_name", "detainee__first_name", "id")
+    )
+
+
+def pending_applications_of(cycle, enrolments=None):
+    qs = enrolments if enrolments is not None else Enrolment.objects.all()
+    return (
+        qs.filter(cycle=cycle, status=Status.PENDING)
+        .select_related("detainee", "detainee__unit")
+        .order_by("-needs_based", "requested_on", "id")
+    )
+
+
+def ended_applications_of(cycle, enrolments=None):
+    qs = enrolments if enrolments is not None else Enrolment.objects.all()
+    return (
+        qs.filter(cycle=cycle)
+        .exclude(status__in=[Status.PENDING, Status.APPROVED, Status.ENROLLED])
+        .select_related("detainee", "leaving_reason")
+        .order_by("-ended_on", "-id")
+    )
+
+
+def capacity_of(cycle) -> dict:
+    counts = Enrolment.objects.filter(cycle=cycle).aggregate(
+        enrolled=Count("id", filter=Q(status=Status.ENROLLED)),
+        waiting=Count("id", filter=Q(status=Status.APPROVED)),
+        offered=Count("id", filter=Q(status=Status.APPROVED, offered_at__isnull=False)),
+        pending=Count("id", filter=Q(status=Status.PENDING)),
+    )
+    counts["capacity"] = cycle.capacity
+    counts["free"] = max(cycle.capacity - counts["enrolled"], 0)
+    return counts
+
+
+def enrolments_of_detainee(detainee, enrolments):
+    """A detainee's applications and enrolments (narrowed by the caller), with history, newest first."""
+    return (
+        enrolments.filter(detainee=detainee)
+        .select_related("cycle", "cycle__activity", "cycle__term", "leaving_reason")
+        .prefetch_related(
+            Prefetch("events", queryset=EnrolmentEvent.objects.select_related("by", "leaving_reason").order_by("at", "id"))
+        )
+        .order_by("-requested_on", "-id")
+    )
+
+
+def weekly_slots_of(cycle) -> list[dict]:
+    """Distinct weekday/time/room combinations of a cycle's scheduled sessions, in local time."""
+    from django.utils import timezone
+
+    slots = {}
+    for session in cycle.sessions.filter(status=SessionStatus.SCHEDULED).select_related("room").order_by("starts_at"):
+        start = timezone.localtime(session.starts_at)
+        end = timezone.localtime(session.ends_at)
+        key = (start.weekday(), start.time(), end.time(), session.room_id)
+        slot = slots.setdefault(key, {"weekday": start.weekday(), "start": start.time(), "end": end.time(),
+                                      "room": session.room, "first": start.date(), "last": start.date(), "count": 0})
+        slot["last"] = start.date()
+        slot["count"] += 1
+    return sorted(slots.values(), key=lambda s: (s["weekday"], s["start"]))
