@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns = [
+    path("catalogue/", views.activity_list, name="activity-list"),
+    path("catalogue/new/", views.activity_edit, name="activity-create"),
+    path("catalogue/<int:pk>/", views.activity_detail, name="activity-detail"),
+    path("catalogue/<int:pk>/edit/", views.activity_edit, name="activity-edit"),
+    path("partners/", views.partner_list, name="partner-list"),
+    path("partners/new/", views.partner_edit, name="partner-create"),
+    path("partners/<int:pk>/", views.partner_detail, name="partner-detail"),
+    path("partners/<int:pk>/edit/", views.partner_edit, name="partner-edit"),
+    path("facilitators/", views.facilitator_list, name="facilitator-list"),
+    path("facilitators/new/", views.facilitator_edit, name="facilitator-create"),
+    path("facilitators/<int:pk>/", views.facilitator_detail, name="facilitator-detail"),
+    path("facilitators/<int:pk>/edit/", views.facilitator_edit, name="facilitator-edit"),
+    path("terms/", views.term_list, name="term-list"),
+    path("terms/<int:pk>/", views.term_detail, name="term-detail"),
+    path("cycles/", views.cycle_list, name="cycle-list"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
+]

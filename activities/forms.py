@@ -1,0 +1,231 @@
+"""Forms of the catalogue, partner and facilitator pages, and the filters shared with the API."""
+import datetime as dt
+import re
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import rules as access
+from prisons.models import RoomKind
+from prisons.selectors import language_choices
+
+from .checks import AuthorisationState
+from .models import (
+    Activity,
+    ActivityKind,
+    Community,
+    Cycle,
+    CycleStatus,
+    Facilitator,
+    FacilitatorKind,
+    Partner,
+    TargetGroup,
+    Term,
+)
+
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+class LanguageListField(forms.CharField):
+    """ISO 639 codes typed as "fr, nl, ar", stored as a list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("ISO 639 codes separated by commas, e.g. fr, nl, ar"))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        codes = [code.strip().lower() for code in (value or "").replace(";", ",").split(",") if code.strip()]
+        wrong = [code for code in codes if not LANGUAGE_CODE_RE.match(code)]
+        if wrong:
+            raise forms.ValidationError(
+                _("Not a language code: %(codes)s. Use two or three letters, e.g. fr, nl, ar."),
+                params={"codes": ", ".join(wrong)}, code="invalid_language",
+            )
+        return list(dict.fromkeys(codes))
+
+
+class ActivityForm(forms.ModelForm):
+    target_groups = forms.MultipleChoiceField(
+        label=_("target groups"), choices=TargetGroup.choices, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    room_kinds = forms.MultipleChoiceField(
+        label=_("room kinds"), choices=RoomKind.choices, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    languages = LanguageListField(label=_("languages of delivery"))
+
+    class Meta:
+        model = Activity
+        fields = [
+            "code", "kind", "title_fr", "title_nl", "title_en", "description_fr", "description_nl",
+            "description_en", "objectives", "target_groups", "languages", "partner", "default_facilitators",
+            "room_kinds", "group_min", "group_max", "session_periods", "sessions_per_week", "weeks", "active",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = access.visible_partners(user)
+        self.fields["default_facilitators"].queryset = access.visible_facilitators(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        group_min, group_max = cleaned.get("group_min"), cleaned.get("group_max")
+        if group_min is not None and group_max is not None and group_max < group_min:
+            self.add_error("group_max", _("The maximum group size must be at least the minimum (%(min)s).")
+                           % {"min": group_min})
+        return cleaned
+
+
+class PartnerForm(forms.ModelForm):
+    languages = LanguageListField(label=_("languages offered"))
+
+    class Meta:
+        model = Partner
+        fields = [
+            "name", "community", "description", "themes", "office_hours", "languages", "territory",
+            "contact_name", "email", "phone", "website", "address", "latitude", "longitude",
+            "public_transport", "active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        return cleaned
+
+
+class FacilitatorForm(forms.ModelForm):
+    languages = LanguageListField(label=_("languages"))
+
+    class Meta:
+        model = Facilitator
+        fields = [
+            "kind", "first_name", "last_name", "partner", "sites", "languages", "skills", "email", "phone",
+            "authorisation_number", "authorisation_valid_from", "authorisation_valid_until", "active",
+        ]
+        widgets = {
+            "sites": forms.CheckboxSelectMultiple,
+            "authorisation_valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "authorisation_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = access.visible_partners(user)
+        # A coordinator places facilitators only at the sites they work for.
+        self.fields["sites"].queryset = access.visible_sites(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, until = cleaned.get("authorisation_valid_from"), cleaned.get("authorisation_valid_until")
+        if start and until and until < start:
+            self.add_error("authorisation_valid_until", _("The authorisation must end after it starts."))
+        if cleaned.get("kind") == FacilitatorKind.STAFF and cleaned.get("authorisation_number"):
+            self.add_error("authorisation_number", _("Prison staff do not need an access authorisation."))
+        return cleaned
+
+
+# --- filters, shared by the list pages and the API -------------------------------------------------
+
+
+class JsonListContainsFilter(django_filters.ChoiceFilter):
+    """Keeps rows whose JSON list holds the chosen code (portable across SQLite and PostgreSQL)."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__icontains": f'"{value}"'})
+
+
+def _visible_partners(request):
+    return access.visible_partners(request.user) if request else Partner.objects.none()
+
+
+def _visible_terms(request):
+    return access.visible_terms(request.user) if request else Term.objects.none()
+
+
+def _visible_activities(request):
+    return access.visible_activities(request.user) if request else Activity.objects.none()
+
+
+class ActivityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Title contains"), method="filter_title")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
+    language = JsonListContainsFilter(label=_("Language"), field_name="languages", choices=language_choices)
+    target_group = JsonListContainsFilter(label=_("Target group"), field_name="target_groups",
+                                          choices=TargetGroup.choices)
+    partner = django_filters.ModelChoiceFilter(label=_("Partner organisation"), queryset=_visible_partners)
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Activity
+        fields = ["q", "kind", "language", "target_group", "partner", "active"]
+
+    def filter_title(self, qs, name, value):
+        return qs.filter(Q(title_fr__icontains=value) | Q(title_nl__icontains=value) | Q(title_en__icontains=value)
+                         | Q(code__icontains=value))
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or theme contains"), method="filter_text")
+    community = django_filters.ChoiceFilter(label=_("Community"), choices=Community.choices)
+    language = JsonListContainsFilter(label=_("Language"), field_name="languages", choices=language_choices)
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Partner
+        fields = ["q", "community", "language", "active"]
+
+    def filter_text(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(themes__icontains=value) | Q(territory__icontains=value))
+
+
+class FacilitatorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name contains"), method="filter_name")
+    partner = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=_visible_partners)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FacilitatorKind.choices)
+    authorisation = django_filters.ChoiceFilter(
+        label=_("Access authorisation"), choices=AuthorisationState.choices, method="filter_authorisation",
+    )
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Facilitator
+        fields = ["q", "partner", "kind", "authorisation", "active"]
+
+    def filter_name(self, qs, name, value):
+        return qs.filter(Q(first_name__icontains=value) | Q(last_name__icontains=value))
+
+    def filter_authorisation(self, qs, name, value):
+        today = timezone.localdate()
+        soon = today + dt.timedelta(days=settings.RELAIS_AUTHORISATION_WARNING_DAYS)
+        staff = Q(kind=FacilitatorKind.STAFF)
+        states = {
+            AuthorisationState.NOT_NEEDED: staff,
+            AuthorisationState.MISSING: ~staff & Q(authorisation_valid_until__isnull=True),
+            AuthorisationState.EXPIRED: ~staff & Q(authorisation_valid_until__lt=today),
+            AuthorisationState.EXPIRING: ~staff & Q(authorisation_valid_until__gte=today,
+                                                    authorisation_valid_until__lte=soon),
+            AuthorisationState.VALID: ~staff & Q(authorisation_valid_until__gt=soon),
+        }
+        return qs.filter(states[value])
+
+
+class CycleFilter(django_filters.FilterSet):
+    term = django_filters.ModelChoiceFilter(label=_("Term"), queryset=_visible_terms)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CycleStatus.choices)
+    activity = django_filters.ModelChoiceFilter(label=_("Activity"), queryset=_visible_activities)
+
+    class Meta:
+        model = Cycle
+        fields = ["term", "status", "activity"]

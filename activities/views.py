@@ -1,0 +1,187 @@
+"""Coordinator pages: catalogue, partners, facilitators, terms and cycles. Reads go through selectors."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import rules as access
+from prisons.views import query_string_without_page
+
+from . import selectors
+from .checks import authorisation_findings
+from .forms import (
+    ActivityFilter,
+    ActivityForm,
+    CycleFilter,
+    FacilitatorFilter,
+    FacilitatorForm,
+    PartnerFilter,
+    PartnerForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _list_page(request, template, filterset, **context):
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {
+        "filter": filterset, "page": page, "query_string": query_string_without_page(request), **context,
+    })
+
+
+def _save_form(request, form, template, success_message, detail_url_name, **context):
+    """Save a valid ModelForm in one transaction and go to the object's page; show errors otherwise."""
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            obj = form.save()
+        messages.success(request, success_message % {"name": obj})
+        return redirect(detail_url_name, pk=obj.pk)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the fields marked below; nothing was saved."))
+    return render(request, template, {"form": form, **context})
+
+
+# --- catalogue ---------------------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request):
+    _require(request.user, "activities.view_catalogue")
+    filterset = ActivityFilter(request.GET or None, queryset=selectors.catalogue(request.user), request=request)
+    return _list_page(request, "activities/activity_list.html", filterset)
+
+
+@login_required
+def activity_detail(request, pk):
+    _require(request.user, "activities.view_catalogue")
+    activity = get_object_or_404(access.visible_activities(request.user), pk=pk)
+    return render(request, "activities/activity_detail.html", {
+        "activity": activity,
+        "default_facilitators": list(access.visible_facilitators(request.user).filter(default_activities=activity)),
+    })
+
+
+@login_required
+def activity_edit(request, pk=None):
+    _require(request.user, "activities.change_catalogue")
+    activity = get_object_or_404(access.visible_activities(request.user), pk=pk) if pk else None
+    form = ActivityForm(request.POST or None, instance=activity, user=request.user)
+    return _save_form(
+        request, form, "activities/activity_form.html", _("Activity “%(name)s” saved."),
+        "activities:activity-detail", activity=activity,
+    )
+
+
+# --- partners ----------------------------------------------------------------------------------------
+
+
+@login_required
+def partner_list(request):
+    _require(request.user, "activities.view_partner")
+    filterset = PartnerFilter(request.GET or None, queryset=selectors.partners(request.user), request=request)
+    return _list_page(request, "activities/partner_list.html", filterset)
+
+
+@login_required
+def partner_detail(request, pk):
+    _require(request.user, "activities.view_partner")
+    partner = get_object_or_404(access.visible_partners(request.user), pk=pk)
+    return render(request, "activities/partner_detail.html", {
+        "partner": partner, **selectors.partner_record(request.user, partner),
+    })
+
+
+@login_required
+def partner_edit(request, pk=None):
+    _require(request.user, "activities.change_catalogue")
+    partner = get_object_or_404(access.visible_partners(request.user), pk=pk) if pk else None
+    form = PartnerForm(request.POST or None, instance=partner)
+    return _save_form(
+        request, form, "activities/partner_form.html", _("Partner organisation “%(name)s” saved."),
+        "activities:partner-detail", partner=partner,
+    )
+
+
+# --- facilitators ------------------------------------------------------------------------------------
+
+
+@login_required
+def facilitator_list(request):
+    _require(request.user, "activities.view_facilitator_list")
+    filterset = FacilitatorFilter(request.GET or None, queryset=selectors.facilitators(request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.with_authorisation_findings(page.object_list)
+    return render(request, "activities/facilitator_list.html", {
+        "filter": filterset, "page": page, "rows": rows, "query_string": query_string_without_page(request),
+    })
+
+
+@login_required
+def facilitator_detail(request, pk):
+    facilitator = get_object_or_404(access.visible_facilitators(request.user), pk=pk)
+    _require(request.user, "activities.view_facilitator", facilitator)
+    today = timezone.localdate()
+    return render(request, "activities/facilitator_detail.html", {
+        "facilitator": facilitator,
+        "findings": authorisation_findings(facilitator, today),
+        "facilitator_cycles": list(access.visible_cycles(request.user).filter(facilitators=facilitator)),
+        "can_edit": request.user.has_perm("activities.change_facilitator", facilitator),
+        **selectors.facilitator_schedule(facilitator, today),
+    })
+
+
+@login_required
+def facilitator_edit(request, pk=None):
+    if pk:
+        facilitator = get_object_or_404(access.visible_facilitators(request.user), pk=pk)
+        _require(request.user, "activities.change_facilitator", facilitator)
+    else:
+        facilitator = None
+        _require(request.user, "activities.change_catalogue")
+    form = FacilitatorForm(request.POST or None, instance=facilitator, user=request.user)
+    return _save_form(
+        request, form, "activities/facilitator_form.html", _("Facilitator “%(name)s” saved."),
+        "activities:facilitator-detail", facilitator=facilitator,
+    )
+
+
+# --- terms and cycles --------------------------------------------------------------------------------
+
+
+@login_required
+def term_list(request):
+    return render(request, "activities/term_list.html", {"terms": selectors.terms(request.user)})
+
+
+@login_required
+def term_detail(request, pk):
+    term = get_object_or_404(access.visible_terms(request.user), pk=pk)
+    _require(request.user, "activities.view_term", term)
+    return render(request, "activities/term_detail.html", {"term": term, **selectors.term_record(request.user, term)})
+
+
+@login_required
+def cycle_list(request):
+    filterset = CycleFilter(request.GET or None, queryset=selectors.cycles(request.user), request=request)
+    return _list_page(request, "activities/cycle_list.html", filterset)
+
+
+@login_required
+def cycle_detail(request, pk):
+    cycle = get_object_or_404(access.visible_cycles(request.user), pk=pk)
+    _require(request.user, "activities.view_cycle", cycle)
+    return render(request, "activities/cycle_detail.html", {
+        "cycle": cycle,
+        # Facilitators see participants by first name and prison number only.
+        "full_names": request.user.has_perm("prisons.view_detainee_list"),
+        **selectors.cycle_record(request.user, cycle),
+    })
