@@ -97,6 +97,14 @@ is_coordinator_of_site = is_administrator | (is_coordinator & works_at_objects_s
 is_screener_of_site = is_screener & works_at_objects_site
 is_staff_of_site = is_prison_staff & works_at_objects_site
 
+
+@rules.predicate
+def register_open_to_facilitators(user, session):
+    """The session's register is still within its edit window (enrolment.attendance decides)."""
+    from enrolment.attendance import facilitator_may_edit
+
+    return session is not None and facilitator_may_edit(session)
+
 # --- permissions, by name ------------------------------------------------------------------------
 
 PERMISSIONS = {
@@ -123,6 +131,11 @@ PERMISSIONS = {
     "activities.view_term": is_administrator | works_at_objects_site,
     "activities.view_session": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.take_attendance": is_coordinator_of_site | leads_object,
+    # attendance: facilitators edit their registers for a while, coordinators correct any time
+    "enrolment.view_registers": is_planner | is_facilitator,
+    "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),
+    "enrolment.export_attendance": is_coordinator_of_site,
+    "enrolment.view_attendance_follow_up": is_planner,
     # screening notes: professional secrecy
     "screening.view_notes": is_administrator | is_screener_of_site | (is_coordinator & works_at_objects_site),
     # planning
@@ -251,6 +264,21 @@ def visible_gate_sessions(user):
     if is_coordinator(user) or is_prison_staff(user):
         return qs.filter(cycle__term__site__in=user.site_ids())
     return qs.none()
+
+
+def visible_attendances(user):
+    """Register lines: coordinators of the site and the session's own facilitators; nobody else."""
+    from enrolment.models import Attendance
+
+    qs = Attendance.objects.select_related("session", "enrolment", "enrolment__detainee")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        return qs.filter(session__cycle__term__site__in=user.site_ids())
+    own = getattr(user, "facilitator", None) if is_facilitator(user) else None
+    if own is None:
+        return qs.none()
+    return qs.filter(Q(session__facilitators=own) | Q(session__cycle__facilitators=own)).distinct()
 
 
 def visible_enrolments(user):

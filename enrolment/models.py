@@ -172,17 +172,23 @@ class Attendance(models.Model):
                 condition=Q(status="present", absence_reason="") | Q(status="absent") & ~Q(absence_reason=""),
                 name="absence_has_a_reason",
             ),
+            models.CheckConstraint(
+                condition=~Q(absence_reason="other", reason_text=""), name="other_absence_reason_has_details",
+            ),
         ]
 
 
 class AttendanceChange(models.Model):
-    """History of corrections to a register (who changed what, when)."""
+    """History of a register line: the first recording (empty `before`) and every correction."""
 
-    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="changes")
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
+    attendance = models.ForeignKey(Attendance, verbose_name=_("attendance"), on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict)
+    note = models.CharField(_("reason for the correction"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("attendance change")
+        verbose_name_plural = _("attendance history")
         ordering = ["at", "id"]
