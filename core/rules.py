@@ -136,8 +136,15 @@ PERMISSIONS = {
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),
     "enrolment.export_attendance": is_coordinator_of_site,
     "enrolment.view_attendance_follow_up": is_planner,
-    # screening notes: professional secrecy
-    "screening.view_notes": is_administrator | is_screener_of_site | (is_coordinator & works_at_objects_site),
+    # applications, waiting lists and enrolment (objects: Enrolment or Cycle)
+    "enrolment.view_application": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
+    "enrolment.view_cycle_enrolment": is_coordinator_of_site | is_screener_of_site,
+    "enrolment.manage_applications": is_coordinator_of_site,
+    # screening interviews; notes are under professional secrecy: the site's screeners and
+    # coordinators only (not administrators, staff or facilitators), every read audited
+    "screening.view_interview": is_administrator | is_screener_of_site | (is_coordinator & works_at_objects_site),
+    "screening.change_interview": is_screener_of_site | (is_coordinator & works_at_objects_site),
+    "screening.view_notes": is_screener_of_site | (is_coordinator & works_at_objects_site),
     # planning
     "scheduling.plan_term": is_coordinator_of_site,
     # calendars, feeds and lists (object: the unit, room or site; for feeds the FeedToken)
@@ -374,3 +381,15 @@ def visible_terms(user):
     if _is_admin(user):
         return qs
     return qs.filter(site__in=user.site_ids())
+
+
+def visible_interviews(user):
+    """Screening interviews: the site's screeners and coordinators (and administrators, without notes)."""
+    from screening.models import Interview
+
+    qs = Interview.objects.select_related("detainee", "detainee__unit", "screener", "room", "enrolment__cycle__activity")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user) or is_screener(user):
+        return qs.filter(detainee__site__in=user.site_ids())
+    return qs.none()
