@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import calendar_views as views
 
 app_name = "calendars"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_calendar, name="my-calendar"),
+    path("facilitators/<int:pk>/", views.facilitator_calendar, name="facilitator"),
+    path("schedules/", views.schedules, name="schedules"),
+    path("units/<int:pk>/", views.schedule, {"kind": "unit"}, name="unit"),
+    path("rooms/<int:pk>/", views.schedule, {"kind": "room"}, name="room"),
+    path("sites/<int:pk>/", views.schedule, {"kind": "site"}, name="site"),
+    path("sessions/<uuid:uuid>.ics", views.session_ics, name="session-ics"),
+    path("feeds/", views.my_feeds, name="my-feeds"),
+    path("feeds/<int:pk>/revoke/", views.feed_revoke, name="feed-revoke"),
+    path("feeds/<int:pk>/regenerate/", views.feed_regenerate, name="feed-regenerate"),
+    path("feeds/<str:token>.ics", views.feed, name="feed"),
+    path("movements/<int:unit_pk>/", views.movement_list, name="movement-list"),
+    path("gate/<int:site_pk>/", views.gate_list, name="gate-list"),
+]

@@ -186,9 +186,10 @@ def _expected_outside_people(sessions) -> dict[int, tuple[Facilitator, list]]:
 
 
 def gate_rows(user, site, day: dt.date, *, language: str | None = None) -> list[GateRow]:
+    start, end = local_day_bounds(day, day)
     sessions = (
-        _sessions_on(user, site, day)
-        .filter(status=SessionStatus.SCHEDULED)
+        access.visible_gate_sessions(user)
+        .filter(cycle__term__site=site, starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED)
         .select_related("cycle__activity", "room__building")
         .prefetch_related("facilitators__partner", "cycle__facilitators__partner")
         .order_by("starts_at", "pk")

@@ -1,0 +1,242 @@
+"""Calendar pages, iCal downloads and feeds, movement and gate lists. Thin: parse, authorise, call."""
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core import audit
+from core import rules as access
+
+from . import calendars, feeds, ical, lists
+from .models import FeedKind
+
+XLSX = lists.XLSX_CONTENT_TYPE
+
+
+def _day_from(request) -> dt.date:
+    value = request.GET.get("date", "")
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            messages.warning(request, _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": value[:20]})
+    return timezone.localdate()
+
+
+def _language(request) -> str:
+    return (translation.get_language() or "fr")[:2]
+
+
+def _calendar_context(request, kind, target, *, participants: bool, heading: str, default_span="week"):
+    span = request.GET.get("span", default_span)
+    view = request.GET.get("view", "week")
+    period = calendars.Period.around(_day_from(request), span)
+    if view == "list":
+        sessions = calendars.upcoming_sessions(request.user, kind, target)
+    else:
+        sessions = calendars.calendar_sessions(request.user, kind, target, period.first, period.last)
+    who = calendars.participants_by_cycle(request.user, {s.cycle_id for s in sessions}) if participants else {}
+    items = calendars.entries(sessions, language=_language(request), participants=who)
+    return {
+        "kind": kind, "target": target, "heading": heading, "period": period, "view": view,
+        "entries": items, "days": calendars.entries_by_day(items, period.days),
+        "show_participants": participants, "today": timezone.localdate(),
+        "may_subscribe": feeds.may_subscribe(request.user, kind, target),
+    }
+
+
+@login_required
+def my_calendar(request):
+    facilitator = getattr(request.user, "facilitator", None)
+    if facilitator is None:
+        if request.user.has_perm("activities.view_facilitator_list") or access.is_prison_staff(request.user):
+            return redirect("calendars:schedules")
+        raise Http404(_("You have no facilitator calendar."))
+    context = _calendar_context(request, FeedKind.FACILITATOR, facilitator, participants=True, heading=_("My calendar"))
+    return render(request, "scheduling/calendar_facilitator.html", context)
+
+
+@login_required
+def facilitator_calendar(request, pk):
+    facilitator = get_object_or_404(access.visible_facilitators(request.user), pk=pk)
+    if not request.user.has_perm("activities.view_facilitator", facilitator):
+        raise Http404
+    heading = _("Calendar of %(name)s") % {"name": facilitator}
+    context = _calendar_context(request, FeedKind.FACILITATOR, facilitator, participants=True, heading=heading)
+    return render(request, "scheduling/calendar_facilitator.html", context)
+
+
+def _schedule_target(user, kind, pk):
+    scopes = {"unit": access.visible_units, "room": access.visible_rooms, "site": access.visible_sites}
+    if kind not in scopes:
+        raise Http404
+    target = get_object_or_404(scopes[kind](user), pk=pk)
+    if not user.has_perm("scheduling.view_schedule", target):
+        raise Http404
+    return target
+
+
+@login_required
+def schedule(request, kind, pk):
+    target = _schedule_target(request.user, kind, pk)
+    context = _calendar_context(
+        request, kind, target, participants=False, heading=feeds.target_label(kind, target), default_span="day"
+    )
+    return render(request, "scheduling/calendar_schedule.html", context)
+
+
+@login_required
+def schedules(request):
+    """Where staff and coordinators pick a unit, room or site, and its movement or gate list."""
+    user = request.user
+    sites = [s for s in access.visible_sites(user) if user.has_perm("scheduling.view_schedule", s)]
+    if not sites:
+        if getattr(user, "facilitator", None) is not None:
+            return redirect("calendars:my-calendar")
+        raise Http404
+    site_ids = [s.pk for s in sites]
+    return render(request, "scheduling/calendar_index.html", {
+        "sites": sites,
+        "units": access.visible_units(user).filter(site__in=site_ids).order_by("site__name", "code"),
+        "rooms": access.visible_rooms(user).filter(site__in=site_ids, active=True).order_by("site__name", "name"),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_GET
+def session_ics(request, uuid):
+    session = get_object_or_404(access.visible_sessions(request.user), uuid=uuid)
+    events = ical.feed_events(access.visible_sessions(request.user).filter(pk=session.pk), _language(request))
+    body = ical.to_ical(events, name=f"Relais · {events[0].title}", language=_language(request))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="relais-{session.uuid}.ics"'
+    return response
+
+
+@require_GET
+def feed(request, token):
+    """The subscription URL: no sign-in, the secret in the path is the key."""
+    subscription = feeds.feed_for_token(token)
+    if subscription is None:
+        raise Http404
+    response = HttpResponse(feeds.render_feed(subscription), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class IssueFeedForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Feed of"), choices=FeedKind.choices)
+    target = forms.IntegerField(label=gettext_lazy("Target"), min_value=1)
+
+
+def resolve_feed_target(user, kind, pk):
+    """The facilitator, unit, room or site a user asks a feed for, within what they may see."""
+    scopes = {
+        FeedKind.FACILITATOR: access.visible_facilitators, FeedKind.UNIT: access.visible_units,
+        FeedKind.ROOM: access.visible_rooms, FeedKind.SITE: access.visible_sites,
+    }
+    return scopes[kind](user).filter(pk=pk).first()
+
+
+def _feeds_page(request, issued=None, status=200):
+    active = list(feeds.active_feeds(request.user))
+    own = [f for f in active if f.owner_id == request.user.pk]
+    others = [f for f in active if f.owner_id != request.user.pk]
+    context = {
+        "own_feeds": [(f, feeds.target_label(f.kind, feeds.target_of(f))) for f in own],
+        "other_feeds": [(f, feeds.target_label(f.kind, feeds.target_of(f))) for f in others],
+        "issued": issued,
+        "issued_url": request.build_absolute_uri(issued.path) if issued else "",
+        "facilitator": getattr(request.user, "facilitator", None),
+    }
+    return render(request, "scheduling/calendar_feeds.html", context, status=status)
+
+
+@login_required
+def my_feeds(request):
+    if request.method != "POST":
+        return _feeds_page(request)
+    form = IssueFeedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a calendar to subscribe to."))
+        return _feeds_page(request, status=400)
+    kind = form.cleaned_data["kind"]
+    target = resolve_feed_target(request.user, kind, form.cleaned_data["target"])
+    try:
+        issued = feeds.issue_feed(request.user, kind, target)
+    except (PermissionDenied, ValidationError):
+        raise Http404 from None
+    return _feeds_page(request, issued=issued)
+
+
+def _managed_feed(user, pk):
+    feed_token = get_object_or_404(access.visible_feed_tokens(user), pk=pk, revoked_at__isnull=True)
+    if not user.has_perm("scheduling.manage_feed", feed_token):
+        raise Http404
+    return feed_token
+
+
+@login_required
+@require_POST
+def feed_revoke(request, pk):
+    feeds.revoke_feed(request.user, _managed_feed(request.user, pk))
+    messages.success(request, _("The feed is revoked: its address no longer works."))
+    return redirect("calendars:my-feeds")
+
+
+@login_required
+@require_POST
+def feed_regenerate(request, pk):
+    issued = feeds.regenerate_feed(request.user, _managed_feed(request.user, pk))
+    return _feeds_page(request, issued=issued)
+
+
+@login_required
+def movement_list(request, unit_pk):
+    unit = get_object_or_404(access.visible_units(request.user), pk=unit_pk)
+    if not request.user.has_perm("scheduling.view_movement_list", unit):
+        raise Http404
+    day = _day_from(request)
+    rows = lists.movement_rows(request.user, unit, day, language=_language(request))
+    if request.GET.get("format") == "xlsx":
+        audit.record_export(request.user, "movement_list", detail=f"unit={unit.pk} date={day.isoformat()} rows={len(rows)}")
+        title = _("Movements %(unit)s %(date)s") % {"unit": unit.code, "date": day.isoformat()}
+        response = HttpResponse(lists.movement_xlsx(rows, title=title), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="movements-{unit.code}-{day.isoformat()}.xlsx"'
+        return response
+    return render(request, "scheduling/list_movements.html", {
+        "unit": unit, "day": day, "rows": rows,
+        "cancelled": [(s, calendars.room_label(s.room), s.cycle.activity.title(_language(request)))
+                      for s in lists.cancelled_sessions_on(request.user, unit.site, day)],
+        "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+    })
+
+
+@login_required
+def gate_list(request, site_pk):
+    site = get_object_or_404(access.visible_sites(request.user), pk=site_pk)
+    if not request.user.has_perm("scheduling.view_gate_list", site):
+        raise Http404
+    day = _day_from(request)
+    rows = lists.gate_rows(request.user, site, day, language=_language(request))
+    if request.GET.get("format") == "xlsx":
+        audit.record_export(request.user, "gate_list", detail=f"site={site.pk} date={day.isoformat()} rows={len(rows)}")
+        title = _("Gate %(site)s %(date)s") % {"site": site.code, "date": day.isoformat()}
+        response = HttpResponse(lists.gate_xlsx(rows, title=title), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="gate-{site.code}-{day.isoformat()}.xlsx"'
+        return response
+    return render(request, "scheduling/list_gate.html", {
+        "site": site, "day": day, "rows": rows, "findings": lists.gate_quota_findings(site, [day]),
+        "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+    })
