@@ -172,6 +172,9 @@ class PublishedSlot(models.Model):
         ordering = ["publication", "weekday", "start", "id"]
         constraints = [models.UniqueConstraint(fields=["publication", "key"], name="published_slot_key_unique")]
 
+    def __str__(self):
+        return f"{self.cycle_id} {self.get_weekday_display()} {self.start:%H:%M}"
+
 
 class ChangeKind(models.TextChoices):
     NEW = "new", _("New")
@@ -194,6 +197,9 @@ class PublicationChange(models.Model):
         verbose_name = _("timetable change")
         verbose_name_plural = _("timetable changes")
         ordering = ["publication", "id"]
+
+    def __str__(self):
+        return f"{self.publication_id} {self.kind} {self.cycle_id}"
 
 
 class CancellationReason(models.TextChoices):
@@ -238,3 +244,6 @@ class Cancellation(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(last_date__gte=models.F("first_date")), name="cancellation_dates_ordered"),
         ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.first_date}–{self.last_date}"

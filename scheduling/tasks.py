@@ -1,0 +1,9 @@
+"""Background tasks of planning: primitive arguments in, a service call out."""
+from django_tasks import task
+
+
+@task()
+def run_solver(run_id: int, workers: int = 2) -> str:
+    from .services import execute_run
+
+    return execute_run(run_id, workers).status
