@@ -128,6 +128,9 @@ class EnrolmentEvent(models.Model):
         verbose_name_plural = _("enrolment history")
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.enrolment_id}: {self.from_status or '-'} → {self.to_status}"
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")

@@ -2,6 +2,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from activities.models import SessionStatus
+from prisons.models import Weekday
 
 from .models import Enrolment, EnrolmentEvent, EnrolmentStatus
 
@@ -79,7 +80,8 @@ def weekly_slots_of(cycle) -> list[dict]:
         start = timezone.localtime(session.starts_at)
         end = timezone.localtime(session.ends_at)
         key = (start.weekday(), start.time(), end.time(), session.room_id)
-        slot = slots.setdefault(key, {"weekday": start.weekday(), "start": start.time(), "end": end.time(),
+        slot = slots.setdefault(key, {"weekday": start.weekday(), "weekday_name": Weekday(start.weekday()).label,
+                                      "start": start.time(), "end": end.time(),
                                       "room": session.room, "first": start.date(), "last": start.date(), "count": 0})
         slot["last"] = start.date()
         slot["count"] += 1
