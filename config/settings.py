@@ -204,6 +204,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" field with different choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "SiteKindEnum": "prisons.models.SiteKind",
+        "RoomKindEnum": "prisons.models.RoomKind",
+        "FacilitatorKindEnum": "activities.models.FacilitatorKind",
+        "ActivityKindEnum": "activities.models.ActivityKind",
+        "FeedKindEnum": "scheduling.models.FeedKind",
+    },
 }
 
 TASKS = {

@@ -1,0 +1,151 @@
+"""Read-only API for partners, facilitators, the catalogue, terms, cycles and sessions."""
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core import rules as access
+from core.api import ScopedReadOnlyViewSet
+
+from .checks import authorisation_findings
+from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
+from .models import Activity, Cycle, ExcludedDate, Facilitator, Partner, Session, Term
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["info", "warning", "error"])
+    message = serializers.CharField()
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    map_url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = ["id", "name", "community", "description", "themes", "office_hours", "languages", "territory",
+                  "contact_name", "email", "phone", "website", "address", "latitude", "longitude", "map_url",
+                  "public_transport", "active"]
+
+
+class FacilitatorSerializer(serializers.ModelSerializer):
+    languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Facilitator
+        fields = ["id", "kind", "first_name", "last_name", "partner", "sites", "languages", "skills", "email",
+                  "phone", "authorisation_number", "authorisation_valid_from", "authorisation_valid_until",
+                  "active", "findings"]
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, facilitator):
+        findings = authorisation_findings(facilitator, timezone.localdate())
+        return FindingSerializer(findings, many=True).data
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField(help_text="Title in the request's language.")
+    target_groups = serializers.ListField(child=serializers.CharField(), read_only=True)
+    languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    room_kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "code", "kind", "title", "title_fr", "title_nl", "title_en", "description_fr",
+                  "description_nl", "description_en", "objectives", "target_groups", "languages", "partner",
+                  "default_facilitators", "room_kinds", "group_min", "group_max", "session_periods",
+                  "sessions_per_week", "weeks", "active"]
+
+    def get_title(self, activity) -> str:
+        return activity.title()
+
+
+class ExcludedDateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExcludedDate
+        fields = ["date", "label"]
+
+
+class TermSerializer(serializers.ModelSerializer):
+    excluded_dates = ExcludedDateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Term
+        fields = ["id", "site", "name", "first_date", "last_date", "excluded_dates"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cycle
+        fields = ["id", "activity", "term", "code", "eligible_units", "facilitators", "capacity",
+                  "sessions_per_week", "session_periods", "language", "screening_required", "status"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Session
+        fields = ["id", "uuid", "cycle", "starts_at", "ends_at", "room", "facilitators", "status",
+                  "cancellation_reason", "sequence"]
+
+
+class PartnerViewSet(ScopedReadOnlyViewSet):
+    model, scope = Partner, access.visible_partners
+    serializer_class = PartnerSerializer
+    filterset_class = PartnerFilter
+
+
+class FacilitatorViewSet(ScopedReadOnlyViewSet):
+    model = Facilitator
+    serializer_class = FacilitatorSerializer
+    filterset_class = FacilitatorFilter
+    object_permission = "activities.view_facilitator"
+
+    @staticmethod
+    def scope(user):
+        return access.visible_facilitators(user).prefetch_related("sites").order_by("last_name", "first_name")
+
+
+class ActivityViewSet(ScopedReadOnlyViewSet):
+    model = Activity
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+
+    @staticmethod
+    def scope(user):
+        return access.visible_activities(user).prefetch_related("default_facilitators").order_by("code")
+
+
+class TermViewSet(ScopedReadOnlyViewSet):
+    model = Term
+    serializer_class = TermSerializer
+    filterset_fields = ["site"]
+
+    @staticmethod
+    def scope(user):
+        return access.visible_terms(user).prefetch_related(
+            Prefetch("excluded_dates", queryset=ExcludedDate.objects.order_by("date"))
+        )
+
+
+class CycleViewSet(ScopedReadOnlyViewSet):
+    model = Cycle
+    serializer_class = CycleSerializer
+    filterset_class = CycleFilter
+    object_permission = "activities.view_cycle"
+
+    @staticmethod
+    def scope(user):
+        return access.visible_cycles(user).prefetch_related("eligible_units", "facilitators").order_by("term", "code")
+
+
+class SessionViewSet(ScopedReadOnlyViewSet):
+    model = Session
+    serializer_class = SessionSerializer
+    filterset_fields = ["cycle", "room", "status"]
+    object_permission = "activities.view_session"
+
+    @staticmethod
+    def scope(user):
+        return access.visible_sessions(user).prefetch_related("facilitators").order_by("starts_at", "id")

@@ -1,0 +1,185 @@
+"""Read-only API for the prison's reference data and detainees, with the pages' permissions."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from core import audit
+from core import rules as access
+from core.api import ScopedReadOnlyViewSet
+from core.models import AuditAction
+
+from .models import (
+    BlockedPeriod,
+    Building,
+    Detainee,
+    DetaineeLanguage,
+    RegimePeriod,
+    Room,
+    Site,
+    StaffMember,
+    Unit,
+)
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = ["id", "code", "name", "kind", "address", "daily_outside_quota"]
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Building
+        fields = ["id", "site", "code", "name"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "site", "building", "code", "name", "population", "legal_regime", "regime", "capacity",
+                  "max_parallel_sessions"]
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "site", "building", "code", "name", "kind", "capacity", "reachable_from_all_units",
+                  "reachable_units", "accessibility_notes", "active"]
+
+
+class RegimePeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegimePeriod
+        fields = ["id", "site", "weekday", "index", "start", "end", "label"]
+
+
+class BlockedPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BlockedPeriod
+        fields = ["id", "unit", "weekday", "start", "end", "reason", "label"]
+
+
+class StaffMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StaffMember
+        fields = ["id", "site", "first_name", "last_name", "function", "units", "email"]
+
+
+class DetaineeLanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DetaineeLanguage
+        fields = ["language", "proficiency"]
+
+
+class DetaineeStaffSerializer(serializers.ModelSerializer):
+    """What prison staff need to move people: who, where."""
+
+    class Meta:
+        model = Detainee
+        fields = ["id", "prison_number", "last_name", "first_name", "site", "unit", "cell", "status"]
+
+
+class DetaineeSerializer(serializers.ModelSerializer):
+    """Coordinators and screeners: what planning and screening use."""
+
+    languages = DetaineeLanguageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Detainee
+        fields = ["id", "prison_number", "last_name", "first_name", "gender", "legal_status", "site", "unit",
+                  "cell", "birth_date", "languages", "needs_interpreter", "reads_french", "reads_dutch",
+                  "arrival_date", "expected_release_date", "status"]
+
+
+class DetaineeFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Prison number, name or unit code"), method="filter_search")
+
+    class Meta:
+        model = Detainee
+        fields = ["search", "site", "unit", "status", "legal_status", "gender", "prison_number"]
+
+    def filter_search(self, qs, name, value):
+        for word in value.split():
+            qs = qs.filter(Q(prison_number__icontains=word) | Q(last_name__icontains=word)
+                           | Q(first_name__icontains=word) | Q(unit__code__iexact=word))
+        return qs
+
+
+class SiteViewSet(ScopedReadOnlyViewSet):
+    model, scope = Site, access.visible_sites
+    serializer_class = SiteSerializer
+    filterset_fields = ["code", "kind"]
+
+
+class BuildingViewSet(ScopedReadOnlyViewSet):
+    model, scope = Building, access.visible_buildings
+    serializer_class = BuildingSerializer
+    filterset_fields = ["site", "code"]
+
+
+class UnitViewSet(ScopedReadOnlyViewSet):
+    model, scope = Unit, access.visible_units
+    serializer_class = UnitSerializer
+    filterset_fields = ["site", "building", "code", "population", "legal_regime", "regime"]
+
+
+class RoomViewSet(ScopedReadOnlyViewSet):
+    model = Room
+    serializer_class = RoomSerializer
+    filterset_fields = ["site", "building", "kind", "active"]
+
+    @staticmethod
+    def scope(user):
+        return access.visible_rooms(user).prefetch_related("reachable_units")
+
+
+class RegimePeriodViewSet(ScopedReadOnlyViewSet):
+    model, scope = RegimePeriod, access.visible_regime_periods
+    serializer_class = RegimePeriodSerializer
+    filterset_fields = ["site", "weekday"]
+
+
+class BlockedPeriodViewSet(ScopedReadOnlyViewSet):
+    model, scope = BlockedPeriod, access.visible_blocked_periods
+    serializer_class = BlockedPeriodSerializer
+    filterset_fields = ["unit", "weekday", "reason"]
+
+
+class StaffMemberViewSet(ScopedReadOnlyViewSet):
+    model = StaffMember
+    serializer_class = StaffMemberSerializer
+    filterset_fields = ["site", "function"]
+
+    @staticmethod
+    def scope(user):
+        return access.visible_staff_members(user).prefetch_related("units")
+
+
+@extend_schema_view(
+    list=extend_schema(description="Prison staff receive fewer fields (number, names, site, unit, cell, "
+                                   "status); facilitators have no access."),
+    retrieve=extend_schema(description="Every read is written to the audit log."),
+)
+class DetaineeViewSet(ScopedReadOnlyViewSet):
+    model = Detainee
+    permission = "prisons.view_detainee_list"
+    object_permission = "prisons.view_detainee"
+    filterset_class = DetaineeFilter
+
+    @staticmethod
+    def scope(user):
+        return access.visible_detainees(user).prefetch_related("languages").order_by("last_name", "prison_number")
+
+    def get_serializer_class(self):
+        user = getattr(self.request, "user", None)
+        if user is not None and access.is_prison_staff(user):
+            return DetaineeStaffSerializer
+        return DetaineeSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        detainee = self.get_object()
+        audit.record(request.user, AuditAction.VIEW, detainee, detail="api")
+        return Response(self.get_serializer(detainee).data)
