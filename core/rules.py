@@ -138,6 +138,7 @@ PERMISSIONS = {
     "enrolment.view_attendance_follow_up": is_planner,
     # applications, waiting lists and enrolment (objects: Enrolment or Cycle)
     "enrolment.view_application": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
+    "enrolment.view_application_list": is_planner | is_screener | is_prison_staff,
     "enrolment.view_cycle_enrolment": is_coordinator_of_site | is_screener_of_site,
     "enrolment.manage_applications": is_coordinator_of_site,
     # screening interviews; notes are under professional secrecy: the site's screeners and

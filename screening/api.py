@@ -1,0 +1,116 @@
+"""API for screening interviews. Notes are never in the interview serializer: only the `notes`
+endpoint returns them, to the site's screeners and coordinators, and each read is audited."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.response import Response
+
+from core import rules as access
+from core.models import User
+
+from . import services
+from .models import Interview, InterviewStatus, Outcome
+
+
+def _api_error(error: DjangoValidationError):
+    return APIValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    """What anyone allowed to see an interview gets: no notes."""
+
+    prison_number = serializers.CharField(source="detainee.prison_number", read_only=True)
+
+    class Meta:
+        model = Interview
+        fields = ["id", "detainee", "prison_number", "enrolment", "scheduled_at", "screener", "room", "status",
+                  "outcome", "outcome_reason"]
+        read_only_fields = fields
+
+
+class InterviewNotesSerializer(serializers.ModelSerializer):
+    """Only for the `notes` endpoint, after `screening.view_notes` and an audit entry."""
+
+    class Meta:
+        model = Interview
+        fields = ["id", "notes"]
+        read_only_fields = fields
+
+
+class InterviewCreateSerializer(serializers.Serializer):
+    detainee = serializers.IntegerField()
+    enrolment = serializers.IntegerField(required=False, allow_null=True)
+    scheduled_at = serializers.DateTimeField()
+    screener = serializers.IntegerField()
+    room = serializers.IntegerField(required=False, allow_null=True)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[c for c in InterviewStatus.choices if c[0] != "scheduled"])
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+
+
+class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    serializer_class = InterviewSerializer
+    filterset_fields = ["detainee", "enrolment", "status", "screener"]
+
+    def get_queryset(self):
+        return access.visible_interviews(self.request.user).order_by("-scheduled_at", "-id")
+
+    def get_serializer_class(self):
+        return InterviewCreateSerializer if self.action == "create" else InterviewSerializer
+
+    def get_object(self):
+        interview = super().get_object()
+        permission = {"retrieve": "screening.view_interview", "notes": "screening.view_notes"}.get(
+            self.action, "screening.change_interview")
+        if not self.request.user.has_perm(permission, interview):
+            raise PermissionDenied
+        return interview
+
+    def create(self, request, *args, **kwargs):
+        serializer = InterviewCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        detainee = get_object_or_404(access.visible_detainees(request.user), pk=data["detainee"])
+        if not request.user.has_perm("screening.change_interview", detainee):
+            raise PermissionDenied
+        enrolment = None
+        if data.get("enrolment"):
+            enrolment = get_object_or_404(access.visible_enrolments(request.user), pk=data["enrolment"])
+        room = None
+        if data.get("room"):
+            room = get_object_or_404(access.visible_rooms(request.user), pk=data["room"])
+        screener = User.objects.filter(pk=data["screener"]).first()
+        if screener is None:
+            raise APIValidationError({"screener": ["Unknown screener."]})
+        try:
+            interview = services.schedule_interview(detainee=detainee, enrolment=enrolment, scheduled_at=data["scheduled_at"],
+                                                    screener=screener, room=room, by=request.user)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(InterviewSerializer(interview).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], serializer_class=OutcomeSerializer)
+    def outcome(self, request, pk=None):
+        interview = self.get_object()
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            interview = services.record_outcome(interview, status=data["status"], outcome=data["outcome"],
+                                                reason=data["reason"], notes=data["notes"], by=request.user)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(InterviewSerializer(interview).data)
+
+    @action(detail=True, methods=["get"], serializer_class=InterviewNotesSerializer)
+    def notes(self, request, pk=None):
+        interview = self.get_object()
+        return Response({"id": interview.pk, "notes": services.read_notes(interview, request.user)})
