@@ -125,9 +125,9 @@ SAINT_GILLES_FULL = SitePlan(
 HAREN_SMALL = SitePlan(
     code="haren", name="Haren", address=HAREN_FULL.address, periods=HAREN_FULL.periods,
     buildings=(
-        BuildingPlan("A", "Building A – men on remand", "men", _units((2, "remand", "closed")), 14, 2, 2,
+        BuildingPlan("A", "Building A – men on remand", "men", _units((2, "remand", "closed")), 16, 2, 2,
                      (("CL1", "classroom", 12), ("MP", "multipurpose", 14))),
-        BuildingPlan("D", "Building D – women", "women", _units((1, "sentenced", "closed")), 12, 2, 1,
+        BuildingPlan("D", "Building D – women", "women", _units((1, "sentenced", "closed")), 14, 2, 1,
                      (("CL1", "classroom", 10),)),
     ),
     central_code="Z", central_name="Central building",
@@ -140,8 +140,8 @@ SAINT_GILLES_SMALL = SitePlan(
     code="saint-gilles", name="Saint-Gilles", address=SAINT_GILLES_FULL.address,
     periods=SAINT_GILLES_FULL.periods,
     buildings=(
-        BuildingPlan("WA", "Wing A", "men", _units((1, "remand", "closed")), 16, 2, 1, (("CL", "classroom", 12),)),
-        BuildingPlan("WC", "Wing C", "men", _units((1, "sentenced", "closed")), 16, 2, 1, (("CL", "classroom", 12),)),
+        BuildingPlan("WA", "Wing A", "men", _units((1, "remand", "closed")), 18, 2, 1, (("CL", "classroom", 12),)),
+        BuildingPlan("WC", "Wing C", "men", _units((1, "sentenced", "closed")), 18, 2, 1, (("CL", "classroom", 12),)),
     ),
     central_code="CTR", central_name="Centre (rotunda)",
     central_rooms=(("SH", "sports_hall", 24), ("WS1", "workshop", 10), ("MP1", "multipurpose", 14)),
@@ -463,7 +463,7 @@ class DemoBuilder:
     # facilitators and the witness timetable -----------------------------------------------------
 
     def _new_person(self, kind: str, partner: int | None, site: str | None) -> Person:
-        limits = {"volunteer": (2, 2), "partner_employee": (4, 4), "teacher": (6, 5), "staff": (8, 6)}
+        limits = {"volunteer": (2, 3), "partner_employee": (4, 4), "teacher": (6, 5), "staff": (8, 6)}
         max_half, max_cycles = limits[kind]
         person = Person(key=len(self.people), kind=kind, partner=partner, max_half_days=max_half,
                         max_cycles=max_cycles, sites=[site] if site else [])
@@ -791,7 +791,7 @@ class DemoBuilder:
                     gender=pr.Gender.FEMALE if female else pr.Gender.MALE, legal_status=legal, site=site,
                     unit=None if leaving else unit, cell="" if leaving else f"{unit.code}-{n + 1:03d}",
                     birth_date=today - dt.timedelta(days=rng.randint(19 * 365, 66 * 365)),
-                    needs_interpreter=not understands and rng.random() < 0.8,
+                    needs_interpreter=not understands and rng.random() < 0.6,
                     reads_french=levels.get("fr") in ("native", "fluent") and rng.random() < 0.9,
                     reads_dutch=levels.get("nl") in ("native", "fluent") and rng.random() < 0.9,
                     arrival_date=arrival, expected_release_date=release, status=status,
