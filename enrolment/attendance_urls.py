@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import attendance_views as views
 
 app_name = "attendance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_sessions, name="my-sessions"),
+    path("sessions/<int:pk>/", views.register, name="register"),
+    path("sessions/<int:pk>/all-present/", views.all_present, name="all-present"),
+    path("follow-up/", views.follow_up, name="follow-up"),
+    path("export/", views.export, name="export"),
+]

@@ -1,0 +1,146 @@
+"""Register pages (phone-first, work without JavaScript) and the attendance export page."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import rules as access
+
+from . import attendance, exports
+from .attendance_forms import ExportForm
+from .models import AbsenceReason, AttendanceStatus
+
+
+def _require(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _register_session(request, pk):
+    """The session, if the user may see it (404 otherwise) and take its register (403 otherwise)."""
+    session = get_object_or_404(
+        access.visible_sessions(request.user).select_related("cycle__term__site"), pk=pk
+    )
+    _require(request.user, "activities.take_attendance", session)
+    return session
+
+
+@login_required
+def my_sessions(request):
+    _require(request.user, "enrolment.view_registers")
+    return render(request, "enrolment/attendance_sessions.html", {
+        "groups": attendance.sessions_for_registers(request.user),
+        "now": timezone.now(),
+        "may_export": access.is_planner(request.user),
+    })
+
+
+def entries_from_post(post, lines) -> list[attendance.Entry]:
+    """The lines the form filled in; a line with neither present nor absent chosen is left as it was."""
+    entries = []
+    for line in lines:
+        pk = line.enrolment.pk
+        status = post.get(f"status-{pk}", "")
+        if not status:
+            continue
+        entries.append(attendance.Entry(
+            enrolment_id=pk,
+            status=status,
+            absence_reason=post.get(f"reason-{pk}", ""),
+            reason_text=post.get(f"text-{pk}", ""),
+            late=bool(post.get(f"late-{pk}")),
+            left_early=bool(post.get(f"left-{pk}")),
+        ))
+    return entries
+
+
+def _shown_rows(lines, post=None, errors=None):
+    """What each line of the form shows: the submitted values after an error, else what is recorded."""
+    errors = errors or {}
+    rows = []
+    for line in lines:
+        pk = line.enrolment.pk
+        if post is not None:
+            values = {
+                "status": post.get(f"status-{pk}", ""), "absence_reason": post.get(f"reason-{pk}", ""),
+                "reason_text": post.get(f"text-{pk}", ""), "late": bool(post.get(f"late-{pk}")),
+                "left_early": bool(post.get(f"left-{pk}")),
+            }
+        else:
+            values = {name: line.value(name) for name in attendance.TRACKED_FIELDS}
+        rows.append({"line": line, "errors": errors.get(f"e{pk}", []), **values})
+    return rows
+
+
+@login_required
+def register(request, pk):
+    session = _register_session(request, pk)
+    may_edit = request.user.has_perm("enrolment.change_attendance", session)
+    lines = attendance.register_lines(session, with_history=True)
+    post, errors = None, {}
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            changed = attendance.record_register(
+                session, entries_from_post(request.POST, lines), request.user, request.POST.get("note", "")
+            )
+        except ValidationError as error:
+            post, errors = request.POST, error.message_dict
+            messages.error(request, _("The register was not saved: please correct the rows marked below."))
+        else:
+            messages.success(request, _("Register saved (%(count)s lines changed).") % {"count": changed})
+            return redirect("attendance:register", pk=session.pk)
+    rows = _shown_rows(lines, post, errors)
+    return render(request, "enrolment/attendance_register.html", {
+        "session": session,
+        "rows": rows,
+        "errors": errors.get("__all__", []),
+        "may_edit": may_edit,
+        "closed_because": "" if may_edit else attendance.closed_to_facilitators_because(session),
+        "is_correction": any(row["line"].recorded for row in rows),
+        "full_names": access.is_coordinator_of_site(request.user, session),
+        "not_recorded": sum(1 for row in rows if not row["line"].recorded),
+        "reasons": AbsenceReason.choices,
+        "PRESENT": AttendanceStatus.PRESENT,
+        "ABSENT": AttendanceStatus.ABSENT,
+        "OTHER": AbsenceReason.OTHER,
+        "edit_deadline": attendance.edit_deadline(session),
+    })
+
+
+@login_required
+@require_POST
+def all_present(request, pk):
+    session = _register_session(request, pk)
+    changed = attendance.mark_all_present(session, request.user)
+    messages.success(request, _("%(count)s participants marked present.") % {"count": changed})
+    return redirect("attendance:register", pk=session.pk)
+
+
+@login_required
+def follow_up(request):
+    _require(request.user, "enrolment.view_attendance_follow_up")
+    runs = attendance.consecutive_absences(access.visible_enrolments(request.user))
+    return render(request, "enrolment/attendance_follow_up.html", {"runs": runs})
+
+
+@login_required
+def export(request):
+    _require(request.user, "enrolment.view_attendance_follow_up")
+    form = ExportForm(request.GET or None, user=request.user)
+    if not request.GET or not form.is_valid():
+        return render(request, "enrolment/attendance_export.html", {"form": form})
+    scope = form.cleaned_data["scope"]
+    _require(request.user, "enrolment.export_attendance", scope.permission_object)
+    data = exports.load_attendance(request.user, scope, pseudonymise=form.cleaned_data["pseudonymise"])
+    fmt = form.cleaned_data["format"]
+    content, content_type, extension = exports.render(data, fmt)
+    exports.record(request.user, data, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{data.filename}.{extension}"'
+    return response
