@@ -511,7 +511,7 @@ class DemoBuilder:
                     code=f"{code}-{section[0].code.lower()}-{used_codes[code]}",
                     capacity=min(spec[5][1], max(spec[5][0] + 2, sum(u.capacity for u in section) // 4)),
                     sessions=spec[7], length=spec[6],
-                    language=spec[9][0] if not (code == "nt2") else "nl",
+                    language=spec[9][0] if code != "nt2" else "nl",
                 )
                 if self._place(cycle, k):
                     self.cycles.append(cycle)
@@ -889,7 +889,7 @@ class DemoBuilder:
         lead = max((p for p in self.people if p.kind == "volunteer"), key=lambda p: (p.cycles, -p.key))
         lead_sites = [self.sites[s] for s in lead.sites]
         users = []
-        for username, role, first, sites, superuser in specs:
+        for username, role, first, _sites, superuser in specs:
             users.append(User(username=username, role=role, first_name=first, last_name=f"{data.DEMO_NAME_PREFIX}User",
                               email=f"{username}@demo.invalid", password=password, is_superuser=superuser,
                               is_staff=superuser, language="fr"))
