@@ -1,0 +1,240 @@
+"""Planning pages: parse, authorise, call a service, show. No planning rule is decided here."""
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import rules as access
+from scheduling.solver import ProblemError
+
+from . import checks, selectors, services
+from .forms import (
+    CancelForm,
+    DraftMoveForm,
+    PlanForm,
+    PublishForm,
+    SessionCancelForm,
+    SessionMoveForm,
+)
+from .models import DraftSession
+from .problem_builder import build_problem
+
+
+def _term_to_plan(request, pk):
+    term = get_object_or_404(access.visible_terms(request.user), pk=pk)
+    if not request.user.has_perm("scheduling.plan_term", term):
+        raise PermissionDenied
+    return term
+
+
+def _error_messages(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def index(request):
+    terms = selectors.terms_to_plan(request.user)
+    if not access.is_planner(request.user):
+        raise PermissionDenied
+    return render(request, "scheduling/planning_index.html", {"terms": terms})
+
+
+@login_required
+def term_planning(request, pk):
+    term = _term_to_plan(request, pk)
+    try:
+        built = build_problem(term)
+    except ProblemError as error:
+        built, problem_error = None, str(error)
+    else:
+        problem_error = ""
+    drafts = list(selectors.draft_sessions(term))
+    findings = services.check_draft(term, built, services.draft_rows(term, drafts)) if built and drafts else []
+    run = selectors.latest_run(term)
+    context = {
+        "term": term,
+        "run": run,
+        "progress": selectors.run_progress(run) if run else None,
+        "drafts": drafts,
+        "grids": selectors.week_grids(term, drafts),
+        "findings": findings,
+        "has_errors": checks.has_errors(findings),
+        "has_warnings": any(f.severity == checks.WARNING for f in findings),
+        "penalties": selectors.penalties_in_words(built.problem, drafts) if built and drafts else [],
+        "explanation": selectors.explanation(run, built) if run and built and run.solver_status == "INFEASIBLE" else [],
+        "problem_error": problem_error,
+        "plan_form": PlanForm(),
+        "publish_form": PublishForm(term=term, warnings=any(f.severity == checks.WARNING for f in findings)),
+        "publication": term.publications.order_by("-number").first(),
+    }
+    return render(request, "scheduling/term_planning.html", context)
+
+
+@login_required
+@require_POST
+def plan(request, pk):
+    term = _term_to_plan(request, pk)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a time limit between 5 and 600 seconds."))
+        return redirect("planning:term", pk=term.pk)
+    try:
+        services.request_plan(term, request.user, time_limit=form.cleaned_data["time_limit"])
+    except ProblemError as error:
+        messages.error(request, _("The term cannot be planned: %(error)s") % {"error": error})
+    return redirect("planning:term", pk=term.pk)
+
+
+@login_required
+def run_status(request, pk, run_pk):
+    term = _term_to_plan(request, pk)
+    run = get_object_or_404(term.solver_runs, pk=run_pk)
+    return JsonResponse(selectors.run_progress(run))
+
+
+@login_required
+def draft_move(request, pk, draft_pk):
+    term = _term_to_plan(request, pk)
+    draft = get_object_or_404(DraftSession.objects.select_related("cycle", "period", "room"), term=term, pk=draft_pk)
+    created = []
+    if request.method == "POST":
+        form = DraftMoveForm(request.POST, user=request.user, term=term)
+        if form.is_valid():
+            try:
+                result = services.move_draft_session(draft, form.cleaned_data["period"], form.cleaned_data["room"],
+                                                     confirmed=form.cleaned_data["confirmed"])
+            except ValidationError as error:
+                _error_messages(request, error)
+            else:
+                if result.applied:
+                    messages.success(request, _("The session was moved."))
+                    return redirect("planning:term", pk=term.pk)
+                created = result.created
+                form = DraftMoveForm(
+                    initial={**form.cleaned_data, "confirmed": True}, user=request.user, term=term)
+    else:
+        form = DraftMoveForm(initial={"period": draft.period, "room": draft.room}, user=request.user, term=term)
+    return render(request, "scheduling/draft_move.html", {
+        "term": term, "draft": draft, "form": form, "created": created,
+        "blocks_publishing": checks.has_errors(created),
+    })
+
+
+@login_required
+@require_POST
+def draft_pin(request, pk, draft_pk):
+    term = _term_to_plan(request, pk)
+    draft = get_object_or_404(DraftSession, term=term, pk=draft_pk)
+    services.set_pinned(draft, request.POST.get("pinned") == "1")
+    return redirect("planning:term", pk=term.pk)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    term = _term_to_plan(request, pk)
+    findings = services.check_draft(term)
+    form = PublishForm(request.POST, term=term, warnings=any(f.severity == checks.WARNING for f in findings))
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+        return redirect("planning:term", pk=term.pk)
+    try:
+        result = services.publish(term, form.cleaned_data["effective_date"], request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("planning:term", pk=term.pk)
+    if not result.changed:
+        messages.info(request, _("Nothing changed since the last publication: nothing was published."))
+        return redirect("planning:term", pk=term.pk)
+    messages.success(request, _(
+        "Published version %(number)s: %(created)s sessions created, %(moved)s moved, %(cancelled)s cancelled.")
+        % {"number": result.publication.number, "created": result.created, "moved": result.moved,
+           "cancelled": result.cancelled})
+    return redirect("planning:publications", pk=term.pk)
+
+
+@login_required
+def publications(request, pk):
+    term = _term_to_plan(request, pk)
+    return render(request, "scheduling/publications.html", {"term": term, "log": selectors.change_log(term)})
+
+
+@login_required
+def cancel(request):
+    if not access.is_planner(request.user):
+        raise PermissionDenied
+    form = CancelForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not request.user.has_perm("scheduling.plan_term", data["site"]):
+            raise PermissionDenied
+        try:
+            done = services.cancel_sessions(
+                site=data["site"], building=data["building"], unit=data["unit"], first_date=data["first_date"],
+                last_date=data["last_date"], periods=data["periods"], reason=data["reason"],
+                reason_text=data["reason_text"], by=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _(
+                "%(cancelled)s sessions cancelled; %(reduced)s go on without the units concerned "
+                "(%(absences)s participants marked absent).")
+                % {"cancelled": done.sessions_cancelled, "reduced": done.sessions_reduced,
+                   "absences": done.absences_recorded})
+            return redirect("planning:cancel")
+    return render(request, "scheduling/cancel.html", {"form": form})
+
+
+def _session_to_plan(request, pk):
+    session = get_object_or_404(access.visible_sessions(request.user), pk=pk)
+    if not request.user.has_perm("scheduling.plan_term", session):
+        raise PermissionDenied
+    return session
+
+
+@login_required
+def session_change(request, pk):
+    """Cancel one dated session, or move it to a free period and room."""
+    session = _session_to_plan(request, pk)
+    day = session.starts_at.astimezone(services.LOCAL).date()
+    try:
+        day = dt.date.fromisoformat(request.POST.get("move-day") or request.GET.get("day") or day.isoformat())
+    except ValueError:
+        messages.error(request, _("The date is not valid."))
+    slots = services.free_slots(session, day) if session.status == "scheduled" else []
+    cancel_form = SessionCancelForm(prefix="cancel")
+    move_form = SessionMoveForm(initial={"day": day}, slots=slots, prefix="move")
+    if request.method == "POST" and "cancel-reason" in request.POST:
+        cancel_form = SessionCancelForm(request.POST, prefix="cancel")
+        if cancel_form.is_valid():
+            try:
+                services.cancel_session(session, reason=cancel_form.cleaned_data["reason"],
+                                        reason_text=cancel_form.cleaned_data["reason_text"], by=request.user)
+            except ValidationError as error:
+                _error_messages(request, error)
+            else:
+                messages.success(request, _("The session was cancelled."))
+                return redirect("planning:session", pk=session.pk)
+    elif request.method == "POST":
+        move_form = SessionMoveForm(request.POST, slots=slots, prefix="move")
+        if move_form.is_valid() and move_form.cleaned_data["slot"]:
+            slot = move_form.cleaned_data["slot"]
+            try:
+                services.move_session(session, day=move_form.cleaned_data["day"], period=slot.period, room=slot.room,
+                                      by=request.user)
+            except ValidationError as error:
+                _error_messages(request, error)
+            else:
+                messages.success(request, _("The session was moved."))
+                return redirect("planning:session", pk=session.pk)
+    return render(request, "scheduling/session_change.html", {
+        "session": session, "day": day, "slots": slots, "cancel_form": cancel_form, "move_form": move_form,
+    })
