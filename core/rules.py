@@ -384,6 +384,14 @@ def visible_terms(user):
     return qs.filter(site__in=user.site_ids())
 
 
+def terms_to_plan(user):
+    """Terms whose timetable the user may plan, publish and cancel from (`scheduling.plan_term`)."""
+    qs = visible_terms(user)
+    if _is_admin(user):
+        return qs
+    return qs.filter(site__in=user.site_ids()) if is_coordinator(user) else qs.none()
+
+
 def visible_interviews(user):
     """Screening interviews: the site's screeners and coordinators (and administrators, without notes)."""
     from screening.models import Interview
