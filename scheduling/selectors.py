@@ -28,7 +28,7 @@ REF_WORDS = {"activity": _("cycle"), "person": _("facilitator"), "room": _("room
 
 def terms_to_plan(user):
     """Terms the user may plan, newest first."""
-    return [t for t in access.visible_terms(user).order_by("-first_date") if user.has_perm("scheduling.plan_term", t)]
+    return access.terms_to_plan(user).order_by("-first_date", "name")
 
 
 @dataclass
