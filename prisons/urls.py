@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "prisons"
 urlpatterns = [
     path("detainees/", views.detainee_list, name="detainee-list"),
+    path("detainees/import/", import_views.detainee_import, name="detainee-import"),
     path("detainees/<int:pk>/", views.detainee_detail, name="detainee-detail"),
     path("units/", views.unit_list, name="unit-list"),
     path("rooms/", views.room_list, name="room-list"),

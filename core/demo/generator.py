@@ -308,7 +308,7 @@ class DemoBuilder:
         for b in plan.buildings:
             made = []
             for n, (legal, regime) in enumerate(b.units, start=1):
-                code = f"{b.code}{n:02d}" if len(b.units) > 1 else b.code
+                code = f"{b.code}{n:02d}" if len(b.units) > 1 or plan.code == "haren" else b.code
                 kind = "Wing" if plan.code == "saint-gilles" else "Unit"
                 made.append(pr.Unit(
                     site=site, building=by_code[b.code], code=code, name=f"{kind} {code}",

@@ -1,0 +1,43 @@
+"""Forms of the detainee list import: upload, then confirm what the preview showed."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .imports import MAX_FILE_BYTES
+from .models import DetaineeStatus
+
+
+class DetaineeImportUploadForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site the list comes from"), queryset=None)
+    file = forms.FileField(
+        label=_("File (xlsx or CSV)"),
+        help_text=_("One row per detainee; the first row holds the column names."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        if sites.count() == 1:
+            self.fields["site"].initial = sites.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Choose an Excel workbook (.xlsx) or a CSV file (.csv)."))
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class DetaineeImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    mark_missing = forms.ChoiceField(
+        label=_("Detainees of this site missing from the file"),
+        choices=[
+            ("", _("Leave them as they are")),
+            (DetaineeStatus.TRANSFERRED, _("Mark them transferred")),
+            (DetaineeStatus.RELEASED, _("Mark them released")),
+        ],
+        required=False, initial="", widget=forms.RadioSelect,
+        help_text=_("Marked detainees leave their unit, and their open applications and enrolments end."),
+    )
