@@ -87,6 +87,7 @@ class ActivityForm(forms.ModelForm):
 
 class PartnerForm(forms.ModelForm):
     languages = LanguageListField(label=_("languages offered"))
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Partner
