@@ -32,6 +32,8 @@ def workflow_steps(user) -> list[Step]:
 
     today = timezone.localdate()
     week_start, week_end = current_week_bounds(today)
+    day_start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    day_end = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
     cycles = access.visible_cycles(user)
     sessions = access.visible_sessions(user)
     enrolments = access.visible_enrolments(user)
@@ -58,7 +60,13 @@ def workflow_steps(user) -> list[Step]:
             (_("on waiting lists"), enrolments.filter(status=EnrolmentStatus.APPROVED).count()),
             (_("enrolled"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
         ]),
-        Step(7, _("Liaison with prison staff and services"), False, note=not_built),
+        Step(7, _("Liaison with prison staff and services"), True, [
+            (_("movements out of units today"), enrolments.filter(
+                status=EnrolmentStatus.ENROLLED, cycle__sessions__status="scheduled",
+                cycle__sessions__starts_at__gte=day_start, cycle__sessions__starts_at__lt=day_end,
+            ).count()),
+            (_("sessions today"), sessions.filter(starts_at__gte=day_start, starts_at__lt=day_end, status="scheduled").count()),
+        ], "calendars:schedules"),
         Step(8, _("Practical organisation: rooms, escorts, access"), True, [
             (_("active rooms"), access.visible_rooms(user).filter(active=True).count()),
         ]),

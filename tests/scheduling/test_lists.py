@@ -233,3 +233,18 @@ def test_staff_of_another_site_cannot_open_lists(client, world, other_site):
     client.force_login(stranger)
     assert client.get(reverse("calendars:movement-list", args=[world["unit"].pk])).status_code == 404
     assert client.get(reverse("calendars:gate-list", args=[world["site"].pk])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_home_step_seven_counts_movements_today_and_links_to_the_lists(client, world):
+    cycle = cycle_with_session(world, 9)
+    enrol(cycle, world["unit"], "Brown", "Carl", "P3")
+    enrol(cycle, world["unit"], "Zed", "Ann", "P2")
+    client.force_login(world["officer"])
+
+    response = client.get(reverse("home"))
+
+    [step] = [s for s in response.context["steps"] if s.number == 7]
+    assert step.built
+    assert dict((str(label), count) for label, count in step.counts)["movements out of units today"] == 2
+    assert reverse("calendars:schedules") in response.content.decode()
