@@ -211,8 +211,10 @@ class _PrisonBuilder:
     def _make_staff(self):
         rng = self.rng
         self.staff = {"teacher": [], "instructor": []}
-        n_wings = len(self.wings)
-        for role, count in (("teacher", n_wings // 2 + 1), ("instructor", n_wings // 3 + 1)):
+        # about half of each staff member's week goes to sessions
+        counts = (("teacher", round(self.target * 0.03) + 1),
+                  ("instructor", round(self.target * 0.025) + 1))
+        for role, count in counts:
             for i in range(count):
                 days = sorted(rng.sample(range(5), rng.choice((3, 4, 4, 5))))
                 available = {p for p, period in enumerate(self.week.periods)
@@ -220,8 +222,10 @@ class _PrisonBuilder:
                 person = {"id": f"{role}-{i + 1}", "label": f"{role.title()} {i + 1}",
                           "available": available, "preferred": set()}
                 if rng.random() < 0.3:
+                    mornings = [d for d in days if rng.random() < 0.5]
                     person["preferred"] = {p for p in available
-                                           if self.week.periods[p]["index"] in MORNING}
+                                           if self.week.periods[p]["index"] in MORNING
+                                           or self.week.periods[p]["day"] in mornings}
                 self.staff[role].append(person)
 
     def _new_volunteer(self, sessions, length):
@@ -421,7 +425,7 @@ class _PrisonBuilder:
             for w in activity["wings"]:
                 by_wing[w].append(activity["id"])
         seen, cohorts = set(), []
-        for _ in range(len(self.activities)):
+        for _ in range(len(self.activities) // 2 + 1):
             wing = rng.choice(self.wings)["id"]
             offer = by_wing.get(wing, [])
             if len(offer) < 2:
@@ -440,7 +444,7 @@ class _PrisonBuilder:
             cohorts.append({
                 "id": f"cohort-{len(cohorts) + 1}",
                 "activities": list(key),
-                "compact": rng.random() < 0.3,
+                "compact": rng.random() < 0.08,
             })
         return cohorts
 
