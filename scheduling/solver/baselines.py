@@ -421,11 +421,13 @@ def plain_cpsat(problem, time_limit=60, workers=2, *, seed=0, deterministic_time
             solver.parameters.max_deterministic_time = deterministic_time
         return solver.solve(model)
 
+    fewest_moves_proven = True
     if inst.stability == "strict" and lost_terms:
         model.minimize(lost)
         status = run(time_limit / 2)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return inst.solution(_status_name(status), started=started)
+        fewest_moves_proven = status == cp_model.OPTIMAL
         model.add(lost <= round(solver.objective_value))
         for var in x.values():
             model.add_hint(var, solver.boolean_value(var))
@@ -434,6 +436,8 @@ def plain_cpsat(problem, time_limit=60, workers=2, *, seed=0, deterministic_time
     name = _status_name(status)
     if name not in ("OPTIMAL", "FEASIBLE"):
         return inst.solution(name, started=started)
+    if not fewest_moves_proven:
+        name = "FEASIBLE"
     placed = [(a, start, r) for (a, _, start, r), var in x.items() if solver.boolean_value(var)]
     bound = solver.best_objective_bound / scale
     bound = math.floor(bound + 1e-9) if scale == 1 else bound
