@@ -90,6 +90,7 @@ def test_import_of_an_xlsx_list_creates_every_application(client, coordinator, c
 def test_import_with_any_bad_row_saves_nothing_and_names_row_and_column(client, coordinator, cycle, unit, other_site):
     DetaineeFactory(unit=unit, prison_number="H000001")
     DetaineeFactory(unit=unit, prison_number="H000002")
+    DetaineeFactory(unit=unit, prison_number="H000003")
     from tests.factories import UnitFactory
 
     DetaineeFactory(unit=UnitFactory(building__site=other_site), prison_number="S000009")
@@ -99,7 +100,7 @@ def test_import_with_any_bad_row_saves_nothing_and_names_row_and_column(client, 
                 "H000002;31/02/2026;\n"
                 "H000001;;\n"
                 "S000009;;\n"
-                "H000002;;telepathy\n")
+                "H000003;;telepathy\n")
     client.force_login(coordinator)
     response = client.post(reverse("enrolment:application-import", args=[cycle.pk]),
                            {"file": SimpleUploadedFile("list.csv", csv_text.encode())})
