@@ -127,7 +127,9 @@ def test_cancel_page_cancels_a_unit_for_a_range(client, prison, coordinator, dra
         "site": prison.site.pk, "unit": prison.a1.pk, "first_date": "2027-03-15", "last_date": "2027-03-16",
         "reason": "lockdown"})
     assert response.status_code == 302
-    assert Session.objects.filter(status="cancelled").count() == 3
+    assert Session.objects.filter(status="cancelled").count() == 2  # French on Monday and Tuesday
+    sport = Session.objects.get(cycle=prison.sport, starts_at__date=dt.date(2027, 3, 16))
+    assert sport.status == "scheduled" and list(sport.cancelled_units.all()) == [prison.a1]
 
 
 def test_cancel_page_names_the_bad_field(client, prison, coordinator):
