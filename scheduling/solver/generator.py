@@ -458,12 +458,20 @@ class _DenseBuilder:
         rng = self.rng
         if self.size == "tiny":
             self.week = _Week([(0, 1, 3, 4)] * 3)
+        elif self.size == "small":
+            self.week = _Week([(0, 1, 2, 4, 5)] * 5)
         else:
             self.week = _Week([(0, 1, 2, 4, 5, 6)] * 5)
         week = self.week
         n_periods = len(week.periods)
-        occupancy = rng.uniform(0.72, 0.88)
-        n_rooms = max(1, round(self.target * 1.1 / (n_periods * occupancy)))
+        demand = self.target * 1.04
+        wanted = rng.uniform(0.74, 0.86)
+        n_rooms = min(
+            (max(1, math.floor(demand / (n_periods * wanted))),
+             math.ceil(demand / (n_periods * wanted))),
+            key=lambda n: (not 0.72 <= demand / (n_periods * n) <= 0.88,
+                           abs(demand / (n_periods * n) - wanted)),
+        )
         self.rooms = []
         for i in range(n_rooms):
             lab = n_rooms > 2 and i % 5 == 4
@@ -624,17 +632,18 @@ def disrupt(problem: dict, solution: dict, k: int, seed: int = 0) -> dict:
     day_of = {p["id"]: p["day"] for p in disrupted["periods"]}
 
     timetable = [(a["activity"], a["period"], a["room"]) for a in solution["assignments"]]
+    facilitators = {a["id"]: a.get("facilitators", []) for a in disrupted["activities"]}
+    leads = sorted({
+        (person, day_of[period])
+        for aid, period, _ in timetable
+        for person in facilitators[aid]
+    })
+    rng.shuffle(leads)
     lost = set()
     for _ in range(k):
-        leads = sorted({
-            (person, day_of[period])
-            for activity in disrupted["activities"]
-            for person in activity.get("facilitators", [])
-            for aid, period, _ in timetable
-            if aid == activity["id"] and (person, day_of[period]) not in lost
-        })
-        rng.shuffle(leads)
         for person, day in leads:
+            if (person, day) in lost:
+                continue
             entry = people.setdefault(person, {"id": person})
             before = list(entry.get("unavailable", []))
             entry["unavailable"] = sorted(set(before) | set(periods_of_day[day]))
