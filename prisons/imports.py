@@ -90,7 +90,7 @@ LEGAL_STATUSES = {
 PROFICIENCIES = {
     Proficiency.NATIVE: ("native", "maternelle", "languematernelle", "moedertaal", "mothertongue"),
     Proficiency.FLUENT: ("fluent", "courant", "couramment", "vloeiend", "good", "bon", "goed"),
-    Proficiency.BASIC: ("basic", "base", "debutant", "basis", "beginner", "notions"),
+    Proficiency.BASIC: ("basic", "base", "basique", "debutant", "basis", "beginner", "notions"),
 }
 _GENDER_VALUES = {normalise(v): key for key, values in GENDERS.items() for v in values}
 _LEGAL_VALUES = {normalise(v): key for key, values in LEGAL_STATUSES.items() for v in values}
