@@ -218,9 +218,15 @@ def _room_stability(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
             model.add(room_used <= sum(starts))
             for start in starts:
                 model.add_implication(start, room_used)
+            # Aggregated form: without it the LP spreads x thinly and lets sum(used) drop
+            # below 1, which drove the bound negative.
+            model.add(activity.sessions * room_used >= sum(starts))
             used.append(room_used)
+        model.add(sum(used) >= 1)
         extra = model.new_int_var(0, min(activity.sessions, len(used)) - 1, "")
-        model.add(extra == sum(used) - 1)
+        # max(0, used - 1) rather than used - 1: presolve would substitute the equality into the
+        # objective, and the domain bound of sum(used) - 1 starts below zero.
+        model.add_max_equality(extra, [0, sum(used) - 1])
         total.append(extra)
     return sum(total)
 
@@ -264,3 +270,4 @@ def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
                 model.add(isolated + neighbour <= 1)
             total.append(isolated)
     return sum(total)
+

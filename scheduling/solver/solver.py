@@ -71,8 +71,7 @@ def solve(
     if status == cp_model.INFEASIBLE:
         return _infeasible(prob, slots, started, remaining, warnings)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = solver.best_objective_bound / tm.scale if solver.num_branches or \
-            solver.num_conflicts else None
+        bound = max(0, solver.best_objective_bound / tm.scale)
         return _answer(prob, started, "UNKNOWN", bound=_number(bound), warnings=warnings)
     return _solution(prob, tm, solver, STATUS_NAMES[status], started, warnings)
 
@@ -141,7 +140,8 @@ def _solution(prob, tm, solver, status, started, warnings) -> dict:
         weight = getattr(prob.weights, kind) or 0
         penalties[kind] = _number(solver.value(tm.counts[kind]) * weight) if weight else 0
     objective = _number(sum(penalties.values()))
-    bound = _number(min(solver.best_objective_bound / tm.scale, objective))
+    # Every penalty is non-negative, so 0 is a valid bound even before the LP has run.
+    bound = _number(min(max(0, solver.best_objective_bound / tm.scale), objective))
     if status == "OPTIMAL":
         bound = objective
     assignments = [
