@@ -70,7 +70,9 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         interview = super().get_object()
         permission = {"retrieve": "screening.view_interview", "notes": "screening.view_notes"}.get(
             self.action, "screening.change_interview")
-        if not self.request.user.has_perm(permission, interview):
+        allowed = (services.may_read_notes(self.request.user, interview) if permission == "screening.view_notes"
+                   else self.request.user.has_perm(permission, interview))
+        if not allowed:
             raise PermissionDenied
         return interview
 
@@ -103,9 +105,10 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         serializer = OutcomeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        notes = data["notes"] if services.may_read_notes(request.user, interview) else None
         try:
             interview = services.record_outcome(interview, status=data["status"], outcome=data["outcome"],
-                                                reason=data["reason"], notes=data["notes"], by=request.user)
+                                                reason=data["reason"], notes=notes, by=request.user)
         except DjangoValidationError as error:
             raise _api_error(error) from error
         return Response(InterviewSerializer(interview).data)

@@ -24,3 +24,8 @@ class OutcomeForm(forms.Form):
                              help_text=_("Required unless suitable. Seen by coordinators; keep details for the notes."))
     notes = forms.CharField(label=_("confidential notes"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
                             help_text=_("Only the site's screeners and coordinators can read them; every read is logged."))
+
+    def __init__(self, *args, with_notes: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_notes:
+            del self.fields["notes"]

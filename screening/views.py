@@ -67,7 +67,7 @@ def interview_new(request):
 @login_required
 def interview_page(request, pk):
     interview = _interview(request, pk)
-    may_read = request.user.has_perm("screening.view_notes", interview)
+    may_read = services.may_read_notes(request.user, interview)
     notes = None
     if may_read and request.GET.get("notes") == "1":
         notes = services.read_notes(interview, request.user)
@@ -80,13 +80,14 @@ def interview_page(request, pk):
 @login_required
 def interview_outcome(request, pk):
     interview = _interview(request, pk, "screening.change_interview")
+    may_read = services.may_read_notes(request.user, interview)
     if request.method == "POST":
-        form = OutcomeForm(request.POST)
+        form = OutcomeForm(request.POST, with_notes=may_read)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.record_outcome(interview, status=data["status"], outcome=data["outcome"],
-                                        reason=data["reason"], notes=data["notes"], by=request.user)
+                                        reason=data["reason"], notes=data.get("notes"), by=request.user)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error({"outcome_reason": "reason"}.get(field, field) if field != "__all__" else None, errors)
@@ -95,9 +96,9 @@ def interview_outcome(request, pk):
                 return redirect("screening:interview", interview.pk)
     else:
         # Pre-filling the notes is a read of confidential data: it is logged like any other.
-        form = OutcomeForm(initial={
+        form = OutcomeForm(with_notes=may_read, initial={
             "status": interview.status if interview.status != "scheduled" else "held", "outcome": interview.outcome,
             "reason": interview.outcome_reason,
-            "notes": services.read_notes(interview, request.user) if interview.notes else "",
+            "notes": services.read_notes(interview, request.user) if may_read and interview.notes else "",
         })
     return render(request, "screening/interview_outcome.html", {"form": form, "interview": interview})
