@@ -12,7 +12,7 @@ from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
 from .models import Activity, Cycle, ExcludedDate, Facilitator, Partner, Session, Term
 
 
-class FindingSerializer(serializers.Serializer):
+class AuthorisationFindingSerializer(serializers.Serializer):
     code = serializers.CharField()
     severity = serializers.ChoiceField(choices=["info", "warning", "error"])
     message = serializers.CharField()
@@ -39,10 +39,10 @@ class FacilitatorSerializer(serializers.ModelSerializer):
                   "phone", "authorisation_number", "authorisation_valid_from", "authorisation_valid_until",
                   "active", "findings"]
 
-    @extend_schema_field(FindingSerializer(many=True))
+    @extend_schema_field(AuthorisationFindingSerializer(many=True))
     def get_findings(self, facilitator):
         findings = authorisation_findings(facilitator, timezone.localdate())
-        return FindingSerializer(findings, many=True).data
+        return AuthorisationFindingSerializer(findings, many=True).data
 
 
 class ActivitySerializer(serializers.ModelSerializer):

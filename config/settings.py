@@ -211,6 +211,10 @@ SPECTACULAR_SETTINGS = {
         "FacilitatorKindEnum": "activities.models.FacilitatorKind",
         "ActivityKindEnum": "activities.models.ActivityKind",
         "FeedKindEnum": "scheduling.models.FeedKind",
+        "DetaineeStatusEnum": "prisons.models.DetaineeStatus",
+        "CycleStatusEnum": "activities.models.CycleStatus",
+        "SessionStatusEnum": "activities.models.SessionStatus",
+        "EnrolmentStatusEnum": "enrolment.models.EnrolmentStatus",
     },
 }
 
