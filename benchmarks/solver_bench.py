@@ -1,0 +1,231 @@
+"""Benchmark of the timetable solver on generated prison and dense weeks.
+
+    .venv/bin/python benchmarks/solver_bench.py [--sizes small,medium,large,xlarge] [--dense N]
+        [--time-limit S] [--seeds 0 1 ...] [--workers N] [--json FILE]
+
+For every instance: Relais's status, objective, bound, gap and time; re-planning after 1 and 5
+disruptions (a volunteer loses a day, `stability: "strict"`): time, sessions moved and sessions the
+disruption forced to move; and the same instance solved by a first-fit greedy and by a plain CP-SAT
+model, with Relais's objective and time as ratios to theirs. Every solution is verified with
+`check_solution`.
+"""
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scheduling.solver import check_solution, solve  # noqa: E402
+from scheduling.solver.baselines import greedy, plain_cpsat  # noqa: E402
+from scheduling.solver.generator import SIZES, disrupt, generate  # noqa: E402
+
+DENSE_SIZES = ("medium", "large")
+SOLVED = ("OPTIMAL", "FEASIBLE")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="small,medium,large,xlarge",
+                        help="prison sizes, comma-separated (tiny, small, medium, large, xlarge)")
+    parser.add_argument("--dense", type=int, default=3,
+                        help="number of dense instances (alternately medium and large)")
+    parser.add_argument("--time-limit", type=float, default=60, help="seconds per solve")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--disruptions", type=int, nargs="+", default=[1, 5])
+    parser.add_argument("--json", type=Path, help="also write every measurement to this file")
+    args = parser.parse_args(argv)
+    args.sizes = [s for s in args.sizes.split(",") if s]
+    unknown = [s for s in args.sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s): {', '.join(unknown)}")
+    return args
+
+
+def instances(args):
+    for seed in args.seeds:
+        for size in args.sizes:
+            yield f"prison-{size}-s{seed}", generate(size, seed, "prison")
+    for i in range(args.dense):
+        size = DENSE_SIZES[i % len(DENSE_SIZES)]
+        yield f"dense-{size}-s{i}", generate(size, i, "dense")
+
+
+def verified(problem, solution):
+    """'ok' when the checker accepts a solution, 'n/a' without one, else the first finding."""
+    if solution["status"] not in SOLVED:
+        return "n/a"
+    findings = check_solution(problem, solution)
+    return "ok" if not findings else f"FAIL: {findings[0]}"
+
+
+def moved_sessions(problem, solution):
+    """Previous (activity, period, room) pairs the new timetable does not keep."""
+    before = Counter((p["activity"], p["period"], p["room"]) for p in problem["previous"])
+    after = Counter((a["activity"], a["period"], a["room"]) for a in solution["assignments"])
+    return sum((before - after).values())
+
+
+def forced_moves(original, disrupted):
+    """Previous sessions whose facilitator can no longer come at one of their periods."""
+    closed = {p["id"]: set(p.get("unavailable", [])) for p in disrupted.get("people", [])}
+    was_closed = {p["id"]: set(p.get("unavailable", [])) for p in original.get("people", [])}
+    activities = {a["id"]: a for a in original["activities"]}
+    periods = original["periods"]
+    position = {p["id"]: i for i, p in enumerate(periods)}
+    forced = 0
+    for entry in disrupted["previous"]:
+        activity = activities[entry["activity"]]
+        start = position[entry["period"]]
+        covered = [p["id"] for p in periods[start:start + activity.get("length", 1)]]
+        for person in activity.get("facilitators", []):
+            newly = closed.get(person, set()) - was_closed.get(person, set())
+            if newly.intersection(covered):
+                forced += 1
+                break
+    return forced
+
+
+def gap_percent(solution):
+    objective, bound = solution.get("objective"), solution.get("bound")
+    if objective is None or bound is None:
+        return None
+    if objective == 0:
+        return 0.0
+    return 100.0 * (objective - bound) / abs(objective)
+
+
+def ratio(ours, theirs):
+    if ours is None or theirs is None:
+        return None
+    if theirs == 0:
+        return 1.0 if ours == 0 else float("inf")
+    return ours / theirs
+
+
+def timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def measure(name, problem, args):
+    log = sys.stderr
+    row = {"instance": name, "sessions": sum(a["sessions"] for a in problem["activities"])}
+    print(f"{name}: relais", file=log, flush=True)
+    ours, seconds = timed(solve, problem, time_limit=args.time_limit, workers=args.workers)
+    row["relais"] = summary(ours, seconds, verified(problem, ours))
+    row["relais"]["gap"] = gap_percent(ours)
+
+    row["replan"] = {}
+    for k in args.disruptions:
+        print(f"{name}: re-plan after {k} disruption(s)", file=log, flush=True)
+        entry = {"seconds": None, "moved": None, "forced": None, "check": "n/a", "status": None}
+        if ours["status"] in SOLVED:
+            try:
+                disrupted = disrupt(problem, ours, k, seed=k)
+            except ValueError as error:
+                entry["status"] = str(error)
+            else:
+                again, seconds = timed(solve, disrupted, time_limit=args.time_limit,
+                                       workers=args.workers)
+                entry.update(status=again["status"], seconds=seconds,
+                             forced=forced_moves(problem, disrupted),
+                             check=verified(disrupted, again))
+                if again["status"] in SOLVED:
+                    entry["moved"] = moved_sessions(disrupted, again)
+        row["replan"][k] = entry
+
+    print(f"{name}: greedy", file=log, flush=True)
+    theirs, seconds = timed(greedy, problem)
+    row["greedy"] = summary(theirs, seconds, verified(problem, theirs))
+    print(f"{name}: plain CP-SAT", file=log, flush=True)
+    theirs, seconds = timed(plain_cpsat, problem, time_limit=args.time_limit,
+                            workers=args.workers)
+    row["plain"] = summary(theirs, seconds, verified(problem, theirs))
+    row["plain"]["gap"] = gap_percent(theirs)
+    return row
+
+
+def summary(solution, seconds, check):
+    return {"status": solution["status"], "objective": solution["objective"],
+            "bound": solution["bound"], "seconds": seconds, "check": check}
+
+
+def cell(value, digits=2):
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return "inf" if value == float("inf") else f"{value:.{digits}f}"
+    return str(value)
+
+
+def print_table(headers, rows):
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+def report(rows, disruptions):
+    headers = ["instance", "sessions", "status", "objective", "bound", "gap %", "seconds",
+               "check"]
+    for k in disruptions:
+        headers += [f"replan{k} s", f"moved{k}/forced", f"check{k}"]
+    table = []
+    for row in rows:
+        ours = row["relais"]
+        line = [row["instance"], cell(row["sessions"]), ours["status"], cell(ours["objective"]),
+                cell(ours["bound"]), cell(ours["gap"], 1), cell(ours["seconds"]), ours["check"]]
+        for k in disruptions:
+            replan = row["replan"][k]
+            if replan["moved"] is not None:
+                moved = f"{replan['moved']}/{replan['forced']}"
+            else:
+                moved = "-" if replan["status"] is None else replan["status"][:24]
+            line += [cell(replan["seconds"]), moved, replan["check"]]
+        table.append(line)
+    print("Relais")
+    print_table(headers, table)
+
+    headers = ["instance", "greedy status", "objective", "seconds", "check",
+               "plain status", "objective", "bound", "seconds", "check",
+               "obj/greedy", "time/greedy", "obj/plain", "time/plain"]
+    table = []
+    for row in rows:
+        ours, first_fit, plain = row["relais"], row["greedy"], row["plain"]
+        table.append([
+            row["instance"],
+            first_fit["status"], cell(first_fit["objective"]), cell(first_fit["seconds"], 3),
+            first_fit["check"],
+            plain["status"], cell(plain["objective"]), cell(plain["bound"]),
+            cell(plain["seconds"]), plain["check"],
+            cell(ratio(ours["objective"], first_fit["objective"])),
+            cell(ratio(ours["seconds"], first_fit["seconds"])),
+            cell(ratio(ours["objective"], plain["objective"])),
+            cell(ratio(ours["seconds"], plain["seconds"])),
+        ])
+    print()
+    print("Baselines (ratios are Relais / baseline; lower is better)")
+    print_table(headers, table)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    rows = [measure(name, problem, args) for name, problem in instances(args)]
+    report(rows, args.disruptions)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, default=str))
+    failures = [r["instance"] for r in rows
+                for s in [r["relais"], r["greedy"], r["plain"], *r["replan"].values()]
+                if s["check"].startswith("FAIL")]
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
