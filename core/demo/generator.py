@@ -97,7 +97,7 @@ HAREN_FULL = SitePlan(
                    ("CHAP", "chapel", 20), ("INT1", "interview", 8), ("INT2", "interview", 8),
                    ("MP1", "multipurpose", 16), ("MP2", "multipurpose", 16), ("CL1", "classroom", 14),
                    ("CL2", "classroom", 14), ("GYM", "gym", 16)),
-    quota=45, cycles_per_section=4, teachers=4, instructors=2,
+    quota=20, cycles_per_section=4, teachers=4, instructors=2,
 )
 
 SAINT_GILLES_FULL = SitePlan(
@@ -119,7 +119,7 @@ SAINT_GILLES_FULL = SitePlan(
                    ("GYM", "gym", 14), ("MP1", "multipurpose", 14), ("MP2", "multipurpose", 14),
                    ("CL1", "classroom", 12), ("CL2", "classroom", 12), ("INT1", "interview", 8),
                    ("INT2", "interview", 8)),
-    quota=25, cycles_per_section=4, teachers=2, instructors=2,
+    quota=10, cycles_per_section=4, teachers=2, instructors=2,
 )
 
 HAREN_SMALL = SitePlan(
@@ -934,7 +934,8 @@ class DemoBuilder:
     def _enrolments(self) -> None:
         rng, today = self.rng, self.today
         coordinator = self.user_of["coordinator"]
-        has_seat = any(f.name == "seat" for f in Enrolment._meta.get_fields())
+        fields = {f.name for f in Enrolment._meta.get_fields()}
+        channels = ["request_slip", "request_slip", "support_worker", "psychosocial", "coordinator"]
         busy: dict[int, set] = defaultdict(set)  # detainee pk -> covered (weekday, index)
         count: dict[int, int] = defaultdict(int)
         rows, histories = [], []
@@ -965,8 +966,14 @@ class DemoBuilder:
                     if status == "enrolled" else None,
                     needs_based=rng.random() < 0.1,
                 )
-                if has_seat and status == "enrolled":
+                if "seat" in fields and status == "enrolled":
                     enrolment.seat = seat
+                if "channel" in fields:
+                    enrolment.channel = rng.choice(channels)
+                    enrolment.recorded_by = coordinator
+                    if enrolment.channel == "support_worker":
+                        enrolment.forwarded_by = f"{rng.choice(data.STAFF_FIRST_NAMES)} {data.DEMO_NAME_PREFIX}" \
+                                                 f"{rng.choice(data.STAFF_LAST_NAMES)}"
                 rows.append(enrolment)
                 chain = {"pending": ["pending"], "approved": ["pending", "approved"],
                          "enrolled": ["pending", "approved", "enrolled"]}[status]
