@@ -28,6 +28,7 @@ def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.d
 def workflow_steps(user) -> list[Step]:
     """The coordinators' eleven steps; a step not built yet says so and shows no number."""
     from activities.models import Activity, CycleStatus, Partner
+    from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.models import EnrolmentStatus
 
     today = timezone.localdate()
@@ -73,6 +74,9 @@ def workflow_steps(user) -> list[Step]:
         Step(9, _("Running the sessions"), True, [
             (_("sessions this week"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),
         ]),
-        Step(10, _("Attendance and dropout interviews"), False, note=not_built),
+        Step(10, _("Attendance and dropout interviews"), True, [
+            (_("past sessions without a register (last 30 days)"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
+            (_("participants absent 2+ times in a row, to follow up"), len(consecutive_absences(enrolments))),
+        ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         Step(11, _("Evaluating and adjusting the offer"), False, note=not_built),
     ]

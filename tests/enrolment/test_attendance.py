@@ -214,3 +214,24 @@ def test_two_consecutive_absences_are_listed_for_follow_up(cycle, coordinator, f
         )
 
     assert attendance.consecutive_absences(visible_enrolments(coordinator)) == [(dropping, 2)]
+
+
+@time_machine.travel(SESSION_START + dt.timedelta(days=3), tick=False)
+def test_home_step_ten_counts_missing_registers_and_follow_ups(cycle, coordinator, facilitator_user):
+    from core.selectors import workflow_steps
+
+    taken, missing = (
+        SessionFactory(cycle=cycle, starts_at=SESSION_START - dt.timedelta(days=d), ends_at=SESSION_START - dt.timedelta(days=d, hours=-1))
+        for d in (0, 7)
+    )
+    SessionFactory(cycle=cycle, starts_at=SESSION_START - dt.timedelta(days=1), ends_at=SESSION_START, status=SessionStatus.CANCELLED)
+    SessionFactory(cycle=cycle, starts_at=SESSION_START + dt.timedelta(days=7), ends_at=SESSION_START + dt.timedelta(days=7, hours=1))
+    person = enrol(cycle)
+    Attendance.objects.create(session=taken, enrolment=person, status="absent", absence_reason="sick")
+    Attendance.objects.create(session=SessionFactory(cycle=cycle, starts_at=SESSION_START - dt.timedelta(days=40), ends_at=SESSION_START - dt.timedelta(days=40, hours=-1)), enrolment=person, status="absent", absence_reason="refused")
+
+    step = workflow_steps(coordinator)[9]
+
+    assert step.built and step.url_name == "attendance:my-sessions"
+    assert [count for _, count in step.counts] == [1, 1]
+    assert workflow_steps(facilitator_user)[9].counts[0][1] == 1
