@@ -4,8 +4,9 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +20,9 @@ from . import calendars, feeds, ical, lists
 from .models import FeedKind
 
 XLSX = lists.XLSX_CONTENT_TYPE
+# A rendered feed is reused while its ETag holds; a bound on staleness after renaming a room or
+# an activity, which does not touch the sessions.
+FEED_CACHE_SECONDS = 600
 
 
 def _day_from(request) -> dt.date:
@@ -128,7 +132,18 @@ def feed(request, token):
     subscription = feeds.feed_for_token(token)
     if subscription is None:
         raise Http404
-    response = HttpResponse(feeds.render_feed(subscription), content_type="text/calendar; charset=utf-8")
+    feeds.record_use(subscription)
+    etag = feeds.feed_etag(subscription)
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        cache_key = f"relais-feed:{subscription.token_hash}:{etag}"
+        body = cache.get(cache_key)
+        if body is None:
+            body = feeds.render_feed(subscription)
+            cache.set(cache_key, body, FEED_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"

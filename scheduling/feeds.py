@@ -5,10 +5,12 @@ revoked, its owner's account is active and the owner may still see its target; a
 owner's feeds are revoked for good the first time they are asked for.
 """
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -139,10 +141,24 @@ def feed_sessions(feed: FeedToken, *, today: dt.date | None = None):
     return sessions_of_target(feed.owner, feed.kind, target_of(feed)).filter(cycle__term__last_date__gte=keep_from)
 
 
-def render_feed(feed: FeedToken, *, today: dt.date | None = None) -> bytes:
+def feed_etag(feed: FeedToken, *, today: dt.date | None = None) -> str:
+    """Changes whenever a session of the feed is published again (time, room, status) or added,
+    and every day (the feed's window moves); one aggregate query."""
+    today = today or timezone.localdate()
+    summary = feed_sessions(feed, today=today).aggregate(
+        count=Count("pk", distinct=True), last=Max("updated_at"), sequences=Sum("sequence"),
+    )
+    text = f"{feed.token_hash}|{feed.language}|{today}|{summary['count']}|{summary['last']}|{summary['sequences']}"
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def record_use(feed: FeedToken) -> None:
     now = timezone.now()
     if feed.last_used_at is None or now - feed.last_used_at > LAST_USED_RESOLUTION:
         FeedToken.objects.filter(pk=feed.pk).update(last_used_at=now)
+
+
+def render_feed(feed: FeedToken, *, today: dt.date | None = None) -> bytes:
     events = ical.feed_events(feed_sessions(feed, today=today), feed.language)
     with translation.override(feed.language):
         name = target_label(feed.kind, target_of(feed))

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -248,10 +249,12 @@ def test_feed_query_count_is_the_same_for_one_and_three_sessions(client, world, 
     issued = feeds.issue_feed(coordinator, kind, world[kind])
     session_at(world, local(2027, 3, 2, 9))
     client.get(issued.path)  # the first use records last_used_at (one write, once an hour)
+    cache.clear()  # count the queries of a feed rendered afresh, not served from the cache
     with CaptureQueriesContext(connection) as one_session:
         assert len(events_of(fetch(client, issued))) == 1
     session_at(world, local(2027, 3, 3, 9))
     session_at(world, local(2027, 3, 4, 9))
+    cache.clear()
     with django_assert_max_num_queries(len(one_session)):
         assert len(events_of(fetch(client, issued))) == 3
     assert len(one_session) <= 8
@@ -278,3 +281,22 @@ def test_one_off_ics_of_someone_elses_session_is_404(client, world, site):
     client.force_login(stranger)
 
     assert client.get(reverse("calendars:session-ics", args=[session.uuid])).status_code == 404
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 12, tzinfo=UTC), tick=False)
+def test_unchanged_feed_answers_304_to_a_conditional_request_and_changes_after_a_publish(client, world):
+    session = session_at(world, local(2027, 3, 2, 9))
+    issued = feeds.issue_feed(world["officer"], FeedKind.UNIT, world["unit"])
+    first = client.get(issued.path)
+    etag = first["ETag"]
+
+    assert client.get(issued.path, headers={"If-None-Match": etag}).status_code == 304
+    with time_machine.travel(dt.datetime(2027, 3, 1, 13, tzinfo=UTC), tick=False):
+        session.room = RoomFactory(site=world["site"], name="Gym")
+        session.sequence += 1
+        session.save()
+        changed = client.get(issued.path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    [event] = events_of(changed.content)
+    assert str(event["LOCATION"]).startswith("Gym")
