@@ -60,7 +60,9 @@ def workflow_steps(user) -> list[Step]:
             (_("applications pending"), enrolments.filter(status=EnrolmentStatus.PENDING).count()),
             (_("on waiting lists"), enrolments.filter(status=EnrolmentStatus.APPROVED).count()),
             (_("enrolled"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
-        ]),
+            (_("freed places offered, to confirm"), enrolments.filter(status=EnrolmentStatus.APPROVED, offered_at__isnull=False).count()),
+            (_("screening interviews planned"), access.visible_interviews(user).filter(status="scheduled").count()),
+        ], "activities:cycle-list"),
         Step(7, _("Liaison with prison staff and services"), True, [
             (_("movements out of units today"), enrolments.filter(
                 status=EnrolmentStatus.ENROLLED, cycle__sessions__status="scheduled",

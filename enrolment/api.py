@@ -5,6 +5,7 @@ and object permissions from the same named rules (403).
 """
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -193,13 +194,27 @@ class WaitingListEntrySerializer(serializers.ModelSerializer):
         model = Enrolment
         fields = ["position", "id", "detainee", "prison_number", "needs_based", "requested_on", "offered_at"]
 
-    def get_position(self, obj):
+    def get_position(self, obj) -> int:
         return self.context["positions"][obj.pk]
+
+
+class WaitingListSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+    enrolled = serializers.IntegerField()
+    free = serializers.IntegerField()
+    waiting = WaitingListEntrySerializer(many=True)
+    offered = serializers.IntegerField()
+    pending = serializers.IntegerField()
 
 
 class WaitingListViewSet(viewsets.ViewSet):
     """A cycle's waiting list in priority order, with its capacity (GET /waiting-lists/<cycle id>/)."""
 
+    serializer_class = WaitingListSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="cycle id")],
+                   responses=WaitingListSerializer)
     def retrieve(self, request, pk=None):
         cycle = get_object_or_404(access.visible_cycles(request.user), pk=pk)
         if not request.user.has_perm("enrolment.view_cycle_enrolment", cycle):
@@ -219,7 +234,7 @@ class LeavingReasonSerializer(serializers.ModelSerializer):
         model = LeavingReason
         fields = ["code", "label", "label_en", "label_fr", "label_nl", "active"]
 
-    def get_label(self, obj):
+    def get_label(self, obj) -> str:
         return obj.label()
 
 
