@@ -97,6 +97,12 @@ _LEGAL_VALUES = {normalise(v): key for key, values in LEGAL_STATUSES.items() for
 _PROFICIENCY_VALUES = {normalise(v): key for key, values in PROFICIENCIES.items() for v in values}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 MISSING_CHOICES = ("", DetaineeStatus.TRANSFERRED, DetaineeStatus.RELEASED)
+UPDATED_FIELDS = ["last_name", "first_name", "gender", "legal_status", "birth_date", "arrival_date",
+                  "expected_release_date", "cell", "site", "unit", "status"]
+
+
+def _snapshot(detainee) -> list:
+    return [getattr(detainee, Detainee._meta.get_field(name).attname) for name in UPDATED_FIELDS]
 
 
 @dataclass
@@ -315,7 +321,7 @@ def prepare_import(content: bytes, filename: str, site: Site, *, today: dt.date 
         report.errors.append(RowError(None, "", str(_("The file has column names but no detainee."))))
 
     existing = {d.prison_number: d for d in Detainee.objects.filter(prison_number__in=[r.prison_number for r in parsed])
-                .select_related("unit", "site")}
+                .select_related("unit", "site").prefetch_related("languages")}
     for row in parsed:
         row.existing = existing.get(row.prison_number)
         if row.existing is not None and row.existing.site_id != site.pk:
@@ -445,6 +451,7 @@ def apply_import(report: ImportReport, *, user=None, mark_missing: str = "") -> 
             if d is None:
                 d = Detainee(prison_number=row.prison_number, site=site, status=DetaineeStatus.PRESENT)
                 new_detainees.append((d, row))
+            before = _snapshot(d)
             moves = row.moves
             d.last_name, d.first_name, d.gender, d.legal_status = row.last_name, row.first_name, row.gender, row.legal_status
             for key in ("birth_date", "arrival_date", "expected_release_date"):
@@ -454,25 +461,27 @@ def apply_import(report: ImportReport, *, user=None, mark_missing: str = "") -> 
             if row.cell is not None:
                 d.cell = row.cell
             d.site, d.unit, d.status = site, row.unit, DetaineeStatus.PRESENT
-            if row.languages is not None:
-                d.needs_interpreter = d.needs_interpreter if row.existing else not any(
-                    c in ("fr", "nl") and p != Proficiency.BASIC for c, p in row.languages)
-                if row.existing:
-                    replaced_languages.append(d.pk)
+            if row.existing is None:
+                if row.languages is not None:
+                    d.needs_interpreter = not any(c in ("fr", "nl") and p != Proficiency.BASIC for c, p in row.languages)
+                    new_languages.append((d, row.languages))
+                continue
+            if row.languages is not None and sorted(row.languages) != sorted(
+                (lang.language, lang.proficiency) for lang in d.languages.all()
+            ):
+                replaced_languages.append(d.pk)
                 new_languages.append((d, row.languages))
-            if row.existing is not None:
+            # Only rows that change anything are written: a weekly list is mostly unchanged.
+            if _snapshot(d) != before:
                 to_update.append(d)
-                if moves or cell_changes:
-                    _close_and_open(to_close, to_open, d, row.unit, d.cell, DetaineeStatus.PRESENT, day, source,
-                                    open_now)
+            if moves or cell_changes:
+                _close_and_open(to_close, to_open, d, row.unit, d.cell, DetaineeStatus.PRESENT, day, source, open_now)
         Detainee.objects.bulk_create([d for d, _row in new_detainees])
         for d, _row in new_detainees:
             to_open.append(Placement(detainee=d, unit=d.unit, cell=d.cell, status=DetaineeStatus.PRESENT,
                                      valid_from=d.arrival_date if d.arrival_date and d.arrival_date <= day else day,
                                      source=source))
-        Detainee.objects.bulk_update(to_update, ["last_name", "first_name", "gender", "legal_status", "birth_date",
-                                                 "arrival_date", "expected_release_date", "cell", "site", "unit",
-                                                 "status", "needs_interpreter"], batch_size=500)
+        Detainee.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=200)
         DetaineeLanguage.objects.filter(detainee_id__in=replaced_languages).delete()
         DetaineeLanguage.objects.bulk_create([
             DetaineeLanguage(detainee=d, language=code, proficiency=level)

@@ -257,7 +257,7 @@ def test_preview_query_count_does_not_grow_with_rows(client, coordinator, site, 
     client.force_login(coordinator)
 
     # Same count for 1 and 3 rows of each kind (new, moved, missing).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = _upload(client, site, csv_bytes(*lines))
 
     assert response.context["counts"]["moved"] == rows and response.context["counts"]["missing"] == rows
