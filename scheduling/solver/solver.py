@@ -61,12 +61,15 @@ def solve(
         solver, status = _run(tm, budget.share(0.4), workers, seed, None, started)
         if status == cp_model.INFEASIBLE:
             return _infeasible(prob, slots, started, remaining, warnings)
+        tm.model.minimize(tm.weighted)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             tm.model.add(tm.counts["change"] <= round(solver.objective_value))
-            hint = {key for key, var in tm.x.items() if solver.value(var)}
-
-    tm.model.minimize(tm.weighted)
-    _apply_hint(tm, hint)
+            _hint_values(tm, solver.response_proto.solution)
+        else:
+            _apply_hint(tm, hint)
+    else:
+        tm.model.minimize(tm.weighted)
+        _apply_hint(tm, hint)
     solver, status = _run(tm, budget.share(1.0), workers, seed, on_progress, started)
     if status == cp_model.INFEASIBLE:
         return _infeasible(prob, slots, started, remaining, warnings)
@@ -125,11 +128,11 @@ def _apply_hint(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> None:
     """Hint a timetable. When it places every session, first complete it into a full
     assignment (penalty variables included): a hint on x alone leaves CP-SAT to rediscover the
     rest, and on crowded weeks it then started far above the greedy timetable's cost."""
-    tm.model.clear_hints()
     if not placed:
+        tm.model.clear_hints()
         return
-    for key, var in tm.x.items():
-        tm.model.add_hint(var, key in placed)
+    _hint_values(tm, [0] * len(tm.model.proto.variables),
+                 {var.index: int(key in placed) for key, var in tm.x.items()})
     if len(placed) < sum(activity.sessions for activity in tm.prob.activities):
         return
     solver = cp_model.CpSolver()
@@ -139,11 +142,19 @@ def _apply_hint(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> None:
     solver.parameters.max_time_in_seconds = 5.0
     if solver.solve(tm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
+    _hint_values(tm, solver.response_proto.solution)
+
+
+def _hint_values(tm: TimetableModel, values, only: dict[int, int] | None = None) -> None:
+    """Hint every variable from a full solution vector, or only the variables in `only`."""
     tm.model.clear_hints()
     hint = tm.model.proto.solution_hint
-    values = solver.response_proto.solution
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
+    if only is None:
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
+    else:
+        hint.vars.extend(only.keys())
+        hint.values.extend(only.values())
 
 
 def _infeasible(prob, slots, started, remaining, warnings) -> dict:
