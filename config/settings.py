@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Group operations by resource (detainees, cycles...) rather than under one "v1" tag.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Several models have a "kind" field with different choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "SiteKindEnum": "prisons.models.SiteKind",
