@@ -12,6 +12,7 @@ from core import rules as access
 
 from .forms_import import DetaineeImportConfirmForm, DetaineeImportUploadForm
 from .imports import apply_import, prepare_import
+from .models import DetaineeStatus
 
 # The uploaded file waits in the server-side session between preview and confirmation.
 SESSION_KEY = "detainee_import"
@@ -66,9 +67,10 @@ def _confirm(request, sites):
     if not report.ok:
         return _preview(request, report, None, sites)
     result = apply_import(report, user=request.user, mark_missing=form.cleaned_data["mark_missing"])
-    messages.success(request, _(
-        "Detainee list imported for %(site)s: %(created)s new, %(updated)s updated, %(moved)s changed unit, "
-        "%(marked)s marked as gone."
-    ) % {"site": site.name, "created": result.created, "updated": result.updated, "moved": result.moved,
-         "marked": result.marked})
+    summary = _("Detainee list imported for %(site)s: %(created)s new, %(updated)s changed, %(moved)s changed unit.") % {
+        "site": site.name, "created": result.created, "updated": result.updated, "moved": result.moved}
+    if result.marked:
+        summary += " " + _("%(marked)s missing from the list marked as: %(status)s.") % {
+            "marked": result.marked, "status": DetaineeStatus(result.mark_missing).label}
+    messages.success(request, summary)
     return redirect("prisons:detainee-list")

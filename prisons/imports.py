@@ -146,6 +146,7 @@ class ImportReport:
     warnings: list[RowError] = field(default_factory=list)
     missing: list[Detainee] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    rows_read: int = 0  # non-empty data rows, valid or not
 
     @property
     def ok(self) -> bool:
@@ -164,7 +165,7 @@ class ImportReport:
         return [r for r in self.rows if r.moves]
 
     def counts(self) -> dict[str, int]:
-        return {"rows": len(self.rows), "new": len(self.new), "updated": len(self.updated),
+        return {"rows": self.rows_read, "new": len(self.new), "updated": len(self.updated),
                 "moved": len(self.moved), "missing": len(self.missing), "errors": len(self.errors)}
 
 
@@ -313,6 +314,7 @@ def prepare_import(content: bytes, filename: str, site: Site, *, today: dt.date 
     for number, values in enumerate(table[1:], start=2):
         if not any(_text(v) for v in values):
             continue
+        report.rows_read += 1
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
         row = _validate_row(number, cells, column_name, units, seen, report)
         if row is not None:

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from core.models import AuditEntry, Role
@@ -41,8 +42,10 @@ def xlsx_bytes(rows) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC), tick=False):
+def frozen_today_in_english(client):
+    # Messages are asserted in English (the source language), whatever catalogues exist.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC), tick=False), translation.override("en"):
         yield
 
 
@@ -215,6 +218,8 @@ def test_page_flow_upload_preview_confirm(client, coordinator, site, units):
     done = client.post(reverse("prisons:detainee-import"), {"token": token, "mark_missing": "released"})
 
     assert done.status_code == 302 and done.url == reverse("prisons:detainee-list")
+    shown = client.get(done.url).content.decode()
+    assert "2 new" in shown and "1 missing from the list marked as: Released" in shown
     assert set(Detainee.objects.filter(status="present").values_list("prison_number", flat=True)) == {"H001", "H002"}
     assert Detainee.objects.get(prison_number="H009").status == "released"
     entry = AuditEntry.objects.get(action="import")
