@@ -1,6 +1,7 @@
 """Reads of term planning: the draft as week grids, solver progress, publications and their change logs."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
@@ -145,6 +146,23 @@ def explanation(run: SolverRun, built: BuiltProblem) -> list[dict]:
                          "url": _ref_url(ref, built)})
         lines.append({"code": line.get("code", ""), "message": line.get("message", ""), "refs": refs})
     return lines
+
+
+def week_sessions(user, term, monday):
+    """The term's dated sessions of one week (Monday to Sunday, local time), as the user may see them."""
+    from .services import LOCAL, local_datetime
+
+    start = local_datetime(monday, dt.time.min)
+    end = local_datetime(monday + dt.timedelta(days=7), dt.time.min)
+    sessions = (
+        access.visible_sessions(user).filter(cycle__term=term, starts_at__gte=start, starts_at__lt=end)
+        .prefetch_related("cancelled_units").order_by("starts_at", "room__code")
+    )
+    found = list(sessions)
+    for session in found:
+        session.local_start = session.starts_at.astimezone(LOCAL)
+        session.local_end = session.ends_at.astimezone(LOCAL)
+    return found
 
 
 def latest_run(term) -> SolverRun | None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("terms/<int:pk>/draft/<int:draft_pk>/pin/", views.draft_pin, name="draft-pin"),
     path("terms/<int:pk>/publish/", views.publish, name="publish"),
     path("terms/<int:pk>/publications/", views.publications, name="publications"),
+    path("terms/<int:pk>/sessions/", views.term_sessions, name="term-sessions"),
     path("cancel/", views.cancel, name="cancel"),
     path("sessions/<int:pk>/", views.session_change, name="session"),
 ]

@@ -193,6 +193,22 @@ def cancel(request):
     return render(request, "scheduling/cancel.html", {"form": form})
 
 
+@login_required
+def term_sessions(request, pk):
+    """One week of the term's dated sessions, each with a link to cancel or move it."""
+    term = _term_to_plan(request, pk)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = min(max(services.timezone.localdate(), term.first_date), term.last_date)
+    monday = day - dt.timedelta(days=day.weekday())
+    return render(request, "scheduling/term_sessions.html", {
+        "term": term, "monday": monday, "sunday": monday + dt.timedelta(days=6),
+        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+        "sessions": selectors.week_sessions(request.user, term, monday),
+    })
+
+
 def _session_to_plan(request, pk):
     session = get_object_or_404(access.visible_sessions(request.user), pk=pk)
     if not request.user.has_perm("scheduling.plan_term", session):

@@ -153,3 +153,15 @@ def test_session_page_suggests_free_slots_and_moves(client, prison, coordinator,
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.sequence == 1 and session.starts_at == dt.datetime(2027, 3, 16, 12, 30, tzinfo=UTC)
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+def test_dated_sessions_week_links_to_cancel_or_move(client, prison, coordinator, draft):
+    services.publish(prison.term, dt.date(2027, 3, 15), coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("planning:term-sessions", args=[prison.term.pk]), {"date": "2027-03-17"}).content.decode()
+    week = Session.objects.filter(starts_at__date__range=(dt.date(2027, 3, 15), dt.date(2027, 3, 21)))
+    assert week.count() == 3
+    for session in week:
+        assert reverse("planning:session", args=[session.pk]) in page
+    assert "15/03/2027 08:30–10:00" in page
