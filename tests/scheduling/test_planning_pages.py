@@ -165,3 +165,21 @@ def test_dated_sessions_week_links_to_cancel_or_move(client, prison, coordinator
     for session in week:
         assert reverse("planning:session", args=[session.pk]) in page
     assert "15/03/2027 08:30–10:00" in page
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+def test_publishing_with_warnings_needs_a_confirmation(client, prison, coordinator, draft):
+    from prisons.models import Population
+
+    prison.a2.population = Population.WOMEN  # sport now mixes men and women: a deliberate choice, shown
+    prison.a2.save()
+    client.force_login(coordinator)
+    page = client.get(reverse("planning:term", args=[prison.term.pk])).content.decode()
+    assert 'data-code="mixed_groups"' in page and "accept_warnings" in page
+    refused = client.post(reverse("planning:publish", args=[prison.term.pk]), {"effective_date": "2027-03-15"},
+                          follow=True)
+    assert "Confirm that you have read the warnings." in refused.content.decode()
+    assert not prison.term.publications.exists()
+    client.post(reverse("planning:publish", args=[prison.term.pk]),
+                {"effective_date": "2027-03-15", "accept_warnings": "on"})
+    assert prison.term.publications.count() == 1
