@@ -142,6 +142,7 @@ def test_locked_register_is_read_only_for_the_facilitator_but_a_coordinator_corr
         client.post(reverse("attendance:register", args=[session.pk]), {f"status-{person.pk}": "present"})
 
     with time_machine.travel(SESSION_START + dt.timedelta(days=8), tick=False):
+        client.force_login(facilitator_user)  # sessions expire after 30 minutes
         page = client.get(reverse("attendance:register", args=[session.pk]))
         assert "locked" in page.content.decode() and "Save the register" not in page.content.decode()
         refused = client.post(reverse("attendance:register", args=[session.pk]), {
