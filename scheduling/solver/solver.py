@@ -162,7 +162,8 @@ def _hint_values(tm: TimetableModel, values, only: dict[int, int] | None = None)
 
 
 def _infeasible(prob, slots, started, remaining, warnings) -> dict:
-    reasons = explain_infeasibility(prob, slots, time_limit=min(10.0, remaining()))
+    # The explanation gets a few seconds of its own even when the search used the whole limit.
+    reasons = explain_infeasibility(prob, slots, time_limit=max(2.0, min(10.0, remaining())))
     return _answer(prob, started, "INFEASIBLE", explanation=reasons, warnings=warnings)
 
 
