@@ -17,6 +17,8 @@ from .checks import AuthorisationState
 from .models import (
     Activity,
     ActivityKind,
+    Availability,
+    AvailabilityException,
     Community,
     Cycle,
     CycleStatus,
@@ -133,6 +135,47 @@ class FacilitatorForm(forms.ModelForm):
         if cleaned.get("kind") == FacilitatorKind.STAFF and cleaned.get("authorisation_number"):
             self.add_error("authorisation_number", _("Prison staff do not need an access authorisation."))
         return cleaned
+
+
+class AvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = Availability
+        fields = ["weekday", "start", "end", "preferred"]
+        widgets = {"start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("The end must be after the start."))
+        return cleaned
+
+
+class AvailabilityExceptionForm(forms.ModelForm):
+    class Meta:
+        model = AvailabilityException
+        fields = ["date", "start", "end", "available", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if (start is None) != (end is None):
+            self.add_error("end", _("Give both hours for part of a day, or neither for the whole day."))
+        elif start and end and end <= start:
+            self.add_error("end", _("The end must be after the start."))
+        return cleaned
+
+
+AvailabilityFormSet = forms.inlineformset_factory(
+    Facilitator, Availability, form=AvailabilityForm, extra=2, can_delete=True,
+)
+AvailabilityExceptionFormSet = forms.inlineformset_factory(
+    Facilitator, AvailabilityException, form=AvailabilityExceptionForm, extra=1, can_delete=True,
+)
 
 
 # --- filters, shared by the list pages and the API -------------------------------------------------

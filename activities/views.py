@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from core import rules as access
 from prisons.views import query_string_without_page
 
-from . import selectors
+from . import selectors, services
 from .checks import authorisation_findings
 from .forms import (
     ActivityFilter,
     ActivityForm,
+    AvailabilityExceptionFormSet,
+    AvailabilityFormSet,
     CycleFilter,
     FacilitatorFilter,
     FacilitatorForm,
@@ -147,11 +149,19 @@ def facilitator_edit(request, pk=None):
     else:
         facilitator = None
         _require(request.user, "activities.change_catalogue")
-    form = FacilitatorForm(request.POST or None, instance=facilitator, user=request.user)
-    return _save_form(
-        request, form, "activities/facilitator_form.html", _("Facilitator “%(name)s” saved."),
-        "activities:facilitator-detail", facilitator=facilitator,
-    )
+    data = request.POST if request.method == "POST" else None
+    form = FacilitatorForm(data, instance=facilitator, user=request.user)
+    availability = AvailabilityFormSet(data, instance=facilitator, prefix="availability")
+    exceptions = AvailabilityExceptionFormSet(data, instance=facilitator, prefix="exceptions")
+    if data is not None:
+        if form.is_valid() and availability.is_valid() and exceptions.is_valid():
+            saved = services.save_facilitator(form, availability, exceptions)
+            messages.success(request, _("Facilitator “%(name)s” saved.") % {"name": saved})
+            return redirect("activities:facilitator-detail", pk=saved.pk)
+        messages.error(request, _("Please correct the fields marked below; nothing was saved."))
+    return render(request, "activities/facilitator_form.html", {
+        "form": form, "availability": availability, "exceptions": exceptions, "facilitator": facilitator,
+    })
 
 
 # --- terms and cycles --------------------------------------------------------------------------------

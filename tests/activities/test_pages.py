@@ -168,12 +168,19 @@ def test_facilitator_page_shows_weekly_availability_and_exceptions(client, coord
     assert "Holiday abroad" in page and "Long past" not in page
 
 
+def _management(prefix, total=0, initial=0):
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
 def test_coordinator_edits_a_facilitator_only_at_own_sites(client, coordinator, site, other_site):
     facilitator = FacilitatorFactory(sites=[site])
     client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "en"})
     url = reverse("activities:facilitator-edit", args=[facilitator.pk])
     data = {"kind": "volunteer", "first_name": "Nora", "last_name": "Nieuw", "sites": [site.pk],
-            "authorisation_valid_from": "2027-03-01", "authorisation_valid_until": "2027-02-01"}
+            "authorisation_valid_from": "2027-03-01", "authorisation_valid_until": "2027-02-01",
+            **_management("availability"), **_management("exceptions")}
     refused = client.post(url, data)
     assert "The authorisation must end after it starts." in refused.content.decode()
     other = client.post(url, {**data, "authorisation_valid_until": "2027-09-01", "sites": [other_site.pk]})
@@ -181,6 +188,30 @@ def test_coordinator_edits_a_facilitator_only_at_own_sites(client, coordinator, 
     saved = client.post(url, {**data, "authorisation_valid_until": "2027-09-01"})
     assert saved.status_code == 302
     assert Facilitator.objects.get(pk=facilitator.pk).last_name == "Nieuw"
+
+
+def test_facilitator_availability_is_edited_with_the_facilitator_all_or_nothing(client, coordinator, site):
+    facilitator = FacilitatorFactory(sites=[site], last_name="Before")
+    client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "en"})
+    url = reverse("activities:facilitator-edit", args=[facilitator.pk])
+    data = {"kind": "volunteer", "first_name": "Nora", "last_name": "After", "sites": [site.pk],
+            **_management("availability", total=2), **_management("exceptions", total=1),
+            "availability-0-weekday": "1", "availability-0-start": "13:30", "availability-0-end": "16:45",
+            "availability-1-weekday": "3", "availability-1-start": "10:00", "availability-1-end": "09:00",
+            "exceptions-0-date": "2027-04-06", "exceptions-0-note": "Easter holiday"}
+    refused = client.post(url, data).content.decode()
+    assert "Row 2, Until: The end must be after the start." in refused
+    facilitator.refresh_from_db()
+    assert facilitator.last_name == "Before" and not facilitator.availabilities.exists()
+
+    saved = client.post(url, {**data, "availability-1-end": "11:45"})
+    assert saved.status_code == 302
+    facilitator.refresh_from_db()
+    assert facilitator.last_name == "After"
+    assert [(a.weekday, f"{a.start:%H:%M}", f"{a.end:%H:%M}") for a in facilitator.availabilities.all()] == [
+        (1, "13:30", "16:45"), (3, "10:00", "11:45")]
+    assert facilitator.availability_exceptions.get().note == "Easter holiday"
 
 
 def test_cycle_list_filters_by_term_status_and_activity(client, coordinator, site):
