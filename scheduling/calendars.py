@@ -119,9 +119,15 @@ def participants_by_cycle(user, cycle_ids) -> dict[int, list[str]]:
     return dict(participants)
 
 
+def room_and_building(room_name: str, building_name: str | None) -> str:
+    """"Room, Building" (LOCATION and every list); once only when the room's name has it already."""
+    if not building_name or building_name in room_name:
+        return room_name
+    return f"{room_name}, {building_name}"
+
+
 def room_label(room) -> str:
-    """Room and building, as LOCATION and on every list."""
-    return f"{room.name}, {room.building.name}" if room.building_id else room.name
+    return room_and_building(room.name, room.building.name if room.building_id else None)
 
 
 def location_of(session: Session) -> str:

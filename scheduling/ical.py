@@ -16,7 +16,7 @@ from icalendar import Calendar, Event, Timezone
 
 from activities.models import Cycle, SessionStatus
 
-from .calendars import BRUSSELS
+from .calendars import BRUSSELS, room_and_building
 
 PRODID = "-//Relais//Relais calendars//EN"
 TZID = "Europe/Brussels"
@@ -60,7 +60,7 @@ def feed_events(sessions, language: str) -> list[FeedEvent]:
     events = []
     for row in rows:
         title = row[title_index] or row[8] or row[10]
-        location = f"{row[11]}, {row[12]}" if row[12] else row[11]
+        location = room_and_building(row[11], row[12])
         events.append(FeedEvent(
             uuid=str(row[0]), starts_at=row[1], ends_at=row[2], updated_at=row[3], sequence=row[4],
             status=row[5], cancellation_reason=row[6], title=title, location=location,

@@ -185,3 +185,11 @@ def test_calendar_query_count_is_the_same_for_one_and_three_sessions(client, wor
     with django_assert_max_num_queries(one):
         response = client.get(url, params)
     assert len(response.context["entries"]) == 3
+
+
+def test_location_names_the_building_once():
+    from scheduling.calendars import room_and_building
+
+    assert room_and_building("Classroom 1", "Building H1") == "Classroom 1, Building H1"
+    assert room_and_building("Building A: Classroom CL1", "Building A") == "Building A: Classroom CL1"
+    assert room_and_building("Sports hall", None) == "Sports hall"
