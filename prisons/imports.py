@@ -475,6 +475,7 @@ def apply_import(report: ImportReport, *, user=None, mark_missing: str = "") -> 
                 new_languages.append((d, row.languages))
             # Only rows that change anything are written: a weekly list is mostly unchanged.
             if _snapshot(d) != before:
+                d.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
                 to_update.append(d)
             if moves or cell_changes:
                 _close_and_open(to_close, to_open, d, row.unit, d.cell, DetaineeStatus.PRESENT, day, source, open_now)
@@ -483,7 +484,7 @@ def apply_import(report: ImportReport, *, user=None, mark_missing: str = "") -> 
             to_open.append(Placement(detainee=d, unit=d.unit, cell=d.cell, status=DetaineeStatus.PRESENT,
                                      valid_from=d.arrival_date if d.arrival_date and d.arrival_date <= day else day,
                                      source=source))
-        Detainee.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=200)
+        Detainee.objects.bulk_update(to_update, [*UPDATED_FIELDS, "updated_at"], batch_size=200)
         DetaineeLanguage.objects.filter(detainee_id__in=replaced_languages).delete()
         DetaineeLanguage.objects.bulk_create([
             DetaineeLanguage(detainee=d, language=code, proficiency=level)
@@ -496,7 +497,9 @@ def apply_import(report: ImportReport, *, user=None, mark_missing: str = "") -> 
                 _close_and_open(to_close, to_open, d, None, "", mark_missing, day, source, open_now)
                 d.status, d.unit, d.cell = mark_missing, None, ""
                 marked.append(d)
-            Detainee.objects.bulk_update(marked, ["status", "unit", "cell"], batch_size=500)
+            for d in marked:
+                d.updated_at = timezone.now()
+            Detainee.objects.bulk_update(marked, ["status", "unit", "cell", "updated_at"], batch_size=500)
         Placement.objects.bulk_update(to_close, ["valid_until", "unit", "cell", "status", "source"], batch_size=500)
         Placement.objects.bulk_create(to_open)
         _end_enrolments(marked, mark_missing, user)
