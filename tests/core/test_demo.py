@@ -3,7 +3,7 @@ from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from activities.models import Availability, Cycle, ExcludedDate, Facilitator, Term
@@ -168,3 +168,12 @@ def test_the_solver_plans_every_demo_term(demo):
         assert solution["status"] in ("OPTIMAL", "FEASIBLE"), solution.get("explanation")
         expected = sum(c.sessions_per_week for c in term.cycles.all())
         assert len(solution["assignments"]) == expected
+
+
+def test_the_loader_never_replaces_a_site_that_is_not_demo_data(db):
+    Site.objects.create(code="haren", name="Haren", address="Dréve de la Haie 1, 1130 Haren")
+
+    with pytest.raises(CommandError):
+        call_command("load_demo", "--scale", "small", stdout=StringIO())
+
+    assert list(Site.objects.values_list("name", flat=True)) == ["Haren"]

@@ -266,3 +266,18 @@ def test_preview_query_count_does_not_grow_with_rows(client, coordinator, site, 
         response = _upload(client, site, csv_bytes(*lines))
 
     assert response.context["counts"]["moved"] == rows and response.context["counts"]["missing"] == rows
+
+
+@pytest.mark.parametrize("name", ["detainee-import-template.csv", "detainee-import-template.xlsx"])
+def test_the_shipped_templates_import_cleanly(site, name):
+    from django.conf import settings
+
+    UnitFactory(building__site=site, code="A01")
+    UnitFactory(building__site=site, code="D01", population="women")
+    path = settings.BASE_DIR / "prisons" / "static" / "prisons" / name
+
+    report = prepare_import(path.read_bytes(), name, site)
+
+    assert report.ok, report.errors
+    assert [r.prison_number for r in report.new] == ["DEMO900001", "DEMO900002"]
+    assert report.rows[1].expected_release_date == dt.date(2027, 9, 1)
