@@ -48,7 +48,8 @@ def _calendar_context(request, kind, target, *, participants: bool, heading: str
     else:
         sessions = calendars.calendar_sessions(request.user, kind, target, period.first, period.last)
     who = calendars.participants_by_cycle(request.user, {s.cycle_id for s in sessions}) if participants else {}
-    items = calendars.entries(sessions, language=_language(request), participants=who)
+    items = calendars.entries(sessions, language=_language(request), participants=who,
+                              unit=target if kind == FeedKind.UNIT else None)
     return {
         "kind": kind, "target": target, "heading": heading, "period": period, "view": view,
         "entries": items, "days": calendars.entries_by_day(items, period.days),
@@ -233,7 +234,7 @@ def movement_list(request, unit_pk):
     return render(request, "scheduling/list_movements.html", {
         "unit": unit, "day": day, "rows": rows,
         "cancelled": [(s, calendars.room_label(s.room), s.cycle.activity.title(_language(request)))
-                      for s in lists.cancelled_sessions_on(request.user, unit.site, day)],
+                      for s in lists.cancelled_sessions_on(request.user, unit, day)],
         "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
     })
 

@@ -65,7 +65,7 @@ def _with_details(sessions):
     ).prefetch_related(
         Prefetch("facilitators", queryset=Facilitator.objects.select_related("partner")),
         Prefetch("cycle__facilitators", queryset=Facilitator.objects.select_related("partner")),
-        "cycle__eligible_units",
+        "cycle__eligible_units", "cancelled_units",
     ).order_by("starts_at", "room__name", "pk")
 
 
@@ -146,27 +146,34 @@ class Entry:
     units: list[str]
     facilitators: list[Facilitator]
     participants: list[str] = field(default_factory=list)
+    units_not_coming: list[str] = field(default_factory=list)
+    cancelled_for_reader: bool = False  # a unit's calendar: that unit no longer comes
 
     @property
     def cancelled(self) -> bool:
-        return self.session.status == SessionStatus.CANCELLED
+        return self.session.status == SessionStatus.CANCELLED or self.cancelled_for_reader
 
 
-def entries(sessions: list[Session], *, language: str | None = None, participants: dict | None = None) -> list[Entry]:
+def entries(sessions: list[Session], *, language: str | None = None, participants: dict | None = None,
+            unit=None) -> list[Entry]:
+    """Calendar rows; `unit`: the unit whose calendar this is (its cancellations show)."""
     participants = participants or {}
-    return [
-        Entry(
+    items = []
+    for session in sessions:
+        not_coming = {u.pk: u.code for u in session.cancelled_units.all()}
+        items.append(Entry(
             session=session,
             starts=session.starts_at.astimezone(BRUSSELS),
             ends=session.ends_at.astimezone(BRUSSELS),
             title=session.cycle.activity.title(language),
             location=location_of(session),
-            units=[unit.code for unit in session.cycle.eligible_units.all()],
+            units=[u.code for u in session.cycle.eligible_units.all() if u.pk not in not_coming],
             facilitators=session_facilitators(session),
             participants=participants.get(session.cycle_id, []),
-        )
-        for session in sessions
-    ]
+            units_not_coming=sorted(not_coming.values()),
+            cancelled_for_reader=unit is not None and unit.pk in not_coming,
+        ))
+    return items
 
 
 def entries_by_day(items: list[Entry], days: list[dt.date]) -> list[tuple[dt.date, list[Entry]]]:

@@ -159,7 +159,8 @@ def record_use(feed: FeedToken) -> None:
 
 
 def render_feed(feed: FeedToken, *, today: dt.date | None = None) -> bytes:
-    events = ical.feed_events(feed_sessions(feed, today=today), feed.language)
+    unit = feed.unit if feed.kind == FeedKind.UNIT else None
+    events = ical.feed_events(feed_sessions(feed, today=today), feed.language, unit=unit)
     with translation.override(feed.language):
         name = target_label(feed.kind, target_of(feed))
     return ical.to_ical(events, name=f"Relais · {name}", language=feed.language)

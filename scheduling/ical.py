@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from activities.models import Cycle, SessionStatus
+from activities.models import Cycle, Session, SessionStatus
 
 from .calendars import BRUSSELS, room_and_building
 
@@ -40,31 +40,42 @@ class FeedEvent:
     term_last: dt.date
 
 
-def feed_events(sessions, language: str) -> list[FeedEvent]:
-    """Two queries whatever the number of sessions: the sessions, then the units of their cycles."""
+def feed_events(sessions, language: str, *, unit=None) -> list[FeedEvent]:
+    """Three queries whatever the number of sessions: the sessions, the units of their cycles and
+    the units no longer coming. In a unit's feed (`unit`), a session that unit no longer goes to
+    is CANCELLED."""
     language = (language or "fr")[:2]
     rows = list(
         sessions.order_by("starts_at", "pk").values_list(
             "uuid", "starts_at", "ends_at", "updated_at", "sequence", "status", "cancellation_reason",
             "cycle_id", "cycle__activity__title_fr", "cycle__activity__title_nl", "cycle__activity__title_en",
-            "room__name", "room__building__name", "cycle__term__first_date", "cycle__term__last_date",
+            "room__name", "room__building__name", "cycle__term__first_date", "cycle__term__last_date", "pk",
         )
     )
     units = {}
-    for cycle_id, code in (
+    for cycle_id, unit_id, code in (
         Cycle.eligible_units.through.objects.filter(cycle_id__in={row[7] for row in rows})
-        .order_by("unit__code").values_list("cycle_id", "unit__code")
+        .order_by("unit__code").values_list("cycle_id", "unit_id", "unit__code")
     ):
-        units.setdefault(cycle_id, []).append(code)
+        units.setdefault(cycle_id, []).append((unit_id, code))
+    not_coming = {}
+    for session_id, unit_id in Session.cancelled_units.through.objects.filter(
+        session_id__in=[row[15] for row in rows]
+    ).values_list("session_id", "unit_id"):
+        not_coming.setdefault(session_id, set()).add(unit_id)
     title_index = {"fr": 8, "nl": 9, "en": 10}.get(language, 8)
     events = []
     for row in rows:
-        title = row[title_index] or row[8] or row[10]
-        location = room_and_building(row[11], row[12])
+        absent = not_coming.get(row[15], set())
+        status = row[5]
+        if unit is not None and unit.pk in absent:
+            status = SessionStatus.CANCELLED
         events.append(FeedEvent(
             uuid=str(row[0]), starts_at=row[1], ends_at=row[2], updated_at=row[3], sequence=row[4],
-            status=row[5], cancellation_reason=row[6], title=title, location=location,
-            units=", ".join(units.get(row[7], [])), term_first=row[13], term_last=row[14],
+            status=status, cancellation_reason=row[6], title=row[title_index] or row[8] or row[10],
+            location=room_and_building(row[11], row[12]),
+            units=", ".join(code for unit_id, code in units.get(row[7], []) if unit_id not in absent),
+            term_first=row[13], term_last=row[14],
         ))
     return events
 

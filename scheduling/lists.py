@@ -69,6 +69,7 @@ def movement_rows(user, unit, day: dt.date, *, language: str | None = None) -> l
     """
     sessions = list(
         _sessions_on(user, unit.site, day)
+        .exclude(cancelled_units=unit)  # this unit no longer comes (cancelled for it alone)
         .select_related("cycle__activity", "room__building")
         .order_by("starts_at", "pk")
     )
@@ -103,14 +104,16 @@ def movement_rows(user, unit, day: dt.date, *, language: str | None = None) -> l
     return movements
 
 
-def cancelled_sessions_on(user, site, day: dt.date):
-    """Cancelled sessions of the day, so officers know nobody goes."""
+def cancelled_sessions_on(user, unit, day: dt.date):
+    """The unit's sessions of the day that were cancelled, or that the unit no longer goes to."""
     start, end = local_day_bounds(day, day)
     return (
         access.visible_sessions(user)
-        .filter(cycle__term__site=site, starts_at__gte=start, starts_at__lt=end, status=SessionStatus.CANCELLED)
+        .filter(cycle__term__site=unit.site_id, starts_at__gte=start, starts_at__lt=end, cycle__eligible_units=unit)
+        .filter(Q(status=SessionStatus.CANCELLED) | Q(cancelled_units=unit))
         .select_related("cycle__activity", "room__building")
         .order_by("starts_at", "pk")
+        .distinct()
     )
 
 

@@ -193,3 +193,16 @@ def test_location_names_the_building_once():
     assert room_and_building("Classroom 1", "Building H1") == "Classroom 1, Building H1"
     assert room_and_building("Building A: Classroom CL1", "Building A") == "Building A: Classroom CL1"
     assert room_and_building("Sports hall", None) == "Sports hall"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unit_calendar_shows_a_session_the_unit_no_longer_goes_to_as_cancelled(client, world):
+    session = session_at(world, 3, 9)
+    session.cancelled_units.add(world["unit"])
+    client.force_login(world["officer"])
+
+    response = client.get(reverse("calendars:unit", args=[world["unit"].pk]), {"date": "2027-03-03"})
+
+    [entry] = response.context["entries"]
+    assert entry.cancelled and entry.units_not_coming == ["A1"]
+    assert "Not coming" in response.content.decode()

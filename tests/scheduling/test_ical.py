@@ -300,3 +300,23 @@ def test_unchanged_feed_answers_304_to_a_conditional_request_and_changes_after_a
     assert changed["ETag"] != etag
     [event] = events_of(changed.content)
     assert str(event["LOCATION"]).startswith("Gym")
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 12, tzinfo=UTC), tick=False)
+def test_unit_left_out_of_a_session_sees_it_cancelled_in_its_feed_only(client, world, site):
+    other_unit = UnitFactory(building=world["unit"].building, code="A2")
+    world["cycle"].eligible_units.add(other_unit)
+    session = session_at(world, local(2027, 3, 2, 9))
+    session.cancelled_units.add(world["unit"])
+    session.sequence += 1
+    session.save()
+    coordinator = UserFactory(username="coord-feeds", role=Role.COORDINATOR, sites=[site])
+
+    [for_a1] = events_of(fetch(client, feeds.issue_feed(coordinator, FeedKind.UNIT, world["unit"])))
+    [for_a2] = events_of(fetch(client, feeds.issue_feed(coordinator, FeedKind.UNIT, other_unit)))
+    [for_site] = events_of(fetch(client, feeds.issue_feed(coordinator, FeedKind.SITE, site)))
+
+    assert str(for_a1["STATUS"]) == "CANCELLED"
+    assert str(for_a2["STATUS"]) == str(for_site["STATUS"]) == "CONFIRMED"
+    assert for_a1["UID"] == for_a2["UID"] and for_a1["SEQUENCE"] == 1
+    assert "A1" not in str(for_site["DESCRIPTION"]) and "A2" in str(for_site["DESCRIPTION"])

@@ -248,3 +248,21 @@ def test_home_step_seven_counts_movements_today_and_links_to_the_lists(client, w
     assert step.built
     assert dict((str(label), count) for label, count in step.counts)["movements out of units today"] == 2
     assert reverse("calendars:schedules") in response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unit_left_out_of_a_session_moves_nobody_and_sees_it_cancelled(client, world):
+    cycle = cycle_with_session(world, 9)
+    cycle.eligible_units.add(world["other_unit"])
+    enrol(cycle, world["unit"], "Brown", "Carl", "P3")
+    enrol(cycle, world["other_unit"], "Still", "Going", "P8")
+    session = cycle.sessions.get()
+    session.cancelled_units.add(world["unit"])  # e.g. a lockdown of A1 only
+    client.force_login(world["officer"])
+
+    mine = movement_page(client, world)
+    other = client.get(reverse("calendars:movement-list", args=[world["other_unit"].pk]), {"date": DAY.isoformat()})
+
+    assert mine.context["rows"] == []
+    assert "Cancelled today" in mine.content.decode()
+    assert [r.prison_number for r in other.context["rows"]] == ["P8"]
