@@ -97,8 +97,14 @@ def test_term_starts_on_the_monday_of_today_and_skips_public_holidays(demo):
     assert set(ExcludedDate.objects.values_list("date", flat=True)) == {dt.date(2026, 12, 25), dt.date(2027, 1, 1)}
 
 
-def test_authorisations_include_expiring_and_expired_ones(db):
+def test_full_scale_has_the_promised_shape_and_the_solver_plans_it(db):
+    from scheduling.problem_builder import build_problem
+    from scheduling.solver import solve
+
     load_demo(seed=7, scale="full", today=TODAY)
+    for term in Term.objects.all():
+        solution = solve(build_problem(term).problem, time_limit=30, workers=2)
+        assert solution["status"] in ("OPTIMAL", "FEASIBLE"), solution.get("explanation")
     outside = Facilitator.objects.exclude(kind="staff")
     assert outside.filter(authorisation_valid_until__lt=TODAY).exists()
     assert outside.filter(authorisation_valid_until__gte=TODAY,
