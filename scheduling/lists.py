@@ -23,6 +23,7 @@ from enrolment.models import EnrolmentStatus
 from prisons.models import Placement
 
 from .calendars import BRUSSELS, local_day_bounds, room_label, session_facilitators
+from .checks import WARNING, Finding
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -120,16 +121,6 @@ def cancelled_sessions_on(user, unit, day: dt.date):
 # --- gate list -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Finding:
-    """A check's result: data, shown by pages, returned by the API, read by the publish step."""
-
-    code: str
-    severity: str  # "error" | "warning" | "info"
-    message: str
-    date: dt.date | None = None
-
-
 class AuthorisationState:
     VALID = "valid"
     EXPIRING = "expiring"
@@ -212,7 +203,8 @@ def gate_rows(user, site, day: dt.date, *, language: str | None = None) -> list[
 
 
 def gate_quota_findings(site, dates) -> list[Finding]:
-    """Days on which more outside facilitators are expected than the site's daily quota.
+    """Days on which more outside facilitators are expected than the site's daily quota: warnings
+    (`scheduling.checks.Finding`, so the publish step shows them with its own findings).
 
     Reads every scheduled session of the site (no user scope: the publish step and the gate need
     the whole site). One query for the sessions, two for their facilitators, whatever the dates.
@@ -240,7 +232,7 @@ def gate_quota_findings(site, dates) -> list[Finding]:
         count = len(people_by_day.get(day, ()))
         if count > site.daily_outside_quota:
             findings.append(Finding(
-                code="gate_quota_exceeded", severity="warning", date=day,
+                code="gate_quota_exceeded", severity=WARNING,
                 message=str(_("%(date)s: %(count)d outside facilitators expected at %(site)s, over the daily quota of %(quota)d.") % {
                     "date": day.isoformat(), "count": count, "site": site.name, "quota": site.daily_outside_quota,
                 }),
