@@ -12,6 +12,7 @@ model, with Relais's objective and time as ratios to theirs. Every solution is v
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -217,8 +218,12 @@ def report(rows, disruptions):
 
 def main(argv=None):
     args = parse_args(argv)
+    load_before = os.getloadavg()[0]
     rows = [measure(name, problem, args) for name, problem in instances(args)]
     report(rows, args.disruptions)
+    print()
+    print(f"{os.cpu_count()} cores, {args.workers} workers, {args.time_limit:g} s per solve; "
+          f"load average {load_before:.1f} at start, {os.getloadavg()[0]:.1f} at end")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str))
     failures = [r["instance"] for r in rows

@@ -237,15 +237,30 @@ class Occupancy:
         return periods, keys
 
     def fits(self, a, start, room):
-        periods, keys = self._keys(a, start, room)
-        if any(k in self.busy for k in keys):
-            return False
-        for w in self.inst.activity_wings[a]:
-            limits = self.inst.wing_limit.get(w)
+        return self.time_fits(a, start) and self.room_free(a, start, room)
+
+    def time_fits(self, a, start):
+        """Whether activity `a` may start at `start` as far as people, cohorts and wings go."""
+        inst = self.inst
+        periods = inst.cover(start, inst.length[a])
+        busy = self.busy
+        for p in periods:
+            if ("activity", a, p) in busy:
+                return False
+            if any(("person", f, p) in busy for f in inst.facilitators[a]):
+                return False
+            if any(("cohort", c, p) in busy for c in inst.cohorts_of[a]):
+                return False
+        for w in inst.activity_wings[a]:
+            limits = inst.wing_limit.get(w)
             for p in periods:
                 if limits and limits[p] is not None and self.wing_load[w, p] + 1 > limits[p]:
                     return False
         return True
+
+    def room_free(self, a, start, room):
+        periods = self.inst.cover(start, self.inst.length[a])
+        return not any(("room", room, p) in self.busy for p in periods)
 
     def place(self, a, start, room):
         periods, keys = self._keys(a, start, room)
@@ -264,29 +279,61 @@ class Occupancy:
         self.placed.remove((a, start, room))
 
 
-def greedy(problem):
-    """First-fit: fixed sessions, then the most constrained activities first, earliest slot."""
+def greedy(problem, restarts=30):
+    """First-fit, earliest slot first, with squeaky-wheel restarts.
+
+    The first pass takes the most constrained activities first; when an activity finds no slot,
+    the next pass places it first. Gives up (status UNKNOWN) after `restarts` more passes.
+    """
     started = time.perf_counter()
     inst = Instance(problem)
-    state = Occupancy(inst)
     options = [inst.options(a) for a in range(len(inst.activities))]
-    for a, fixed in enumerate(inst.fixed):
-        for start, room in fixed:
-            if (start, room) not in options[a] or not state.fits(a, start, room):
-                return inst.solution("UNKNOWN", started=started)
-            state.place(a, start, room)
     order = sorted(
         (a for a in range(len(inst.activities)) if inst.sessions[a] > len(inst.fixed[a])),
         key=lambda a: (len(options[a]) / inst.sessions[a], a),
     )
+    for _ in range(restarts + 1):
+        placed, stuck = _first_fit(inst, options, order)
+        if stuck is None:
+            return inst.solution("FEASIBLE", placed, bound=0, started=started)
+        if stuck in order:
+            order.remove(stuck)
+            order.insert(0, stuck)
+        else:
+            break
+    return inst.solution("UNKNOWN", started=started)
+
+
+def _first_fit(inst, options, order):
+    """Fixed sessions, then each activity of `order` at its first free (start, room).
+
+    Returns the timetable and None, or a partial timetable and the activity that did not fit.
+    """
+    state = Occupancy(inst)
+    for a, fixed in enumerate(inst.fixed):
+        for start, room in fixed:
+            if (start, room) not in options[a] or not state.fits(a, start, room):
+                return state.placed, a
+            state.place(a, start, room)
     for a in order:
-        candidates = [pair for pair in inst.previous[a] if pair in options[a]] + options[a]
+        by_start = defaultdict(list)
+        for start, room in options[a]:
+            by_start[start].append(room)
+        before = [pair for pair in inst.previous[a] if room_in(by_start, pair)]
         for _ in range(inst.sessions[a] - len(inst.fixed[a])):
-            spot = next((pair for pair in candidates if state.fits(a, *pair)), None)
+            spot = next((pair for pair in before if state.fits(a, *pair)), None)
             if spot is None:
-                return inst.solution("UNKNOWN", started=started)
+                spot = next(((start, room)
+                             for start, rooms in by_start.items() if state.time_fits(a, start)
+                             for room in rooms if state.room_free(a, start, room)), None)
+            if spot is None:
+                return state.placed, a
             state.place(a, *spot)
-    return inst.solution("FEASIBLE", state.placed, bound=0, started=started)
+    return state.placed, None
+
+
+def room_in(by_start, pair):
+    return pair[1] in by_start.get(pair[0], ())
 
 
 def _integer_weights(weights):
