@@ -16,7 +16,7 @@ from .slots import Slots
 MAX_ATTEMPTS = 6
 # Stop restarting once this many placement evaluations have been spent (keeps large weeks cheap
 # while staying deterministic, unlike a wall-clock limit).
-WORK_BUDGET = 3_000_000
+WORK_BUDGET = 1_000_000
 
 
 def greedy_placement(prob: Problem, slots: Slots, seed: int = 0) -> set[tuple[int, int, int]]:
