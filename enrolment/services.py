@@ -271,6 +271,8 @@ def decline(enrolment: Enrolment, *, by=None, reason: str) -> Enrolment:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the application is declined.")})
     with transaction.atomic():
+        # Lock order everywhere: the cycle, then the application (no deadlock between writers).
+        cycle = _lock_cycle(enrolment.cycle_id)
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if enrolment.status not in (Status.PENDING, Status.APPROVED):
             raise ValidationError(_("Only a pending or waiting application can be declined."))
@@ -281,7 +283,7 @@ def decline(enrolment: Enrolment, *, by=None, reason: str) -> Enrolment:
         enrolment.save()
         _event(enrolment, previous, _user(by), reason)
         if previous == Status.APPROVED:
-            _offer_free_places(_lock_cycle(enrolment.cycle_id), by)
+            _offer_free_places(cycle, by)
     return enrolment
 
 
@@ -429,11 +431,8 @@ def end_enrolments_for_departure(detainee: Detainee, status: str, by=None) -> li
     if status not in (DetaineeStatus.TRANSFERRED, DetaineeStatus.RELEASED):
         raise ValueError(f"Not a departure status: {status!r}")
     reason = leaving_reason(str(status))
-    ended = []
-    open_ids = list(
-        Enrolment.objects.filter(detainee=detainee, status__in=OPEN_STATUSES).order_by("cycle_id").values_list("pk", flat=True)
-    )
     with transaction.atomic():
-        for enrolment in Enrolment.objects.filter(pk__in=open_ids).order_by("cycle_id"):
-            ended.append(end_enrolment(enrolment, reason=reason, by=by, note=reason.label()))
-    return ended
+        return [
+            end_enrolment(enrolment, reason=reason, by=by, note=reason.label())
+            for enrolment in Enrolment.objects.filter(detainee=detainee, status__in=OPEN_STATUSES).order_by("cycle_id")
+        ]

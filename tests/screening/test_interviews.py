@@ -105,3 +105,21 @@ def test_cycles_can_skip_screening(site, unit, coordinator):
     cycle = CycleFactory(term=TermFactory(site=site), screening_required=False)
     application = EnrolmentFactory(cycle=cycle, detainee=DetaineeFactory(unit=unit), status="pending")
     assert enrolment_services.approve(application, by=coordinator).status == "approved"
+
+
+def test_interview_list_query_count_does_not_grow(client, site, unit, screener):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(screener)
+    counts = []
+    for n in (1, 3):
+        Interview.objects.all().delete()
+        for _ in range(n):
+            services.schedule_interview(detainee=DetaineeFactory(unit=unit), scheduled_at=WHEN, screener=screener,
+                                        room=RoomFactory(site=site))
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("screening:interview-list"))
+        assert page.status_code == 200 and len(page.context["interviews"]) == n
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
