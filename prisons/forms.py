@@ -2,11 +2,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import DetaineeStatus
+
 
 class DetaineeSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search"), required=False, max_length=100,
         help_text=_("Prison number, last or first name, or unit code"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *DetaineeStatus.choices],
     )
 
 

@@ -30,8 +30,12 @@ def _require(user, permission, obj=None):
 def detainee_list(request):
     _require(request.user, "prisons.view_detainee_list")
     form = DetaineeSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.search_detainees(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    valid = form.is_valid()
+    query = form.cleaned_data["q"] if valid else ""
+    detainees = selectors.search_detainees(request.user, query)
+    if valid and form.cleaned_data["status"]:
+        detainees = detainees.filter(status=form.cleaned_data["status"])
+    page = Paginator(detainees, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "prisons/detainee_list.html", {
         "form": form, "page": page, "query": query, "query_string": query_string_without_page(request),
     })

@@ -42,6 +42,15 @@ def test_detainee_list_searches_by_number_name_and_unit_code(client, coordinator
     assert "POPESCU" in by_unit and "AMRANI" not in by_unit
 
 
+def test_detainee_list_filters_by_status(client, coordinator, unit):
+    DetaineeFactory(last_name="Staying", unit=unit)
+    DetaineeFactory(last_name="Gone", unit=unit, status="released")
+    client.force_login(coordinator)
+    page = client.get(reverse("prisons:detainee-list"), {"status": "present"}).content.decode()
+    assert "STAYING" in page and "GONE" not in page
+    assert "GONE" in client.get(reverse("prisons:detainee-list")).content.decode()
+
+
 def test_detainee_list_is_paginated_and_keeps_the_search(client, coordinator, unit):
     for n in range(55):
         DetaineeFactory(last_name=f"Paged{n:02d}", unit=unit)
