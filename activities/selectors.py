@@ -1,6 +1,6 @@
 """Reads for the catalogue, partner, facilitator, term and cycle pages, narrowed by core.rules first."""
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import rules as access
 from enrolment.models import EnrolmentStatus
@@ -10,7 +10,10 @@ from .models import Availability, AvailabilityException, Facilitator
 
 
 def catalogue(user):
-    return access.visible_activities(user).order_by("title_en")
+    """The catalogue, sorted by title in the interface language."""
+    language = (translation.get_language() or "fr")[:2]
+    field = f"title_{language}" if language in {"fr", "nl", "en"} else "title_fr"
+    return access.visible_activities(user).order_by(field, "code")
 
 
 def partners(user):

@@ -59,6 +59,18 @@ def test_catalogue_shows_titles_in_the_interface_language(client, coordinator):
     assert "Théâtre" in client.get(reverse("activities:activity-list")).content.decode()
 
 
+def test_catalogue_is_sorted_by_title_in_the_interface_language(client, coordinator):
+    ActivityFactory(title_fr="Aquarelle", title_nl="Waterverf", title_en="Watercolour")
+    ActivityFactory(title_fr="Yoga", title_nl="Bewegen", title_en="Yoga")
+    client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "nl"})
+    page = client.get(reverse("activities:activity-list")).content.decode()
+    assert page.index("Bewegen") < page.index("Waterverf")
+    client.post("/i18n/setlang/", {"language": "fr"})
+    page = client.get(reverse("activities:activity-list")).content.decode()
+    assert page.index("Aquarelle") < page.index("Yoga")
+
+
 def test_coordinator_creates_an_activity_and_sees_validation_messages(client, coordinator):
     client.force_login(coordinator)
     client.post("/i18n/setlang/", {"language": "en"})
