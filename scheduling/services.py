@@ -211,6 +211,7 @@ class PublishResult:
     created: int = 0
     moved: int = 0
     cancelled: int = 0
+    warnings: list = field(default_factory=list)  # findings about the published result (gate quota)
 
 
 def _slot_end(periods_by_day: dict, period: RegimePeriod, length: int) -> dt.time:
@@ -360,6 +361,11 @@ def publish(term: Term, effective_date: dt.date, by=None) -> PublishResult:
     Publication.objects.filter(pk=publication.pk).update(
         sessions_created=result.created, sessions_changed=result.moved, sessions_cancelled=result.cancelled
     )
+    from .lists import gate_quota_findings
+
+    first = max(effective_date, term.first_date)
+    result.warnings = gate_quota_findings(
+        term.site, [first + dt.timedelta(days=n) for n in range((term.last_date - first).days + 1)])
     return result
 
 

@@ -158,6 +158,8 @@ def publish(request, pk):
         "Published version %(number)s: %(created)s sessions created, %(moved)s moved, %(cancelled)s cancelled.")
         % {"number": result.publication.number, "created": result.created, "moved": result.moved,
            "cancelled": result.cancelled})
+    for finding in result.warnings:
+        messages.warning(request, finding.message)
     return redirect("planning:publications", pk=term.pk)
 
 

@@ -2,6 +2,8 @@
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
+
 from activities.models import Availability
 from prisons.models import BlockedPeriod, BlockedReason, RegimePeriod, RoomKind
 from tests.factories import (
@@ -53,3 +55,9 @@ def build_small_prison(site, *, first_date=dt.date(2027, 3, 1), last_date=dt.dat
     EnrolmentFactory(detainee=someone, cycle=sport)
     return SimpleNamespace(site=site, building=building, a1=a1, a2=a2, classroom=classroom, hall=hall, ana=ana,
                            term=term, french=french, sport=sport, detainee=someone)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English source strings, whatever catalogues are compiled."""
+    settings.LANGUAGE_CODE = "en"

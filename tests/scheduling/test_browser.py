@@ -10,7 +10,7 @@ from activities.models import Session
 from core.models import Role
 from tests.factories import UserFactory
 
-from .small_prison import build_small_prison
+from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -12,7 +12,7 @@ from scheduling import services
 from scheduling.models import DraftSession
 from tests.factories import DetaineeFactory, EnrolmentFactory
 
-from .small_prison import build_small_prison
+from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 UTC = dt.UTC

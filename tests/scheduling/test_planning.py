@@ -6,7 +6,7 @@ from scheduling.models import DraftSession, SolverRunStatus
 from scheduling.problem_builder import build_problem, draft_assignments
 from scheduling.solver import check_solution, compute_penalties
 
-from .small_prison import build_small_prison
+from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -9,7 +9,7 @@ from prisons.models import RegimePeriod
 from scheduling.models import DraftSession
 from tests.factories import UserFactory
 
-from .small_prison import build_small_prison
+from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 UTC = dt.UTC

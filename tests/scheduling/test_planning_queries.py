@@ -11,7 +11,7 @@ from scheduling import services
 from scheduling.models import DraftSession
 from tests.factories import ActivityFactory, CycleFactory, FacilitatorFactory, StaffMemberFactory
 
-from .small_prison import build_small_prison
+from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 UTC = dt.UTC
 

@@ -7,7 +7,7 @@ from scheduling.problem_builder import build_problem
 from scheduling.solver import load_problem
 from tests.factories import CycleFactory
 
-from .small_prison import build_small_prison
+from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture

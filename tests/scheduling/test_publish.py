@@ -10,7 +10,7 @@ from prisons.models import RegimePeriod
 from scheduling import services
 from scheduling.models import ChangeKind, DraftSession
 
-from .small_prison import build_small_prison
+from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 UTC = dt.UTC
@@ -129,3 +129,16 @@ def test_publish_refuses_a_draft_with_errors_and_saves_nothing(prison, draft, co
         services.publish(prison.term, dt.date(2027, 3, 15), coordinator)
     assert any("two places" in m for m in error.value.messages)
     assert not Session.objects.exists() and not prison.term.publications.exists()
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+def test_publish_warns_when_the_gate_quota_is_exceeded(prison, draft, coordinator):
+    from tests.factories import FacilitatorFactory
+
+    prison.site.daily_outside_quota = 1
+    prison.site.save()
+    prison.sport.facilitators.set([FacilitatorFactory(sites=[prison.site])])  # a second outside person on Tuesdays
+    result = services.publish(prison.term, dt.date(2027, 3, 15), coordinator)
+    assert result.changed
+    assert {f.code for f in result.warnings} == {"gate_quota_exceeded"}
+    assert len(result.warnings) == 4  # the four Tuesdays of the term
