@@ -18,6 +18,9 @@ from ortools.sat.python import cp_model
 from .problem import WEIGHT_KINDS, Problem
 from .slots import Slots
 
+# Redundant isolation cuts per run of consecutive periods (see _isolation); a switch for measuring.
+RUN_CUTS = True
+
 
 @dataclass
 class TimetableModel:
@@ -32,6 +35,9 @@ class TimetableModel:
     weighted: cp_model.LinearExprT = 0
     scale: int = 1
     int_weights: dict[str, int] = field(default_factory=dict)
+    # (activity, day) -> literal "a session of the activity starts on that day" (min_days only).
+    day_used: dict[tuple[int, int], object] = field(default_factory=dict)
+    run_cuts: bool = True
 
 
 def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
@@ -67,7 +73,7 @@ def build_model(prob: Problem, slots: Slots) -> TimetableModel:
 
     _add_clash_constraints(prob, slots, model, x, y)
     _add_hall_bounds(prob, slots, model, y)
-    tm = TimetableModel(prob, slots, model, x, y, counts={})
+    tm = TimetableModel(prob, slots, model, x, y, counts={}, run_cuts=RUN_CUTS)
     tm.int_weights, tm.scale = integer_weights(prob)
     _add_penalties(tm, starts_of)
     tm.weighted = sum(tm.int_weights[kind] * tm.counts[kind] for kind in WEIGHT_KINDS
@@ -178,14 +184,15 @@ def _min_days(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
         for p in starts_of[a]:
             by_day[prob.periods[p].day].append(y[a, p])
         days = []
-        for starts in by_day.values():
+        for day, starts in by_day.items():
             if len(starts) == 1:
-                days.append(starts[0])
-                continue
-            used = model.new_bool_var("")
-            model.add(used <= sum(starts))
-            for start in starts:
-                model.add_implication(start, used)
+                used = starts[0]
+            else:
+                used = model.new_bool_var("")
+                model.add(used <= sum(starts))
+                for start in starts:
+                    model.add_implication(start, used)
+            tm.day_used[a, day] = used
             days.append(used)
         most_days = min(activity.sessions, len(days))
         lowest = max(0, activity.min_days - most_days)
@@ -231,26 +238,49 @@ def _room_stability(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
     return sum(total)
 
 
+def _segments(prob: Problem) -> list[int]:
+    """segment[p]: the first period of the run of consecutive periods that p belongs to."""
+    segment = []
+    for p in range(len(prob.periods)):
+        first = p
+        while prob.prev_period[first] is not None:
+            first = prob.prev_period[first]
+        segment.append(first)
+    return segment
+
+
 def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
     """Per compact cohort, sessions with no cohort session ending just before or starting just
     after. Sessions of one cohort never overlap, so "a cohort session starts at q" and "one ends
     at q" are 0/1 sums; starts are aggregated per (period, length), which is exact and has a
-    tighter LP than one variable per activity."""
+    tighter LP than one variable per activity.
+
+    Redundant cuts per (cohort, run of consecutive periods): a run holding exactly one cohort
+    session holds an isolated one, so isolated >= 2 * on - n, where n counts the cohort's sessions
+    in the run and `on` says it has one; and a day on which a member activity has a session
+    (min_days's day literals) has the cohort on in one of its runs. Without them the LP spreads
+    sessions thinly and sees no isolation at all."""
     prob, slots, model, y = tm.prob, tm.slots, tm.model, tm.y
+    segment = _segments(prob)
+    starts_of: dict[int, list[int]] = defaultdict(list)
+    for (a, p) in y:
+        starts_of[a].append(p)
     total = []
     for cohort in prob.cohorts:
         if not cohort.compact:
             continue
-        members = set(cohort.activities)
+        members = sorted(set(cohort.activities))
         starting: dict[int, list] = defaultdict(list)
         ending: dict[int, list] = defaultdict(list)
         by_start_length: dict[tuple[int, int], list] = defaultdict(list)
-        for (a, p), var in y.items():
-            if a in members:
+        for a in members:
+            for p in starts_of.get(a, ()):
+                var = y[a, p]
                 periods = slots.cover[a, p]
                 starting[p].append(var)
                 ending[periods[-1]].append(var)
                 by_start_length[p, len(periods)].append(var)
+        isolated_in: dict[int, list] = defaultdict(list)  # run -> isolation terms
         for (p, length), here in by_start_length.items():
             last = prob.covered(p, length)[-1]
             before, after = prob.prev_period[p], prob.next_period[last]
@@ -262,6 +292,7 @@ def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
             neighbours = [n for n in neighbours if not isinstance(n, int)]
             if not neighbours:
                 total.append(sum(here))
+                isolated_in[segment[p]].append(sum(here))
                 continue
             isolated = model.new_bool_var("")
             model.add(isolated >= sum(here) - sum(neighbours))
@@ -269,5 +300,23 @@ def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
             for neighbour in neighbours:
                 model.add(isolated + neighbour <= 1)
             total.append(isolated)
+            isolated_in[segment[p]].append(isolated)
+        if not tm.run_cuts:
+            continue
+        in_run: dict[int, list] = defaultdict(list)
+        for p, vars_ in starting.items():
+            in_run[segment[p]].extend(vars_)
+        on_by_day: dict[int, list] = defaultdict(list)
+        for run, vars_ in in_run.items():
+            on = model.new_bool_var("")
+            for var in vars_:
+                model.add_implication(var, on)
+            model.add(on <= sum(vars_))
+            model.add(sum(isolated_in[run]) >= 2 * on - sum(vars_))
+            on_by_day[prob.periods[run].day].append(on)
+        for a in members:
+            for day, ons in on_by_day.items():
+                used = tm.day_used.get((a, day))
+                if used is not None:
+                    model.add(sum(ons) >= used)
     return sum(total)
-

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .explain import explain_infeasibility, precheck
+from . import lns
 from .greedy import greedy_placement
 from .model import TimetableModel, build_model
 from .problem import WEIGHT_KINDS, Problem, load_problem
@@ -54,6 +55,7 @@ def solve(
     hint = greedy_placement(prob, slots, seed=seed)
     budget = _Budget(remaining, deterministic_time)
 
+    change_limit = None
     if prob.strict_stability and prob.previous:
         # Stage 1: fewest moved sessions; stage 2 keeps that number and minimises the rest.
         tm.model.minimize(tm.counts["change"])
@@ -65,20 +67,92 @@ def solve(
             return _infeasible(prob, slots, started, remaining, warnings)
         tm.model.minimize(tm.weighted)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            tm.model.add(tm.counts["change"] <= round(solver.objective_value))
+            change_limit = round(solver.objective_value)
+            tm.model.add(tm.counts["change"] <= change_limit)
             _hint_values(tm, solver.response_proto.solution)
+            hint = {key for key, var in tm.x.items() if solver.value(var)}
         else:
             _apply_hint(tm, hint)
     else:
         tm.model.minimize(tm.weighted)
         _apply_hint(tm, hint)
-    solver, status = _run(tm, budget.share(1.0), workers, seed, on_progress, started)
+    return _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started,
+                     remaining, warnings, change_limit)
+
+
+# Shares of the optimisation time: a first monolithic run (enough to prove small and medium
+# weeks optimal), then large-neighbourhood search, then a last monolithic run hinted with the
+# best timetable (it improves the bound and may prove optimality).
+FIRST_RUN, LNS_RUN = 0.3, 0.55
+
+
+def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started, remaining,
+              warnings, change_limit) -> dict:
+    solver, status = _run(tm, budget.share(FIRST_RUN), workers, seed, on_progress, started)
     if status == cp_model.INFEASIBLE:
         return _infeasible(prob, slots, started, remaining, warnings)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = max(0, solver.best_objective_bound / tm.scale)
-        return _answer(prob, started, "UNKNOWN", bound=_number(bound), warnings=warnings)
-    return _solution(prob, tm, solver, STATUS_NAMES[status], started, warnings)
+    if status == cp_model.OPTIMAL:
+        return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
+    bound = solver.best_objective_bound  # scaled; valid for the whole problem
+    best: lns.Incumbent | None = None
+    if status == cp_model.FEASIBLE:
+        best = lns.Incumbent(lns.placements(tm, solver), round(solver.objective_value), tm,
+                             solver)
+    wall, deterministic = budget.share(LNS_RUN)
+    deadline = time.perf_counter() + wall
+    total = sum(activity.sessions for activity in prob.activities)
+    if best is None and hint:
+        if len(hint) == total:
+            fixed_solver, fixed_status, fixed_tm = lns.solve_restricted(
+                prob, slots, hint, set(), wall=max(1.0, wall / 4), deterministic=None,
+                workers=1, seed=seed, change_limit=change_limit)
+            if fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                best = lns.Incumbent(set(hint), round(fixed_solver.objective_value), fixed_tm,
+                                     fixed_solver)
+        if best is None:
+            best = lns.repair(prob, slots, hint, deadline=deadline,
+                              deterministic=deterministic, workers=workers, seed=seed,
+                              change_limit=change_limit)
+
+    def report(incumbent: lns.Incumbent) -> None:
+        if on_progress is not None:
+            on_progress({
+                "elapsed": round(time.perf_counter() - started, 3),
+                "objective": _number(incumbent.cost / tm.scale),
+                "bound": _number(max(0, min(bound, incumbent.cost)) / tm.scale),
+            })
+
+    if best is not None:
+        best = lns.improve(prob, slots, best, deadline=deadline, deterministic=deterministic,
+                           workers=workers, seed=seed, change_limit=change_limit,
+                           on_improvement=report)
+        # Last monolithic run, hinted with the best timetable.
+        if best.cost > 0 and remaining() > 1.0:
+            _hint_values(tm, [], {var.index: int(key in best.placed)
+                                  for key, var in tm.x.items()})
+            final_solver, final_status = _run(tm, budget.share(1.0), workers, seed, None,
+                                              started)
+            if final_status == cp_model.OPTIMAL:
+                return _solution(prob, tm, final_solver, "OPTIMAL", started, warnings)
+            if final_status == cp_model.INFEASIBLE:  # cannot happen with a valid incumbent
+                return _infeasible(prob, slots, started, remaining, warnings)
+            bound = max(bound, final_solver.best_objective_bound)
+            if final_status == cp_model.FEASIBLE \
+                    and round(final_solver.objective_value) < best.cost:
+                best = lns.Incumbent(lns.placements(tm, final_solver),
+                                     round(final_solver.objective_value), tm, final_solver)
+        status_name = "OPTIMAL" if bound >= best.cost else "FEASIBLE"
+        return _solution(prob, best.tm, best.solver, status_name, started, warnings,
+                         bound=bound / tm.scale)
+    if remaining() > 1.0:
+        solver, status = _run(tm, budget.share(1.0), workers, seed, on_progress, started)
+        if status == cp_model.INFEASIBLE:
+            return _infeasible(prob, slots, started, remaining, warnings)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _solution(prob, tm, solver, STATUS_NAMES[status], started, warnings)
+        bound = max(bound, solver.best_objective_bound)
+    return _answer(prob, started, "UNKNOWN", bound=_number(max(0, bound / tm.scale)),
+                   warnings=warnings)
 
 
 class _Budget:
@@ -167,14 +241,19 @@ def _infeasible(prob, slots, started, remaining, warnings) -> dict:
     return _answer(prob, started, "INFEASIBLE", explanation=reasons, warnings=warnings)
 
 
-def _solution(prob, tm, solver, status, started, warnings) -> dict:
+def _solution(prob, tm, solver, status, started, warnings, bound=None) -> dict:
+    """The answer from `solver`'s solution of `tm` (the full model or a restricted one: every
+    penalty is defined over all activities either way). `bound`, when given, replaces the
+    solver's own (which, for a restricted model, is not a bound of the whole problem)."""
     penalties = {}
     for kind in WEIGHT_KINDS:
         weight = getattr(prob.weights, kind) or 0
         penalties[kind] = _number(solver.value(tm.counts[kind]) * weight) if weight else 0
     objective = _number(sum(penalties.values()))
     # Every penalty is non-negative, so 0 is a valid bound even before the LP has run.
-    bound = _number(min(max(0, solver.best_objective_bound / tm.scale), objective))
+    if bound is None:
+        bound = solver.best_objective_bound / tm.scale
+    bound = _number(min(max(0, bound), objective))
     if status == "OPTIMAL":
         bound = objective
     assignments = [
