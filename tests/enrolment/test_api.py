@@ -18,6 +18,12 @@ API = "/api/v1"
 
 
 @pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English source strings, whatever catalogues are compiled."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def frozen_today(time_machine):
     time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False)
 

@@ -15,6 +15,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English source strings, whatever catalogues are compiled."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _cycle(site, capacity):
     return CycleFactory(term=TermFactory(site=site), capacity=capacity, screening_required=False)
 

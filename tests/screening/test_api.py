@@ -11,6 +11,12 @@ API = "/api/v1/screening-interviews"
 WHEN = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English source strings, whatever catalogues are compiled."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def interview(unit, screener):
     interview = services.schedule_interview(detainee=DetaineeFactory(unit=unit), scheduled_at=WHEN, screener=screener)
