@@ -1,5 +1,6 @@
 """Forms of the prison pages."""
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from .models import DetaineeStatus
@@ -11,7 +12,7 @@ class DetaineeSearchForm(forms.Form):
         help_text=_("Prison number, last or first name, or unit code"),
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *DetaineeStatus.choices],
+        label=_("Status"), required=False, choices=[*BLANK_CHOICE_DASH, *DetaineeStatus.choices],
     )
 
 

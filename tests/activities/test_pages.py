@@ -124,6 +124,7 @@ def test_partner_sheet_shows_referral_information_and_a_map_link(client, screene
 
 def test_partner_form_requires_both_coordinates(client, coordinator):
     client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "en"})
     response = client.post(reverse("activities:partner-create"), {
         "name": "Half located", "community": "bi", "latitude": "50.85", "longitude": "",
     })

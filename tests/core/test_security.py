@@ -20,6 +20,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def test_five_failed_logins_lock_the_username_even_for_the_right_password(client, coordinator):
+    client.post("/i18n/setlang/", {"language": "en"})
     login = reverse("login")
     for _ in range(4):
         assert client.post(login, {"username": "coord", "password": "wrong-password"}).status_code == 200
