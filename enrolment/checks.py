@@ -26,6 +26,7 @@ from prisons.models import (
     Proficiency,
     Room,
 )
+from prisons.selectors import language_name
 
 from .models import Enrolment, EnrolmentStatus
 
@@ -257,7 +258,7 @@ def _check_language(detainee, ctx):
         return
     if spoken.get(language) == Proficiency.BASIC:
         yield Finding("language_basic", Severity.INFO,
-                      _("Speaks the language of this cycle (%(language)s) only a little.") % {"language": language})
+                      _("Speaks the language of this cycle (%(language)s) only a little.") % {"language": language_name(language)})
         return
     if language not in spoken:
         reception = ctx.reception_classes()
@@ -268,7 +269,7 @@ def _check_language(detainee, ctx):
             suggestion = _("Suggest an interpreter or a reception class.")
         yield Finding("language_not_spoken", Severity.WARNING,
                       _("The cycle is given in %(language)s, which the detainee does not speak. %(suggestion)s")
-                      % {"language": language, "suggestion": suggestion})
+                      % {"language": language_name(language), "suggestion": suggestion})
 
 
 def _overlaps(a_start, a_end, b_start, b_end) -> bool:
