@@ -57,6 +57,8 @@ def _one_pass(prob, options, cohorts_of, order, rng):
     busy: set[tuple[str, int, int]] = set()
     wing_load: dict[tuple[int, int], int] = defaultdict(int)
     placed: set[tuple[int, int, int]] = set()
+    rooms_of: dict[int, set[int]] = defaultdict(set)
+    days_of: dict[int, set[int]] = defaultdict(set)
     failed: list[int] = []
     work = 0
 
@@ -78,6 +80,8 @@ def _one_pass(prob, options, cohorts_of, order, rng):
     def take(a: int, p: int, periods: tuple[int, ...], r: int) -> None:
         activity = prob.activities[a]
         placed.add((a, p, r))
+        rooms_of[a].add(r)
+        days_of[a].add(prob.periods[p].day)
         count[a] += 1
         for q in periods:
             busy.add(("room", r, q))
@@ -102,8 +106,8 @@ def _one_pass(prob, options, cohorts_of, order, rng):
         activity = prob.activities[a]
         needed = activity.sessions - count[a]
         for _ in range(needed):
-            rooms_used = {r for (b, _, r) in placed if b == a}
-            days_used = {prob.periods[p].day for (b, p, _) in placed if b == a}
+            rooms_used = rooms_of[a]
+            days_used = days_of[a]
             best, best_score = None, None
             for p, periods, rooms in options[a]:
                 day_bonus = 0
