@@ -1,8 +1,17 @@
 import pytest
+from django.utils import translation
 
 from core.models import Role
 
 from .factories import FacilitatorFactory, SiteFactory, StaffMemberFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """Tests read the English source strings unless they choose a language themselves."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
