@@ -137,6 +137,9 @@ class AvailabilityException(models.Model):
         verbose_name_plural = _("availability exceptions")
         ordering = ["date", "start"]
 
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'+' if self.available else '-'}"
+
 
 class ActivityKind(models.TextChoices):
     TRAINING = "training", _("Training")
@@ -234,6 +237,9 @@ class ExcludedDate(models.Model):
         verbose_name_plural = _("excluded dates")
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["term", "date"], name="excluded_date_unique")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.label}".strip()
 
 
 class CycleStatus(models.TextChoices):

@@ -180,6 +180,9 @@ class Attendance(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.session_id}/{self.enrolment_id}: {self.status}"
+
 
 class AttendanceChange(models.Model):
     """History of a register line: the first recording (empty `before`) and every correction."""
@@ -195,3 +198,6 @@ class AttendanceChange(models.Model):
         verbose_name = _("attendance change")
         verbose_name_plural = _("attendance history")
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.attendance_id} {self.at:%Y-%m-%d %H:%M}"

@@ -47,6 +47,9 @@ class FeedToken(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} feed #{self.pk}"
+
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
