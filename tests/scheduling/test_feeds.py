@@ -11,6 +11,11 @@ from scheduling.models import FeedKind, FeedToken
 from tests.factories import FacilitatorFactory, RoomFactory, SiteFactory, UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English source strings, whatever catalogues are compiled."""
+    settings.LANGUAGE_CODE = "en"
+
 @pytest.fixture
 def volunteer(site):
     user = UserFactory(username="volunteer", role=Role.FACILITATOR, sites=[site])

@@ -30,6 +30,12 @@ from tests.factories import (
     UserFactory,
 )
 
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English source strings, whatever catalogues are compiled."""
+    settings.LANGUAGE_CODE = "en"
+
 UTC = dt.UTC
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAY = dt.date(2027, 3, 3)
