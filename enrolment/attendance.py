@@ -88,6 +88,19 @@ def expected_enrolments(session: Session):
     )
 
 
+def describe(values: dict) -> str:
+    """A register line's values in words, e.g. "Absent (Sick), late"; "" for an empty snapshot."""
+    if not values:
+        return ""
+    text = str(AttendanceStatus(values["status"]).label) if values.get("status") in AttendanceStatus.values else ""
+    reason = values.get("absence_reason")
+    if reason in AbsenceReason.values:
+        details = f": {values['reason_text']}" if values.get("reason_text") else ""
+        text += f" ({AbsenceReason(reason).label}{details})"
+    extras = [str(label) for name, label in (("late", _("late")), ("left_early", _("left early"))) if values.get(name)]
+    return ", ".join([text, *extras])
+
+
 @dataclass
 class RegisterLine:
     """One participant on a register: the enrolment and what was recorded (if anything)."""
@@ -127,6 +140,7 @@ def register_lines(session: Session, *, with_history: bool = False) -> list[Regi
     changes: dict[int, list[AttendanceChange]] = {}
     if with_history and attendances:
         for change in AttendanceChange.objects.filter(attendance__session=session).select_related("by"):
+            change.before_text, change.after_text = describe(change.before), describe(change.after)
             changes.setdefault(change.attendance_id, []).append(change)
     lines = []
     for number, enrolment in enumerate(enrolments, start=1):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from activities.models import SessionStatus
 from core.models import Role
@@ -24,6 +25,14 @@ from tests.factories import (
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SESSION_START = dt.datetime(2027, 3, 10, 14, 0, tzinfo=BRUSSELS)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English source strings."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

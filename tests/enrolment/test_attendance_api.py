@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.models import Role
@@ -20,6 +21,14 @@ from tests.factories import (
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SESSION_START = dt.datetime(2027, 3, 10, 14, 0, tzinfo=BRUSSELS)
 DURING = SESSION_START + dt.timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English source strings."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

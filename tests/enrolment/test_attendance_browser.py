@@ -4,13 +4,21 @@ import os
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enrolment.models import Attendance
 from tests.factories import CycleFactory, EnrolmentFactory, SessionFactory, TermFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English source strings."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

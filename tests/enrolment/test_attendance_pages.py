@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import Role
 from enrolment.models import Attendance, AttendanceChange
@@ -20,6 +21,14 @@ from tests.factories import (
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SESSION_START = dt.datetime(2027, 3, 10, 14, 0, tzinfo=BRUSSELS)
 DURING = SESSION_START + dt.timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English source strings."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -155,7 +164,28 @@ def test_locked_register_is_read_only_for_the_facilitator_but_a_coordinator_corr
             f"status-{person.pk}": "absent", f"reason-{person.pk}": "sick", "note": "Medical note received",
         }, follow=True)
         assert "1 correction" in corrected.content.decode()
+        assert "Present → Absent (Sick)" in corrected.content.decode()
     change = AttendanceChange.objects.order_by("id").last()
     assert (change.by, change.before["status"], change.after["absence_reason"], change.note) == (
         coordinator, "present", "sick", "Medical note received"
     )
+
+
+@pytest.mark.parametrize("people", [1, 3])
+def test_follow_up_list_shows_repeated_absences_in_constant_queries(client, coordinator, cycle, people, django_assert_max_num_queries):
+    sessions = [make_session(cycle, SESSION_START - dt.timedelta(days=7 * week)) for week in range(2)]
+    absentees = enrol(cycle, people)
+    for session in sessions:
+        for enrolment in absentees:
+            Attendance.objects.create(session=session, enrolment=enrolment, status="absent", absence_reason="refused")
+    with time_machine.travel(DURING, tick=False):
+        client.force_login(coordinator)
+        with django_assert_max_num_queries(12):
+            page = client.get(reverse("attendance:follow-up"))
+    html = page.content.decode()
+    assert all(e.detainee.prison_number in html for e in absentees)
+
+
+def test_follow_up_list_is_for_coordinators(client, facilitator_user):
+    client.force_login(facilitator_user)
+    assert client.get(reverse("attendance:follow-up")).status_code == 403

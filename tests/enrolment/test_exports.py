@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditEntry, Role
 from enrolment.exports import pseudonym
@@ -27,6 +28,14 @@ from tests.factories import (
 BRUSSELS = ZoneInfo("Europe/Brussels")
 WINTER = dt.datetime(2027, 3, 22, 14, 0, tzinfo=BRUSSELS)  # UTC+1
 SUMMER = dt.datetime(2027, 3, 29, 14, 0, tzinfo=BRUSSELS)  # UTC+2, the day after the clocks change
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English source strings."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
