@@ -31,6 +31,7 @@ def english(settings):
     """These tests read the English source strings, whatever catalogues are compiled."""
     settings.LANGUAGE_CODE = "en"
 
+
 UTC = dt.UTC
 BRUSSELS = ZoneInfo("Europe/Brussels")
 NOW = dt.datetime(2027, 3, 1, 8, tzinfo=UTC)  # Monday 1 March 2027, 09:00 in Brussels

@@ -16,6 +16,7 @@ def english(settings):
     """These tests read the English source strings, whatever catalogues are compiled."""
     settings.LANGUAGE_CODE = "en"
 
+
 @pytest.fixture
 def volunteer(site):
     user = UserFactory(username="volunteer", role=Role.FACILITATOR, sites=[site])

@@ -39,6 +39,7 @@ def english(settings):
     """These tests read the English source strings, whatever catalogues are compiled."""
     settings.LANGUAGE_CODE = "en"
 
+
 UTC = dt.UTC
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SYSTEM_PYTHON = "/usr/bin/python3"

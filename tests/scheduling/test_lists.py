@@ -36,6 +36,7 @@ def english(settings):
     """These tests read the English source strings, whatever catalogues are compiled."""
     settings.LANGUAGE_CODE = "en"
 
+
 UTC = dt.UTC
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAY = dt.date(2027, 3, 3)
