@@ -118,12 +118,13 @@ class Neighbourhoods:
 
 def solve_restricted(prob: Problem, slots: Slots, placed: set[Placement], free: set[int], *,
                      wall: float, deterministic: float | None, workers: int, seed: int,
-                     change_limit: int | None, hint: bool = True
+                     change_limit: int | None, hint: bool = True, optimise: bool = True
                      ) -> tuple[cp_model.CpSolver, int, TimetableModel]:
     tm = build_model(prob, restricted_slots(slots, placed, free))
     if change_limit is not None:
         tm.model.add(tm.counts["change"] <= change_limit)
-    tm.model.minimize(tm.weighted)
+    if optimise:
+        tm.model.minimize(tm.weighted)
     if hint:
         for key, var in tm.x.items():
             tm.model.add_hint(var, int(key in placed))
@@ -153,12 +154,22 @@ def repair(prob: Problem, slots: Slots, partial: set[Placement], *, deadline: fl
         count[a] += 1
     missing = {a for a, activity in enumerate(prob.activities)
                if activity.sessions and count[a] < activity.sessions}
+    # First free what competes with the unplaced activities: their cohorts and facilitators,
+    # their wings (escort limits), the rooms they could use.
+    wings_of = {a: set(prob.activities[a].wings) for a in hood.active}
+    rooms_wanted = {r for a in missing for r in slots.suitable_rooms[a]}
+    wings_wanted = {w for a in missing for w in wings_of[a]}
+    competing = set(missing)
+    for a in missing:
+        competing |= hood.related[a]
+    competing |= {b for b, p, r in partial if r in rooms_wanted}
+    competing |= {b for b in hood.active if wings_of[b] & wings_wanted}
     size = max(10, len(missing) * 4)
     for attempt in range(4):
         left = deadline - time.perf_counter()
         if left <= 0.05:
             return None
-        free = set(missing)
+        free = set(missing) if attempt % 2 == 0 else set(competing)
         while len(free) < min(size, len(hood.active)):
             before = len(free)
             free |= hood.pick(partial, max(2, size // 4))
@@ -169,12 +180,13 @@ def repair(prob: Problem, slots: Slots, partial: set[Placement], *, deadline: fl
         solver, status, tm = solve_restricted(
             prob, slots, partial, free, wall=min(left, 2.0 * (attempt + 1)),
             deterministic=None if deterministic is None else deterministic / 4,
-            workers=workers, seed=seed + attempt, change_limit=change_limit, hint=True)
+            workers=workers, seed=seed + attempt, change_limit=change_limit, hint=True,
+            optimise=False)
         if DEBUG:
             print("repair", attempt, len(missing), len(free), solver.status_name(status),
                   round(solver.wall_time, 2))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Incumbent(placements(tm, solver), round(solver.objective_value), tm, solver)
+            return Incumbent(placements(tm, solver), round(solver.value(tm.weighted)), tm, solver)
         size *= 2
     return None
 

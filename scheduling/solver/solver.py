@@ -83,12 +83,16 @@ def solve(
 # Shares of the optimisation time: a first monolithic run (enough to prove small and medium
 # weeks optimal), then large-neighbourhood search, then a last monolithic run hinted with the
 # best timetable (it improves the bound and may prove optimality).
-FIRST_RUN, LNS_RUN = 0.3, 0.55
+# When the greedy construction is incomplete, the first run must also find a timetable (repair
+# by neighbourhoods fails on the largest prison weeks), so it gets more time.
+FIRST_RUN, FIRST_RUN_INCOMPLETE, LNS_RUN = 0.3, 0.65, 0.55
 
 
 def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started, remaining,
               warnings, change_limit) -> dict:
-    solver, status = _run(tm, budget.share(FIRST_RUN), workers, seed, on_progress, started)
+    total = sum(activity.sessions for activity in prob.activities)
+    first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
+    solver, status = _run(tm, budget.share(first), workers, seed, on_progress, started)
     if status == cp_model.INFEASIBLE:
         return _infeasible(prob, slots, started, remaining, warnings)
     if status == cp_model.OPTIMAL:
@@ -100,7 +104,6 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                              solver)
     wall, deterministic = budget.share(LNS_RUN)
     deadline = time.perf_counter() + wall
-    total = sum(activity.sessions for activity in prob.activities)
     if best is None and hint:
         if len(hint) == total:
             fixed_solver, fixed_status, fixed_tm = lns.solve_restricted(
