@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -76,8 +76,11 @@ class RegisterOutput(serializers.Serializer):
     lines = RegisterLineOutput(many=True)
 
 
+@extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Session id")])
 class RegisterViewSet(viewsets.ViewSet):
     """The register of a dated session, by session id."""
+
+    lookup_value_regex = r"[0-9]+"
 
     def _session(self, request, pk):
         session = get_object_or_404(access.visible_sessions(request.user).select_related("cycle__term__site"), pk=pk)
