@@ -7,6 +7,12 @@ from .factories import FacilitatorFactory, SiteFactory, StaffMemberFactory, Unit
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs seconds per user on a loaded CI machine; tests don't test its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def english_interface(settings):
     """Tests read the English source strings unless they choose a language themselves."""
     settings.LANGUAGE_CODE = "en"
