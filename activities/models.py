@@ -15,6 +15,13 @@ class Community(models.TextChoices):
     BICOMMUNITY = "bi", _("Brussels bicommunity")
 
 
+class WebsiteField(models.URLField):
+    """A URL field whose forms read "example.org" as https://example.org (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class Partner(models.Model):
     """A partner organisation, with the information sheet social workers use to refer someone."""
 
@@ -28,7 +35,7 @@ class Partner(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
