@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
         parser.add_argument("--publish", action="store_true", help="publish the draft when it has no errors")
         parser.add_argument("--effective-date", type=dt.date.fromisoformat,
-                            help="first date the publication applies to (default: today or the term's start)")
+                            help="first date the publication applies to (default: today or the term's start; "
+                                 "with --demo, the term's start)")
         parser.add_argument("--demo", action="store_true", help="plan every term of the demo sites")
 
     def handle(self, *args, **options):
@@ -55,7 +56,9 @@ class Command(BaseCommand):
         if not run.applied:
             return False
         if options["publish"]:
-            effective = options["effective_date"] or max(timezone.localdate(), term.first_date)
+            # The demo term starts this week: publish it whole so the week has sessions to look at.
+            default = term.first_date if options["demo"] else max(timezone.localdate(), term.first_date)
+            effective = options["effective_date"] or default
             try:
                 result = services.publish(term, effective)
             except ValidationError as error:
