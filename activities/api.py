@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet
+from core.findings import Severity
 
 from .checks import authorisation_findings
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
@@ -14,7 +15,7 @@ from .models import Activity, Cycle, ExcludedDate, Facilitator, Partner, Session
 
 class AuthorisationFindingSerializer(serializers.Serializer):
     code = serializers.CharField()
-    severity = serializers.ChoiceField(choices=["info", "warning", "error"])
+    severity = serializers.ChoiceField(choices=Severity.choices)
     message = serializers.CharField()
 
 

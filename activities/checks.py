@@ -3,24 +3,12 @@
 They warn, never block: pages and the API show them, the planner can read them.
 """
 import datetime as dt
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-
-class Severity:
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str
-    message: str
+from core.findings import Finding, Severity
 
 
 class AuthorisationState:

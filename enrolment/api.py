@@ -13,17 +13,25 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
 from core import rules as access
+from core.findings import Severity
 
 from . import selectors, services
 from .checks import check_applications
 from .models import Channel, Enrolment, EnrolmentEvent, LeavingReason
 
 
+class ApplicationFindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    message = serializers.CharField()
+    needs_confirmation = serializers.BooleanField()
+
+
 def _api_error(error: DjangoValidationError):
     detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
     findings = getattr(error, "findings", None)
     if findings:
-        detail = {**detail, "findings": [f.as_dict() for f in findings]}
+        detail = {**detail, "findings": ApplicationFindingSerializer(findings, many=True).data}
     return APIValidationError(detail)
 
 
@@ -130,10 +138,11 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         enrolment.refresh_from_db()
         return Response({**ApplicationSerializer(enrolment).data, **extra})
 
+    @extend_schema(responses=ApplicationFindingSerializer(many=True))
     @action(detail=True, methods=["get"])
     def findings(self, request, pk=None):
         enrolment = self.get_object()
-        return Response([f.as_dict() for f in check_applications(enrolment.cycle, [enrolment])[enrolment.pk]])
+        return Response(ApplicationFindingSerializer(check_applications(enrolment.cycle, [enrolment])[enrolment.pk], many=True).data)
 
     @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
     def approve(self, request, pk=None):

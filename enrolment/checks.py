@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, SessionStatus
+from core.findings import Finding, Severity, by_severity
 from prisons.models import (
     ActivityRestriction,
     Commitment,
@@ -29,24 +30,6 @@ from prisons.models import (
 from prisons.selectors import language_name
 
 from .models import Enrolment, EnrolmentStatus
-
-
-class Severity:
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str
-    message: str
-    needs_confirmation: bool = False
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "message": str(self.message),
-                "needs_confirmation": self.needs_confirmation}
 
 
 def _date(value) -> str:
@@ -337,14 +320,11 @@ def _check_screening(detainee, ctx, enrolment):
 CHECKS = (_check_presence, _check_rooms, _check_unit_eligible, _check_mixing, _check_non_associations,
           _check_sanction, _check_release, _check_language, _check_clashes, _check_load)
 
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
 def findings_for(detainee, ctx: ApplicationContext, *, enrolment=None, for_approval: bool = False) -> list[Finding]:
     findings = [f for check in CHECKS for f in check(detainee, ctx)]
     if for_approval or (enrolment is not None and enrolment.status == EnrolmentStatus.PENDING):
         findings.extend(_check_screening(detainee, ctx, enrolment))
-    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    return by_severity(findings)
 
 
 def check_application(detainee, cycle, *, enrolment=None, for_approval: bool = False) -> list[Finding]:

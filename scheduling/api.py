@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
+from core.findings import Severity
 
 from . import checks, selectors, services
 from .models import DraftSession, Publication, PublicationChange, PublishedSlot, SolverRun
@@ -51,7 +52,7 @@ class DraftSessionSerializer(serializers.ModelSerializer):
 
 class FindingSerializer(serializers.Serializer):
     code = serializers.CharField()
-    severity = serializers.ChoiceField(choices=[checks.ERROR, checks.WARNING, checks.INFO])
+    severity = serializers.ChoiceField(choices=Severity.choices)
     message = serializers.CharField()
     rows = serializers.ListField(child=serializers.IntegerField(allow_null=True))
 
@@ -156,7 +157,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def findings(self, request):
         """The checks of one term's draft (`?term=` required)."""
         term = _term(request.user, request.query_params.get("term") or 0)
-        return Response([f.as_dict() for f in services.check_draft(term)])
+        return Response(FindingSerializer(services.check_draft(term), many=True).data)
 
     @extend_schema(request=MoveSerializer, responses={200: DraftSessionSerializer, 409: FindingSerializer(many=True)})
     @action(detail=True, methods=["post"])
@@ -175,7 +176,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except DjangoValidationError as error:
             raise _django_error(error) from error
         if not result.applied:
-            return Response([f.as_dict() for f in result.created], status=status.HTTP_409_CONFLICT)
+            return Response(FindingSerializer(result.created, many=True).data, status=status.HTTP_409_CONFLICT)
         return Response(DraftSessionSerializer(draft).data)
 
     @extend_schema(request=PinSerializer, responses=DraftSessionSerializer)

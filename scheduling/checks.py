@@ -6,25 +6,16 @@ The editor shows them, the API returns them, and publishing refuses while any ha
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from core.findings import Finding, Severity, by_severity, has_errors
+
 from .solver import check_solution, compute_penalties
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+__all__ = ["ERROR", "INFO", "WARNING", "Finding", "check_assignments", "has_errors", "mixed_population_findings"]
 
-
-@dataclass
-class Finding:
-    code: str
-    severity: str
-    message: str
-    rows: list = field(default_factory=list)  # draft session ids concerned
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "message": str(self.message), "rows": self.rows}
-
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 def _label(index: dict, key: str) -> str:
     return index[key].get("label") or key if key in index else key
@@ -156,9 +147,7 @@ def check_assignments(problem: dict, rows: list[dict]) -> list[Finding]:
                     "penalties": compute_penalties(problem, assignments), "explanation": [], "warnings": []}
         for line in check_solution(problem, solution):
             findings.append(Finding("rule_broken", ERROR, _("Timetable rule broken: %(detail)s") % {"detail": line}))
-    order = {ERROR: 0, WARNING: 1, INFO: 2}
-    findings.sort(key=lambda f: order[f.severity])
-    return findings
+    return by_severity(findings)
 
 
 def mixed_population_findings(cycles) -> list[Finding]:
@@ -173,7 +162,3 @@ def mixed_population_findings(cycles) -> list[Finding]:
                 "%(cycle)s brings together units of different populations or legal regimes (%(units)s).")
                 % {"cycle": cycle.code, "units": ", ".join(u.code for u in units)}))
     return findings
-
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity == ERROR for f in findings)

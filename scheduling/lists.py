@@ -19,11 +19,11 @@ from openpyxl.styles import Font
 
 from activities.models import Facilitator, SessionStatus
 from core import rules as access
+from core.findings import Finding, Severity
 from enrolment.models import EnrolmentStatus
 from prisons.models import Placement
 
 from .calendars import BRUSSELS, local_day_bounds, room_label, session_facilitators
-from .checks import WARNING, Finding
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -204,7 +204,7 @@ def gate_rows(user, site, day: dt.date, *, language: str | None = None) -> list[
 
 def gate_quota_findings(site, dates) -> list[Finding]:
     """Days on which more outside facilitators are expected than the site's daily quota: warnings
-    (`scheduling.checks.Finding`, so the publish step shows them with its own findings).
+    (`core.findings.Finding`, so the publish step shows them with its own findings).
 
     Reads every scheduled session of the site (no user scope: the publish step and the gate need
     the whole site). One query for the sessions, two for their facilitators, whatever the dates.
@@ -232,7 +232,7 @@ def gate_quota_findings(site, dates) -> list[Finding]:
         count = len(people_by_day.get(day, ()))
         if count > site.daily_outside_quota:
             findings.append(Finding(
-                code="gate_quota_exceeded", severity=WARNING,
+                code="gate_quota_exceeded", severity=Severity.WARNING,
                 message=str(_("%(date)s: %(count)d outside facilitators expected at %(site)s, over the daily quota of %(quota)d.") % {
                     "date": day.isoformat(), "count": count, "site": site.name, "quota": site.daily_outside_quota,
                 }),

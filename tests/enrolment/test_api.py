@@ -55,6 +55,7 @@ def test_coordinator_records_approves_and_enrols_through_the_api(client, coordin
     pk = created.json()["id"]
     findings = client.get(f"{API}/applications/{pk}/findings/").json()
     assert {f["severity"] for f in findings} == {"info"}  # no room known yet, languages not recorded
+    assert all(set(f) == {"code", "severity", "message", "needs_confirmation"} for f in findings)
     assert post(client, f"{API}/applications/{pk}/approve/").json()["status"] == "approved"
     enrolled = post(client, f"{API}/applications/{pk}/enrol/").json()
     assert (enrolled["status"], enrolled["placed"], enrolled["seat"]) == ("enrolled", True, 1)
@@ -69,7 +70,8 @@ def test_api_refusal_returns_the_findings(client, coordinator, cycle, unit, pend
     client.force_login(coordinator)
     response = post(client, f"{API}/applications/{pending.pk}/enrol/")
     assert response.status_code == 400
-    assert "population_mixing_gender" in [f["code"] for f in response.json()["findings"]]
+    mixing = next(f for f in response.json()["findings"] if f["code"] == "population_mixing_gender")
+    assert mixing["severity"] == "warning" and set(mixing) == {"code", "severity", "message", "needs_confirmation"}
     ok = post(client, f"{API}/applications/{pending.pk}/enrol/",
               {"confirm": ["population_mixing_gender"], "confirmation_reason": "Mixed theatre group agreed"})
     assert ok.json()["status"] == "enrolled"

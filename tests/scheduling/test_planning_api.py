@@ -55,7 +55,9 @@ def test_move_with_clash_answers_409_with_findings_until_confirmed(api, prison):
     url = f"/api/v1/planning/draft/{first.pk}/move/"
     refused = api.post(url, {"period": periods[1, 1].pk, "room": prison.classroom.pk}, format="json")
     assert refused.status_code == 409
-    assert "cohort_clash" in {f["code"] for f in refused.json()}
+    clash = next(f for f in refused.json() if f["code"] == "cohort_clash")
+    assert set(clash) == {"code", "severity", "message", "rows"} and first.pk in clash["rows"]
+    assert clash["severity"] == "error" and isinstance(clash["message"], str) and clash["message"]
     moved = api.post(url, {"period": periods[1, 1].pk, "room": prison.classroom.pk, "confirmed": True}, format="json")
     assert moved.status_code == 200 and moved.json()["period"] == periods[1, 1].pk
     pinned = api.post(f"/api/v1/planning/draft/{first.pk}/pin/", {"pinned": True}, format="json")
