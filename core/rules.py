@@ -93,6 +93,12 @@ def owns_feed(user, feed):
     return feed is not None and feed.owner_id == user.pk and user.is_active
 
 
+@rules.predicate
+def works_at_detainees_site(user, detainee):
+    # Without a detainee the question is about a list, already narrowed by `visible_detainees`.
+    return detainee is None or works_at_objects_site(user, detainee)
+
+
 is_coordinator_of_site = is_administrator | (is_coordinator & works_at_objects_site)
 is_screener_of_site = is_screener & works_at_objects_site
 is_staff_of_site = is_prison_staff & works_at_objects_site
@@ -115,6 +121,9 @@ PERMISSIONS = {
     "prisons.change_reference": is_coordinator_of_site,
     # detainees: criminal-justice data, need to know
     "prisons.view_detainee": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
+    # the full record (birth date, languages, commitments, non-associations, sanctions, history);
+    # prison staff see who and where only (number, names, site, unit, cell, status), on pages and API
+    "prisons.view_detainee_details": is_administrator | ((is_coordinator | is_screener) & works_at_detainees_site),
     "prisons.view_detainee_list": is_planner | is_screener | is_prison_staff,
     "prisons.change_detainee": is_coordinator_of_site,
     "prisons.import_detainees": is_planner,

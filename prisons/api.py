@@ -173,13 +173,15 @@ class DetaineeViewSet(ScopedReadOnlyViewSet):
     def scope(user):
         return access.visible_detainees(user).prefetch_related("languages").order_by("last_name", "prison_number")
 
-    def get_serializer_class(self):
-        user = getattr(self.request, "user", None)
-        if user is not None and access.is_prison_staff(user):
-            return DetaineeStaffSerializer
-        return DetaineeSerializer
+    def get_serializer_class(self, detainee=None):
+        if getattr(self, "swagger_fake_view", False):  # the schema documents the full record
+            return DetaineeSerializer
+        if self.request.user.has_perm("prisons.view_detainee_details", detainee):
+            return DetaineeSerializer
+        return DetaineeStaffSerializer
 
     def retrieve(self, request, *args, **kwargs):
         detainee = self.get_object()
         audit.record(request.user, AuditAction.VIEW, detainee, detail="api")
-        return Response(self.get_serializer(detainee).data)
+        serializer_class = self.get_serializer_class(detainee)
+        return Response(serializer_class(detainee, context=self.get_serializer_context()).data)

@@ -38,6 +38,7 @@ def detainee_list(request):
     page = Paginator(detainees, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "prisons/detainee_list.html", {
         "form": form, "page": page, "query": query, "query_string": query_string_without_page(request),
+        "details": request.user.has_perm("prisons.view_detainee_details"),
     })
 
 
@@ -46,7 +47,9 @@ def detainee_detail(request, pk):
     detainee = get_object_or_404(access.visible_detainees(request.user), pk=pk)
     _require(request.user, "prisons.view_detainee", detainee)
     audit.record(request.user, AuditAction.VIEW, detainee)
-    context = {"detainee": detainee, **selectors.detainee_record(request.user, detainee)}
+    context = {"detainee": detainee, "details": request.user.has_perm("prisons.view_detainee_details", detainee)}
+    if context["details"]:
+        context.update(selectors.detainee_record(request.user, detainee))
     return render(request, "prisons/detainee_detail.html", context)
 
 

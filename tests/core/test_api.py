@@ -68,6 +68,14 @@ def test_staff_see_only_detainees_of_their_units_with_fewer_fields(api, staff_us
     assert set(response.json()["results"][0]) == {
         "id", "prison_number", "last_name", "first_name", "site", "unit", "cell", "status"}
     assert api.get(f"/api/v1/detainees/{other.pk}/").status_code == 404
+    assert "birth_date" not in api.get(f"/api/v1/detainees/{mine.pk}/").json()
+
+
+def test_screeners_of_the_site_get_the_full_detainee_record(api, screener, unit):
+    detainee = DetaineeFactory(unit=unit, birth_date=dt.date(1991, 7, 23))
+    api.force_authenticate(screener)
+    assert api.get("/api/v1/detainees/").json()["results"][0]["birth_date"] == "1991-07-23"
+    assert api.get(f"/api/v1/detainees/{detainee.pk}/").json()["birth_date"] == "1991-07-23"
 
 
 def test_coordinator_of_another_site_gets_404(api, coordinator, other_site):

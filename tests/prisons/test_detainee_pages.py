@@ -114,14 +114,50 @@ def test_detainee_page_shows_the_record_and_writes_an_audit_entry(client, coordi
     assert "Recorded" not in entry.detail and detainee.last_name not in str(entry)
 
 
-def test_non_association_with_someone_outside_the_staff_members_units_stays_anonymous(
-    client, staff_user, site, unit
-):
+def _sensitive_record(unit):
+    detainee = DetaineeFactory(unit=unit, last_name="Guarded", cell="A1-03", birth_date=dt.date(1991, 7, 23))
+    DetaineeLanguage.objects.create(detainee=detainee, language="ro", proficiency="native")
+    kept_apart = DetaineeFactory(unit=unit, last_name="Rival")
+    first, second = sorted([detainee, kept_apart], key=lambda d: d.pk)
+    NonAssociation.objects.create(first=first, second=second, scope="unit", reason="threats")
+    ActivityRestriction.objects.create(detainee=detainee, starts_on=dt.date(2027, 1, 1),
+                                       ends_on=dt.date(2027, 1, 14), reason="sanction for fighting")
+    Commitment.objects.create(detainee=detainee, kind=CommitmentKind.WORK, source="work office", weekday=2,
+                              start_time=dt.time(8, 0), end_time=dt.time(11, 30))
+    EnrolmentFactory(detainee=detainee, cycle=CycleFactory(term=TermFactory(site=unit.site), code="drawing-1"))
+    return detainee
+
+
+def test_prison_staff_see_who_and_where_but_not_the_rest_of_the_record(client, staff_user, unit):
+    detainee = _sensitive_record(unit)
+    client.force_login(staff_user)
+    page = client.get(reverse("prisons:detainee-detail", args=[detainee.pk])).content.decode()
+    for text in [detainee.prison_number, "GUARDED", unit.site.name, "A1-03", "Present"]:
+        assert text in page, text
+    for text in ["Birth date", "23/07/1991", "1991", "Romanian", "Non-associations", "RIVAL", "threats",
+                 "sanction for fighting", "Activity restrictions", "Prison work", "drawing-1", "Legal status"]:
+        assert text not in page, text
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW, detainee_id=detainee.pk, user=staff_user).exists()
+    assert "Legal status" not in client.get(reverse("prisons:detainee-list")).content.decode()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "screener"])
+def test_coordinators_and_screeners_of_the_site_see_the_full_record(client, request, role, unit):
+    detainee = _sensitive_record(unit)
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(reverse("prisons:detainee-detail", args=[detainee.pk])).content.decode()
+    for text in ["Birth date", "1991", "Romanian", "RIVAL", "threats", "sanction for fighting", "Prison work",
+                 "drawing-1"]:
+        assert text in page, text
+    assert "Legal status" in client.get(reverse("prisons:detainee-list")).content.decode()
+
+
+def test_non_association_with_someone_outside_the_users_sites_stays_anonymous(client, coordinator, other_site, unit):
     detainee = DetaineeFactory(unit=unit)
-    outside = DetaineeFactory(unit=UnitFactory(building__site=site), last_name="Hidden")
+    outside = DetaineeFactory(unit=UnitFactory(building__site=other_site), last_name="Hidden")
     first, second = sorted([detainee, outside], key=lambda d: d.pk)
     NonAssociation.objects.create(first=first, second=second, scope="site")
-    client.force_login(staff_user)
+    client.force_login(coordinator)
     client.post("/i18n/setlang/", {"language": "en"})
     page = client.get(reverse("prisons:detainee-detail", args=[detainee.pk])).content.decode()
     assert "A detainee outside your units or sites" in page and "HIDDEN" not in page
