@@ -1,8 +1,8 @@
 """Calendar feed tokens: issue, revoke, regenerate, look up by hash, render.
 
 A token is shown once, when issued; only its SHA-256 is stored. A feed works while it is not
-revoked, its owner's account is active and the owner may still see its target; a deactivated
-owner's feeds are revoked for good the first time they are asked for.
+revoked, its owner's account is active and the owner may still see its target; deactivating an
+account revokes its feeds for good at once (a `post_save` signal, connected in `apps.py`).
 """
 import datetime as dt
 import hashlib
@@ -111,6 +111,17 @@ def regenerate_feed(user, feed: FeedToken) -> IssuedFeed:
     return IssuedFeed(new_feed, token)
 
 
+def revoke_feeds_of(owner) -> int:
+    """Revoke every working feed of this account (deactivated accounts: reactivating resurrects none)."""
+    return FeedToken.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def revoke_feeds_of_deactivated_account(sender, instance, raw=False, **kwargs):
+    """`post_save` of the user model: an account saved inactive loses its feeds at once."""
+    if not raw and not instance.is_active:
+        revoke_feeds_of(instance)
+
+
 def active_feeds(user):
     """Feeds the user may manage that still work (own first)."""
     return access.visible_feed_tokens(user).filter(revoked_at__isnull=True).order_by("-created_at")
@@ -127,8 +138,8 @@ def feed_for_token(token: str) -> FeedToken | None:
     )
     if feed is None:
         return None
-    if not feed.owner.is_active:
-        FeedToken.objects.filter(owner=feed.owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if not feed.owner.is_active:  # deactivated without a save signal (a queryset update)
+        revoke_feeds_of(feed.owner)
         return None
     if not may_subscribe(feed.owner, feed.kind, target_of(feed)):
         return None

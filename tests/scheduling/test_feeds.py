@@ -48,10 +48,27 @@ def test_revoked_token_is_404(client, volunteer):
     assert client.get(issued.path).status_code == 404
 
 
-def test_deactivated_owners_token_is_404_and_stays_revoked(client, volunteer):
+def test_deactivating_an_account_revokes_its_feeds_at_once_and_for_good(client, volunteer, site):
     issued = feeds.issue_feed(volunteer, FeedKind.FACILITATOR, volunteer.facilitator)
+    other = feeds.issue_feed(volunteer, FeedKind.FACILITATOR, volunteer.facilitator)
+    colleague = UserFactory(role=Role.FACILITATOR, sites=[site])
+    kept = feeds.issue_feed(colleague, FeedKind.FACILITATOR, FacilitatorFactory(user=colleague, sites=[site]))
     volunteer.is_active = False
     volunteer.save()
+
+    assert FeedToken.objects.filter(owner=volunteer, revoked_at__isnull=True).count() == 0  # before any fetch
+    assert client.get(issued.path).status_code == 404 and client.get(other.path).status_code == 404
+    assert client.get(kept.path).status_code == 200
+    volunteer.is_active = True
+    volunteer.save()
+    assert client.get(issued.path).status_code == 404  # expired for good, not paused
+    assert client.get(other.path).status_code == 404
+    assert not FeedToken.objects.filter(owner=volunteer, revoked_at__isnull=True).exists()
+
+
+def test_an_account_deactivated_by_a_bulk_update_loses_its_feed_on_first_fetch(client, volunteer):
+    issued = feeds.issue_feed(volunteer, FeedKind.FACILITATOR, volunteer.facilitator)
+    type(volunteer).objects.filter(pk=volunteer.pk).update(is_active=False)  # no save signal
 
     assert client.get(issued.path).status_code == 404
     volunteer.is_active = True
