@@ -35,10 +35,14 @@ def precheck(prob: Problem, slots) -> list[dict]:
     return []
 
 
-def explain_infeasibility(prob: Problem, slots, time_limit: float = 10.0) -> list[dict]:
-    """Requirements that together make `prob` infeasible, found with assumptions."""
+def explain_infeasibility(prob: Problem, slots, time_limit: float = 10.0,
+                          deterministic: float | None = None) -> list[dict]:
+    """Requirements that together make `prob` infeasible, found with assumptions.
+
+    With a `deterministic` budget, the calls stop on deterministic time (the explanation is
+    then reproducible) and `time_limit` is a safety net only."""
     relaxed = _RelaxedModel(prob)
-    oracle = _CoreOracle(relaxed.model, time_limit)
+    oracle = _CoreOracle(relaxed.model, time_limit, deterministic)
     core = list(relaxed.literals.values())
     if not oracle.infeasible(core):
         return [_sentence("no_timetable", "No timetable satisfies every requirement together "
@@ -58,9 +62,11 @@ def explain_infeasibility(prob: Problem, slots, time_limit: float = 10.0) -> lis
 class _CoreOracle:
     """Solves the relaxed model under assumptions within a shared time budget."""
 
-    def __init__(self, model: cp_model.CpModel, time_limit: float):
+    def __init__(self, model: cp_model.CpModel, time_limit: float,
+                 deterministic: float | None = None):
         self.model = model
         self.time_limit = time_limit
+        self.deterministic = self.deterministic_total = deterministic
         self.started = time.perf_counter()
         self.core: list = []
 
@@ -68,14 +74,22 @@ class _CoreOracle:
         """True when proven infeasible (then `core` holds a sufficient subset); False when
         feasible or undecided in time, so that an undecided literal is kept."""
         left = self.time_limit - (time.perf_counter() - self.started)
-        if left <= 0.05:
+        if left <= 0.05 or (self.deterministic is not None and self.deterministic <= 0):
             return False
         self.model.clear_assumptions()
         self.model.add_assumptions(assumed)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # cores from assumptions need a single worker
-        solver.parameters.max_time_in_seconds = min(left, max(1.0, self.time_limit / 4))
-        if solver.solve(self.model) != cp_model.INFEASIBLE:
+        if self.deterministic is None:
+            solver.parameters.max_time_in_seconds = min(left, max(1.0, self.time_limit / 4))
+        else:
+            solver.parameters.max_time_in_seconds = left
+            solver.parameters.max_deterministic_time = min(
+                self.deterministic, max(1.0, self.deterministic_total / 4))
+        status = solver.solve(self.model)
+        if self.deterministic is not None:
+            self.deterministic -= solver.deterministic_time
+        if status != cp_model.INFEASIBLE:
             return False
         by_index = {lit.index: lit for lit in assumed}
         self.core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
@@ -103,7 +117,7 @@ class _RelaxedModel:
                 y[a, p].append(var)
                 closed = {("room_unavailable", r)} if any(
                     q in prob.rooms[r].unavailable for q in periods) else set()
-                for group in blockers | closed:
+                for group in sorted(blockers | closed):  # not set order: strings hash randomly
                     model.add_implication(self.literal(group), var.Not())
 
         covering: dict[tuple[int, int], list] = defaultdict(list)

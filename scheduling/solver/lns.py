@@ -11,6 +11,12 @@ The same machinery repairs a partial greedy construction: the activities it fail
 freed together with their neighbours until the restricted model finds a complete timetable.
 
 Sub-problem bounds are never reported: they are bounds of the restricted problem only.
+
+Two modes. Without a deterministic budget (several workers), steps and the loop stop on the wall
+clock. With one (`deterministic` given), every step gets a deterministic-time limit, the loop ends
+when the steps' deterministic time adds up to the budget, and the neighbourhood size adapts to
+statuses reached under those limits: the search is then reproducible for a given seed, and
+`deadline` is only a safety net (a run that reaches it is not reproducible).
 """
 
 from __future__ import annotations
@@ -28,6 +34,36 @@ from .slots import Slots
 
 DEBUG = False
 Placement = tuple[int, int, int]  # (activity, start period, room)
+# Deterministic-time limit of one improvement step (deterministic mode).
+STEP_DETERMINISTIC = 1.0
+# Deterministic time charged at least per step, so that a budget of steps that each finish almost
+# at once (their model building dominates) still ends the loop.
+STEP_MIN_CHARGE = 0.02
+
+
+def configure(params, *, workers: int, seed: int, wall: float,
+              deterministic: float | None) -> None:
+    """Workers, seed and limits of one CP-SAT call. With a deterministic limit, the wall-clock
+    limit is a safety net only, and several workers interleave their search so that it stays
+    reproducible."""
+    params.num_workers = max(1, workers)
+    params.random_seed = seed
+    params.max_time_in_seconds = max(0.05, wall)
+    if deterministic is not None:
+        params.max_deterministic_time = max(0.001, deterministic)
+        if workers > 1:
+            params.interleave_search = True
+
+
+@dataclass
+class Meter:
+    """Deterministic time spent by the CP-SAT calls of a search phase."""
+    deterministic: float = 0.0
+
+    def charge(self, solver: cp_model.CpSolver, least: float = 0.0) -> float:
+        spent = max(least, solver.deterministic_time)
+        self.deterministic += spent
+        return spent
 
 
 @dataclass
@@ -129,12 +165,8 @@ def solve_restricted(prob: Problem, slots: Slots, placed: set[Placement], free: 
         for key, var in tm.x.items():
             tm.model.add_hint(var, int(key in placed))
     solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = max(1, workers)
-    params.random_seed = seed
-    params.max_time_in_seconds = max(0.05, wall)
-    if deterministic is not None:
-        params.max_deterministic_time = max(0.01, deterministic)
+    configure(solver.parameters, workers=workers, seed=seed, wall=wall,
+              deterministic=deterministic)
     status = solver.solve(tm.model)
     return solver, status, tm
 
@@ -145,8 +177,12 @@ def placements(tm: TimetableModel, solver: cp_model.CpSolver) -> set[Placement]:
 
 def repair(prob: Problem, slots: Slots, partial: set[Placement], *, deadline: float,
            deterministic: float | None, workers: int, seed: int,
-           change_limit: int | None) -> Incumbent | None:
-    """Complete a partial timetable by re-solving its unplaced activities and their neighbours."""
+           change_limit: int | None, meter: Meter | None = None) -> Incumbent | None:
+    """Complete a partial timetable by re-solving its unplaced activities and their neighbours.
+
+    With a `deterministic` budget, each of the four attempts gets a quarter of it, and `deadline`
+    only caps each attempt's wall-clock time; otherwise attempts stop on `deadline`."""
+    meter = meter if meter is not None else Meter()
     rng = random.Random(seed)
     hood = Neighbourhoods(prob, slots, rng)
     count: dict[int, int] = defaultdict(int)
@@ -167,7 +203,7 @@ def repair(prob: Problem, slots: Slots, partial: set[Placement], *, deadline: fl
     size = max(10, len(missing) * 4)
     for attempt in range(4):
         left = deadline - time.perf_counter()
-        if left <= 0.05:
+        if left <= (0.0 if deterministic is not None else 0.05):
             return None
         free = set(missing) if attempt % 2 == 0 else set(competing)
         while len(free) < min(size, len(hood.active)):
@@ -178,10 +214,12 @@ def repair(prob: Problem, slots: Slots, partial: set[Placement], *, deadline: fl
         if attempt == 3:
             free = set(hood.active)
         solver, status, tm = solve_restricted(
-            prob, slots, partial, free, wall=min(left, 2.0 * (attempt + 1)),
+            prob, slots, partial, free,
+            wall=min(left, 2.0 * (attempt + 1)) if deterministic is None else left,
             deterministic=None if deterministic is None else deterministic / 4,
             workers=workers, seed=seed + attempt, change_limit=change_limit, hint=True,
             optimise=False)
+        meter.charge(solver)
         if DEBUG:
             print("repair", attempt, len(missing), len(free), solver.status_name(status),
                   round(solver.wall_time, 2))
@@ -193,9 +231,12 @@ def repair(prob: Problem, slots: Slots, partial: set[Placement], *, deadline: fl
 
 def improve(prob: Problem, slots: Slots, best: Incumbent, *, deadline: float,
             deterministic: float | None, workers: int, seed: int,
-            change_limit: int | None, on_improvement=None) -> Incumbent:
-    """Large-neighbourhood search from `best` until `deadline` (wall clock) or until the
-    deterministic budget is spent."""
+            change_limit: int | None, on_improvement=None,
+            meter: Meter | None = None) -> Incumbent:
+    """Large-neighbourhood search from `best` until `deadline` (wall clock) or, when
+    `deterministic` is given, until the steps' deterministic time adds up to it (`deadline` is
+    then a safety net only)."""
+    meter = meter if meter is not None else Meter()
     rng = random.Random(seed)
     hood = Neighbourhoods(prob, slots, rng)
     n = len(hood.active)
@@ -207,17 +248,22 @@ def improve(prob: Problem, slots: Slots, best: Incumbent, *, deadline: float,
     iteration = 0
     while True:
         left = deadline - time.perf_counter()
-        if left < 0.2 or best.cost == 0:
+        if best.cost == 0:
             break
-        if deterministic is not None and spent_det >= deterministic:
-            break
+        if deterministic is None:
+            if left < 0.2:
+                break
+            wall, det = min(left, step_wall), None
+        else:
+            if spent_det >= deterministic or left <= 0:
+                break
+            wall, det = left, min(STEP_DETERMINISTIC, deterministic - spent_det)
         iteration += 1
         free = hood.pick(best.placed, size)
-        det = None if deterministic is None else min(step_wall, deterministic - spent_det)
         solver, status, tm = solve_restricted(
-            prob, slots, best.placed, free, wall=min(left, step_wall), deterministic=det,
+            prob, slots, best.placed, free, wall=wall, deterministic=det,
             workers=workers, seed=seed + iteration, change_limit=change_limit)
-        spent_det += solver.deterministic_time
+        spent_det += meter.charge(solver, STEP_MIN_CHARGE if det is not None else 0.0)
         if DEBUG:
             print("lns", iteration, len(free), solver.status_name(status), best.cost,
                   round(solver.objective_value), round(solver.wall_time, 2))

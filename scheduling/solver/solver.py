@@ -38,6 +38,11 @@ def solve(
     `on_progress` receives {"elapsed", "objective", "bound"} on each improving solution.
     With one worker, a run that ends before `time_limit` is reproducible for a given `seed`
     (use `deterministic_time` for runs that must be reproducible whatever the machine load).
+
+    Reproducible runs (one worker, or `deterministic_time` given) split a deterministic budget
+    between the stages (`deterministic_time`, else `DETERMINISTIC_PER_SECOND * time_limit`):
+    every CP-SAT call gets a deterministic-time limit, every decision depends only on statuses
+    and deterministic time, and the wall clock only stops a run that reaches `time_limit`.
     """
     started = time.perf_counter()
     prob = problem if isinstance(problem, Problem) else load_problem(problem)
@@ -53,18 +58,20 @@ def solve(
 
     tm = build_model(prob, slots)
     hint = greedy_placement(prob, slots, seed=seed)
+    if deterministic_time is None and workers <= 1:
+        deterministic_time = DETERMINISTIC_PER_SECOND * time_limit
     budget = _Budget(remaining, deterministic_time)
 
     change_limit = None
     if prob.strict_stability and prob.previous:
         # Stage 1: fewest moved sessions; stage 2 keeps that number and minimises the rest.
         tm.model.minimize(tm.counts["change"])
-        _apply_hint(tm, hint)
+        _apply_hint(tm, hint, budget)
         # Probing costs half of this stage on a medium week and does not help count moves.
-        solver, status = _run(tm, budget.share(0.4), workers, seed, None, started,
+        solver, status = _run(tm, budget, 0.4, workers, seed, None, started,
                               cp_model_probing_level=0)
         if status == cp_model.INFEASIBLE:
-            return _infeasible(prob, slots, started, remaining, warnings)
+            return _infeasible(prob, slots, started, remaining, warnings, budget)
         tm.model.minimize(tm.weighted)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             change_limit = round(solver.objective_value)
@@ -72,10 +79,10 @@ def solve(
             _hint_values(tm, solver.response_proto.solution)
             hint = {key for key, var in tm.x.items() if solver.value(var)}
         else:
-            _apply_hint(tm, hint)
+            _apply_hint(tm, hint, budget)
     else:
         tm.model.minimize(tm.weighted)
-        _apply_hint(tm, hint)
+        _apply_hint(tm, hint, budget)
     return _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started,
                      remaining, warnings, change_limit)
 
@@ -86,15 +93,23 @@ def solve(
 # When the greedy construction is incomplete, the first run must also find a timetable (repair
 # by neighbourhoods fails on the largest prison weeks), so it gets more time.
 FIRST_RUN, FIRST_RUN_INCOMPLETE, LNS_RUN = 0.3, 0.65, 0.55
+# Deterministic budget per second of `time_limit` for one-worker runs without an explicit
+# `deterministic_time`: one worker spent 0.4 to 0.5 per second on generated medium weeks (loaded
+# 2-core machine), so a run usually ends before its time limit and is then reproducible.
+DETERMINISTIC_PER_SECOND = 0.35
+# Below this much wall-clock time (without a deterministic budget), skip the last run.
+LAST_RUN_MINIMUM = 1.0
+# Deterministic time of the infeasibility explanation in reproducible runs.
+EXPLAIN_DETERMINISTIC = 5.0
 
 
 def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started, remaining,
               warnings, change_limit) -> dict:
     total = sum(activity.sessions for activity in prob.activities)
     first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
-    solver, status = _run(tm, budget.share(first), workers, seed, on_progress, started)
+    solver, status = _run(tm, budget, first, workers, seed, on_progress, started)
     if status == cp_model.INFEASIBLE:
-        return _infeasible(prob, slots, started, remaining, warnings)
+        return _infeasible(prob, slots, started, remaining, warnings, budget)
     if status == cp_model.OPTIMAL:
         return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
     bound = solver.best_objective_bound  # scaled; valid for the whole problem
@@ -104,18 +119,22 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                              solver)
     wall, deterministic = budget.share(LNS_RUN)
     deadline = time.perf_counter() + wall
+    meter = lns.Meter()
     if best is None and hint:
         if len(hint) == total:
             fixed_solver, fixed_status, fixed_tm = lns.solve_restricted(
-                prob, slots, hint, set(), wall=max(1.0, wall / 4), deterministic=None,
+                prob, slots, hint, set(),
+                wall=max(1.0, wall / 4) if deterministic is None else wall,
+                deterministic=None if deterministic is None else deterministic / 4,
                 workers=1, seed=seed, change_limit=change_limit)
+            meter.charge(fixed_solver)
             if fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 best = lns.Incumbent(set(hint), round(fixed_solver.objective_value), fixed_tm,
                                      fixed_solver)
         if best is None:
             best = lns.repair(prob, slots, hint, deadline=deadline,
-                              deterministic=deterministic, workers=workers, seed=seed,
-                              change_limit=change_limit)
+                              deterministic=_left(deterministic, meter), workers=workers,
+                              seed=seed, change_limit=change_limit, meter=meter)
 
     def report(incumbent: lns.Incumbent) -> None:
         if on_progress is not None:
@@ -126,19 +145,21 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
             })
 
     if best is not None:
-        best = lns.improve(prob, slots, best, deadline=deadline, deterministic=deterministic,
-                           workers=workers, seed=seed, change_limit=change_limit,
-                           on_improvement=report)
+        best = lns.improve(prob, slots, best, deadline=deadline,
+                           deterministic=_left(deterministic, meter), workers=workers,
+                           seed=seed, change_limit=change_limit, on_improvement=report,
+                           meter=meter)
+        budget.charge(meter.deterministic)
         # Last monolithic run, hinted with the best timetable.
-        if best.cost > 0 and remaining() > 1.0:
+        if best.cost > 0 and budget.worth_a_run():
             _hint_values(tm, [], {var.index: int(key in best.placed)
                                   for key, var in tm.x.items()})
-            final_solver, final_status = _run(tm, budget.share(1.0), workers, seed, None,
+            final_solver, final_status = _run(tm, budget, 1.0, workers, seed, None,
                                               started)
             if final_status == cp_model.OPTIMAL:
                 return _solution(prob, tm, final_solver, "OPTIMAL", started, warnings)
             if final_status == cp_model.INFEASIBLE:  # cannot happen with a valid incumbent
-                return _infeasible(prob, slots, started, remaining, warnings)
+                return _infeasible(prob, slots, started, remaining, warnings, budget)
             bound = max(bound, final_solver.best_objective_bound)
             if final_status == cp_model.FEASIBLE \
                     and round(final_solver.objective_value) < best.cost:
@@ -147,10 +168,11 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
         status_name = "OPTIMAL" if bound >= best.cost else "FEASIBLE"
         return _solution(prob, best.tm, best.solver, status_name, started, warnings,
                          bound=bound / tm.scale)
-    if remaining() > 1.0:
-        solver, status = _run(tm, budget.share(1.0), workers, seed, on_progress, started)
+    budget.charge(meter.deterministic)
+    if budget.worth_a_run():
+        solver, status = _run(tm, budget, 1.0, workers, seed, on_progress, started)
         if status == cp_model.INFEASIBLE:
-            return _infeasible(prob, slots, started, remaining, warnings)
+            return _infeasible(prob, slots, started, remaining, warnings, budget)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _solution(prob, tm, solver, STATUS_NAMES[status], started, warnings)
         bound = max(bound, solver.best_objective_bound)
@@ -158,20 +180,39 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                    warnings=warnings)
 
 
+def _left(deterministic: float | None, meter: lns.Meter) -> float | None:
+    return None if deterministic is None else max(0.0, deterministic - meter.deterministic)
+
+
 class _Budget:
-    """Splits the wall-clock and deterministic time between the solve stages."""
+    """Splits the time between the solve stages.
+
+    Without a deterministic budget, each stage gets a share of the remaining wall-clock time.
+    With one, each stage gets a share of the remaining deterministic time, charged with what
+    its CP-SAT calls spent, and the whole remaining wall-clock time as a safety net only: no
+    decision then depends on the clock, unless the run reaches its time limit."""
 
     def __init__(self, remaining: Callable[[], float], deterministic: float | None):
         self.remaining = remaining
         self.deterministic = deterministic
 
+    @property
+    def reproducible(self) -> bool:
+        return self.deterministic is not None
+
     def share(self, fraction: float) -> tuple[float, float | None]:
-        wall = self.remaining() * fraction
         if self.deterministic is None:
-            return wall, None
-        portion = self.deterministic * fraction
-        self.deterministic -= portion
-        return wall, portion
+            return self.remaining() * fraction, None
+        return self.remaining(), max(0.0, self.deterministic) * fraction
+
+    def charge(self, spent: float) -> None:
+        if self.deterministic is not None:
+            self.deterministic -= spent
+
+    def worth_a_run(self) -> bool:
+        if self.deterministic is None:
+            return self.remaining() > LAST_RUN_MINIMUM
+        return self.deterministic > 0.01
 
 
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
@@ -189,23 +230,23 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         })
 
 
-def _run(tm: TimetableModel, budget, workers, seed, on_progress, started, **extra):
-    wall, deterministic = budget
+def _run(tm: TimetableModel, budget: _Budget, fraction: float, workers, seed, on_progress,
+         started, **extra):
+    """A monolithic run on a `fraction` of the remaining budget, charged to it."""
+    wall, deterministic = budget.share(fraction)
     solver = cp_model.CpSolver()
     params = solver.parameters
     for name, value in extra.items():
         setattr(params, name, value)
-    params.num_workers = max(1, workers)
-    params.random_seed = seed
-    params.max_time_in_seconds = wall
-    if deterministic is not None:
-        params.max_deterministic_time = deterministic
+    lns.configure(params, workers=workers, seed=seed, wall=wall, deterministic=deterministic)
     callback = _ProgressReporter(on_progress, tm.scale, started) if on_progress else None
     status = solver.solve(tm.model, callback)
+    budget.charge(solver.deterministic_time)
     return solver, status
 
 
-def _apply_hint(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> None:
+def _apply_hint(tm: TimetableModel, placed: set[tuple[int, int, int]],
+                budget: _Budget) -> None:
     """Hint a timetable. When it places every session, first complete it into a full
     assignment (penalty variables included): a hint on x alone leaves CP-SAT to rediscover the
     rest, and on crowded weeks it then started far above the greedy timetable's cost."""
@@ -221,6 +262,9 @@ def _apply_hint(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> None:
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.stop_after_first_solution = True
     solver.parameters.max_time_in_seconds = 5.0
+    if budget.reproducible:  # not charged: it is a quick completion, not a search
+        solver.parameters.max_time_in_seconds = max(0.05, budget.remaining())
+        solver.parameters.max_deterministic_time = 5.0
     if solver.solve(tm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
     _hint_values(tm, solver.response_proto.solution)
@@ -238,9 +282,12 @@ def _hint_values(tm: TimetableModel, values, only: dict[int, int] | None = None)
         hint.values.extend(only.values())
 
 
-def _infeasible(prob, slots, started, remaining, warnings) -> dict:
-    # The explanation gets a few seconds of its own even when the search used the whole limit.
-    reasons = explain_infeasibility(prob, slots, time_limit=max(2.0, min(10.0, remaining())))
+def _infeasible(prob, slots, started, remaining, warnings, budget=None) -> dict:
+    # The explanation gets a few seconds of its own even when the search used the whole limit;
+    # in a reproducible run, a fixed deterministic budget (the wall clock is a safety net).
+    reproducible = budget is not None and budget.reproducible
+    reasons = explain_infeasibility(prob, slots, time_limit=max(2.0, min(10.0, remaining())),
+                                    deterministic=EXPLAIN_DETERMINISTIC if reproducible else None)
     return _answer(prob, started, "INFEASIBLE", explanation=reasons, warnings=warnings)
 
 
