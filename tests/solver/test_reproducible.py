@@ -49,3 +49,12 @@ def test_command_line_one_worker_reproduces(tmp_path):
         assert solution["status"] == "OPTIMAL"
         outputs.append(json.dumps(solution["assignments"]).encode())
     assert outputs[0] == outputs[1]
+
+
+def test_several_workers_with_a_deterministic_budget_reproduce():
+    # With deterministic_time, several workers interleave their search (reproducible too).
+    raw = generate("small", 1, "prison")
+    first, second = (solve(raw, workers=2, seed=5, deterministic_time=1.0, time_limit=60)
+                     for _ in range(2))
+    assert check_solution(raw, first) == []
+    assert _key(first) == _key(second)
