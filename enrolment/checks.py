@@ -220,6 +220,11 @@ def _check_release(detainee, ctx):
         yield Finding("release_before_end", Severity.WARNING,
                       _("Expected release on %(date)s, before the cycle ends on %(end)s.")
                       % {"date": _date(release), "end": _date(ctx.last_date)})
+    transfer = detainee.expected_transfer_date
+    if transfer and transfer < ctx.last_date:
+        yield Finding("transfer_before_end", Severity.WARNING,
+                      _("Expected transfer on %(date)s, before the cycle ends on %(end)s.")
+                      % {"date": _date(transfer), "end": _date(ctx.last_date)})
 
 
 def _spoken_languages(detainee, ctx) -> dict[str, str]:

@@ -66,6 +66,8 @@ COLUMNS = {
     "expected_release_date": ("expected release date", "release date", "date de libération prévue",
                               "date de sortie prévue", "libération prévue", "verwachte vrijlatingsdatum",
                               "vrijlatingsdatum", "verwachte datum vrijlating"),
+    "expected_transfer_date": ("expected transfer date", "transfer date", "date de transfert prévue",
+                               "transfert prévu", "verwachte overplaatsingsdatum", "overplaatsingsdatum"),
 }
 REQUIRED = ("prison_number", "last_name", "first_name", "gender", "legal_status", "unit")
 COLUMN_LABELS = {
@@ -73,6 +75,7 @@ COLUMN_LABELS = {
     "gender": _("gender"), "legal_status": _("legal status"), "unit": _("unit code"), "cell": _("cell"),
     "birth_date": _("birth date"), "languages": _("languages"), "arrival_date": _("arrival date"),
     "expected_release_date": _("expected release date"),
+    "expected_transfer_date": _("expected transfer date"),
 }
 _ALIASES = {normalise(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
 
@@ -98,7 +101,7 @@ _PROFICIENCY_VALUES = {normalise(v): key for key, values in PROFICIENCIES.items(
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 MISSING_CHOICES = ("", DetaineeStatus.TRANSFERRED, DetaineeStatus.RELEASED)
 UPDATED_FIELDS = ["last_name", "first_name", "gender", "legal_status", "birth_date", "arrival_date",
-                  "expected_release_date", "cell", "site", "unit", "status"]
+                  "expected_release_date", "expected_transfer_date", "cell", "site", "unit", "status"]
 
 
 def _snapshot(detainee) -> list:
@@ -126,6 +129,7 @@ class ImportRow:
     languages: list[tuple[str, str]] | None = None
     arrival_date: dt.date | None = None
     expected_release_date: dt.date | None = None
+    expected_transfer_date: dt.date | None = None
     existing: Detainee | None = None
 
     @property
@@ -382,7 +386,7 @@ def _validate_row(number, cells, column_name, units, seen, report) -> ImportRow 
             error("unit", _("Unknown unit code “%(value)s” at this site.") % {"value": value})
 
     dates = {}
-    for key in ("birth_date", "arrival_date", "expected_release_date"):
+    for key in ("birth_date", "arrival_date", "expected_release_date", "expected_transfer_date"):
         if key in cells and _text(cells[key]):
             try:
                 dates[key] = _parse_date(cells[key])
@@ -456,7 +460,7 @@ def apply_import(report: ImportReport, *, user=None, mark_missing: str = "") -> 
             before = _snapshot(d)
             moves = row.moves
             d.last_name, d.first_name, d.gender, d.legal_status = row.last_name, row.first_name, row.gender, row.legal_status
-            for key in ("birth_date", "arrival_date", "expected_release_date"):
+            for key in ("birth_date", "arrival_date", "expected_release_date", "expected_transfer_date"):
                 if getattr(row, key) is not None:
                     setattr(d, key, getattr(row, key))
             cell_changes = row.cell is not None and row.cell != d.cell

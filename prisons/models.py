@@ -235,6 +235,10 @@ class Detainee(models.Model):
     reads_dutch = models.BooleanField(_("reads Dutch"), default=False)
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     expected_release_date = models.DateField(_("expected release date"), null=True, blank=True)
+    expected_transfer_date = models.DateField(
+        _("expected transfer date"), null=True, blank=True,
+        help_text=_("When a transfer to another prison is planned; activities warn before enrolling."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=DetaineeStatus.choices, default=DetaineeStatus.PRESENT
     )

@@ -103,6 +103,14 @@ def test_sanction_during_the_cycle_and_release_before_its_end(cycle, unit):
     assert codes(findings)["release_before_end"] == "warning"
 
 
+def test_transfer_planned_before_the_end_warns_and_one_after_does_not(cycle, unit):
+    leaving = DetaineeFactory(unit=unit, reads_french=True, expected_transfer_date=dt.date(2027, 1, 15))
+    staying = DetaineeFactory(unit=unit, reads_french=True, expected_transfer_date=dt.date(2030, 1, 1))
+    finding = next(f for f in check_application(leaving, cycle) if f.code == "transfer_before_end")
+    assert finding.severity == "warning" and "before the cycle ends" in str(finding.message)
+    assert "transfer_before_end" not in codes(check_application(staying, cycle))
+
+
 def test_language_not_spoken_suggests_interpreter_and_reception_class(cycle, unit):
     ActivityFactory(code="accueil-fle", title_en="Reception class: French", title_fr="Classe d'accueil")
     detainee = DetaineeFactory(unit=unit)

@@ -281,3 +281,11 @@ def test_the_shipped_templates_import_cleanly(site, name):
     assert report.ok, report.errors
     assert [r.prison_number for r in report.new] == ["DEMO900001", "DEMO900002"]
     assert report.rows[1].expected_release_date == dt.date(2027, 9, 1)
+
+
+def test_an_expected_transfer_date_is_read_in_french_and_stored(site, units):
+    header = HEADER + ";date de transfert prévue"
+    report = prepare_import(csv_bytes("H001;Demo-New;Ali;M;remand;A1;15/02/2027", header=header), "list.csv", site)
+    assert report.ok, report.errors
+    apply_import(report)
+    assert Detainee.objects.get(prison_number="H001").expected_transfer_date == dt.date(2027, 2, 15)
