@@ -49,6 +49,15 @@ class RoomAdmin(admin.ModelAdmin):
     filter_horizontal = ["reachable_units"]
 
 
+@admin.register(models.RoomClosure)
+class RoomClosureAdmin(admin.ModelAdmin):
+    list_display = ["room", "date", "start", "end", "reason"]
+    list_filter = ["room__site", "date"]
+    list_select_related = ["room__site", "room__building"]
+    search_fields = ["room__code", "room__name", "reason"]
+    date_hierarchy = "date"
+
+
 @admin.register(models.RegimePeriod)
 class RegimePeriodAdmin(admin.ModelAdmin):
     list_display = ["site", "weekday", "index", "start", "end", "label"]

@@ -143,6 +143,31 @@ class Room(models.Model):
         return f"{self.name} ({self.building.code if self.building_id else self.site.code})"
 
 
+class RoomClosure(models.Model):
+    """A room closed on one date, all day (no times) or some hours (local times): works, inspection."""
+
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("from"), null=True, blank=True, help_text=_("Empty: from the start of the day."))
+    end = models.TimeField(_("until"), null=True, blank=True, help_text=_("Empty: until the end of the day."))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("room closure")
+        verbose_name_plural = _("room closures")
+        ordering = ["date", "start"]
+        indexes = [models.Index(fields=["room", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="room_closure_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.room.code} {self.date:%Y-%m-%d}"
+
+
 class RegimePeriod(models.Model):
     """A slot of the day in which activities can run, per site and weekday (local times)."""
 
