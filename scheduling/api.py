@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from core import rules as access
 from core.findings import Severity
 
-from . import checks, selectors, services
+from . import selectors, services
 from .models import DraftSession, Publication, PublicationChange, PublishedSlot, SolverRun
 from .solver import ProblemError
 
@@ -207,11 +207,9 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data = PublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         term = _term(request.user, data.validated_data["term"])
-        findings = services.check_draft(term)
-        if any(f.severity == checks.WARNING for f in findings) and not data.validated_data["accept_warnings"]:
-            raise ValidationError({"accept_warnings": [str(f.message) for f in findings if f.severity == checks.WARNING]})
         try:
-            result = services.publish(term, data.validated_data["effective_date"], request.user)
+            result = services.publish(term, data.validated_data["effective_date"], request.user,
+                                      accept_warnings=data.validated_data["accept_warnings"])
         except DjangoValidationError as error:
             raise _django_error(error) from error
         body = PublicationSerializer(self.get_queryset().get(pk=result.publication.pk)).data

@@ -33,17 +33,12 @@ class PublishForm(forms.Form):
     accept_warnings = forms.BooleanField(label=_("I have read the warnings and publish anyway"), required=False)
 
     def __init__(self, *args, term, warnings=False, **kwargs):
+        """`warnings`: offer the confirmation; `services.publish` refuses unconfirmed warnings."""
         super().__init__(*args, **kwargs)
-        self.term, self.warnings = term, warnings
+        self.term = term
         self.fields["effective_date"].initial = max(timezone.localdate(), term.first_date)
         if not warnings:
             del self.fields["accept_warnings"]
-
-    def clean(self):
-        data = super().clean()
-        if self.warnings and not data.get("accept_warnings"):
-            self.add_error("accept_warnings", _("Confirm that you have read the warnings."))
-        return data
 
 
 class ReasonFields(forms.Form):

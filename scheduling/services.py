@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Session, SessionStatus, Term
+from activities.models import AvailabilityException, Session, SessionStatus, Term
 from enrolment import attendance
 from enrolment.models import AbsenceReason
-from prisons.models import RegimePeriod, Room, Unit
+from prisons.models import RegimePeriod, Room, RoomClosure, Unit
 
 from . import checks
 from .models import (
@@ -242,9 +242,10 @@ def _term_dates(term: Term, weekday: int, first: dt.date) -> list[dt.date]:
 
 
 @transaction.atomic
-def publish(term: Term, effective_date: dt.date, by=None) -> PublishResult:
+def publish(term: Term, effective_date: dt.date, by=None, *, accept_warnings: bool = False) -> PublishResult:
     """Freeze the draft as a publication and bring the dated sessions in line from `effective_date`.
 
+    Refused while the draft has errors, and while it has warnings that were not accepted.
     Sessions before that date, held ones, and ones moved by hand since, never change.
     """
     term = Term.objects.select_for_update().get(pk=term.pk)
@@ -254,6 +255,9 @@ def publish(term: Term, effective_date: dt.date, by=None) -> PublishResult:
     errors = [f for f in findings if f.severity == checks.ERROR]
     if errors:
         raise ValidationError([str(f.message) for f in errors])
+    warnings = [str(f.message) for f in findings if f.severity == checks.WARNING]
+    if warnings and not accept_warnings:
+        raise ValidationError({"accept_warnings": [_("Confirm that you have read the warnings."), *warnings]})
     if not term.draft_sessions.exists():
         raise ValidationError(_("The draft timetable is empty: plan the term first."))
 
@@ -483,7 +487,8 @@ class FreeSlot:
 
 
 def free_slots(session: Session, day: dt.date | None = None) -> list[FreeSlot]:
-    """Periods and rooms on that day where the room, the facilitators and the units are all free."""
+    """Periods and rooms on that day where the room (not closed), the facilitators (not away) and the units
+    are all free."""
     cycle = session.cycle
     site_id = cycle.term.site_id
     day = day or session.starts_at.astimezone(LOCAL).date()
@@ -491,8 +496,8 @@ def free_slots(session: Session, day: dt.date | None = None) -> list[FreeSlot]:
     by_index = {p.index: p for p in periods}
     units = list(cycle.eligible_units.all())
     unit_ids = {u.pk for u in units}
-    facilitators = set(cycle.facilitators.values_list("pk", flat=True)) | set(
-        session.facilitators.values_list("pk", flat=True))
+    own, of_cycle = set(session.facilitators.values_list("pk", flat=True)), set(cycle.facilitators.values_list("pk", flat=True))
+    facilitators = own | of_cycle
     kinds = set(cycle.activity.room_kinds)
     rooms = [
         r for r in Room.objects.filter(site=site_id, active=True).prefetch_related("reachable_units").order_by("code")
@@ -505,6 +510,11 @@ def free_slots(session: Session, day: dt.date | None = None) -> list[FreeSlot]:
                                ends_at__gt=local_datetime(day, dt.time.min))
         .exclude(pk=session.pk).prefetch_related("cycle__eligible_units", "cycle__facilitators", "facilitators")
     )
+    # As in checks.sessions_hit_by_exceptions: the session's own facilitators replace the cycle's.
+    away = list(AvailabilityException.objects.filter(facilitator__in=own or of_cycle, date=day, available=False))
+    closed = defaultdict(list)
+    for closure in RoomClosure.objects.filter(room__site=site_id, date=day):
+        closed[closure.room_id].append(closure)
     blocked = defaultdict(list)
     for unit in units:
         for b in unit.blocked_periods.filter(weekday=day.weekday()):
@@ -521,13 +531,17 @@ def free_slots(session: Session, day: dt.date | None = None) -> list[FreeSlot]:
         if any(facilitators & ({f.pk for f in o.cycle.facilitators.all()} | {f.pk for f in o.facilitators.all()})
                for o in overlapping):
             continue
+        if any(checks.overlaps(e.start, e.end, period.start, last.end) for e in away):
+            continue
         busy_units = defaultdict(int)
         for o in overlapping:
             for u in o.cycle.eligible_units.all():
                 busy_units[u.pk] += 1
         if any(u.max_parallel_sessions is not None and busy_units[u.pk] >= u.max_parallel_sessions for u in units):
             continue
-        taken = {o.room_id for o in overlapping}
+        taken = {o.room_id for o in overlapping} | {
+            room_id for room_id, closures in closed.items()
+            if any(checks.overlaps(c.start, c.end, period.start, last.end) for c in closures)}
         options += [FreeSlot(period, room, starts_at, ends_at) for room in rooms if room.pk not in taken]
     return options
 

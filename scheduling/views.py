@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -72,6 +73,7 @@ def term_planning(request, pk):
         "plan_form": PlanForm(),
         "publish_form": PublishForm(term=term, warnings=any(f.severity == checks.WARNING for f in findings)),
         "publication": term.publications.order_by("-number").first(),
+        "hit_by_exceptions": len(checks.sessions_hit_by_exceptions(term, timezone.localdate())),
     }
     return render(request, "scheduling/term_planning.html", context)
 
@@ -139,15 +141,15 @@ def draft_pin(request, pk, draft_pk):
 @require_POST
 def publish(request, pk):
     term = _term_to_plan(request, pk)
-    findings = services.check_draft(term)
-    form = PublishForm(request.POST, term=term, warnings=any(f.severity == checks.WARNING for f in findings))
+    form = PublishForm(request.POST, term=term, warnings=True)
     if not form.is_valid():
         for field_errors in form.errors.values():
             for message in field_errors:
                 messages.error(request, message)
         return redirect("planning:term", pk=term.pk)
     try:
-        result = services.publish(term, form.cleaned_data["effective_date"], request.user)
+        result = services.publish(term, form.cleaned_data["effective_date"], request.user,
+                                  accept_warnings=form.cleaned_data["accept_warnings"])
     except ValidationError as error:
         _error_messages(request, error)
         return redirect("planning:term", pk=term.pk)
@@ -197,17 +199,19 @@ def cancel(request):
 
 @login_required
 def term_sessions(request, pk):
-    """One week of the term's dated sessions, each with a link to cancel or move it."""
+    """One week of the term's dated sessions, each with a link to cancel or move it; above, the upcoming
+    sessions a facilitator's absence or a room closure hits."""
     term = _term_to_plan(request, pk)
     try:
         day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        day = min(max(services.timezone.localdate(), term.first_date), term.last_date)
+        day = min(max(timezone.localdate(), term.first_date), term.last_date)
     monday = day - dt.timedelta(days=day.weekday())
     return render(request, "scheduling/term_sessions.html", {
         "term": term, "monday": monday, "sunday": monday + dt.timedelta(days=6),
         "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
         "sessions": selectors.week_sessions(request.user, term, monday),
+        "hit_by_exceptions": checks.sessions_hit_by_exceptions(term, timezone.localdate()),
     })
 
 

@@ -73,3 +73,21 @@ def test_other_sites_and_other_roles_see_nothing(prison, other_site, facilitator
         assert client.get("/api/v1/planning/draft/").json()["count"] == 0
         refused = client.post("/api/v1/planning/runs/", {"term": prison.term.pk}, format="json")
         assert refused.status_code == 400 and "term" in refused.json()
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+def test_publishing_through_the_api_with_warnings_needs_accept_warnings(api, prison):
+    from prisons.models import Population
+
+    prison.a2.population = Population.WOMEN  # sport now mixes men and women: a warning, not an error
+    prison.a2.save()
+    periods = {(p.weekday, p.index): p for p in RegimePeriod.objects.filter(site=prison.site)}
+    DraftSession.objects.create(term=prison.term, cycle=prison.french, period=periods[0, 0], room=prison.classroom)
+    DraftSession.objects.create(term=prison.term, cycle=prison.french, period=periods[1, 0], room=prison.classroom)
+    DraftSession.objects.create(term=prison.term, cycle=prison.sport, period=periods[1, 1], room=prison.hall)
+    body = {"term": prison.term.pk, "effective_date": "2027-03-15"}
+    refused = api.post("/api/v1/planning/publications/", body, format="json")
+    assert refused.status_code == 400 and not prison.term.publications.exists()
+    assert any("Sport" in m or "sport" in m for m in refused.json()["accept_warnings"])
+    accepted = api.post("/api/v1/planning/publications/", {**body, "accept_warnings": True}, format="json")
+    assert accepted.status_code == 201 and prison.term.publications.count() == 1
