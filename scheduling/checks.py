@@ -5,17 +5,22 @@ The editor shows them, the API returns them, and publishing refuses while any ha
 """
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections import Counter, defaultdict
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.findings import Finding, Severity, by_severity, has_errors
 
 from .solver import check_solution, compute_penalties
 
-__all__ = ["ERROR", "INFO", "WARNING", "Finding", "check_assignments", "has_errors", "mixed_population_findings"]
+__all__ = ["ERROR", "INFO", "WARNING", "Finding", "check_assignments", "has_errors", "mixed_population_findings",
+           "overlaps", "sessions_hit_by_exceptions"]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+LOCAL = zoneinfo.ZoneInfo("Europe/Brussels")
 
 def _label(index: dict, key: str) -> str:
     return index[key].get("label") or key if key in index else key
@@ -161,4 +166,51 @@ def mixed_population_findings(cycles) -> list[Finding]:
             findings.append(Finding("mixed_groups", WARNING, _(
                 "%(cycle)s brings together units of different populations or legal regimes (%(units)s).")
                 % {"cycle": cycle.code, "units": ", ".join(u.code for u in units)}))
+    return findings
+
+
+def overlaps(start: dt.time | None, end: dt.time | None, from_: dt.time, until: dt.time) -> bool:
+    """Whether a dated exception's hours (empty = the start / the end of the day) meet [from_, until)."""
+    return (start is None or start < until) and (end is None or from_ < end)
+
+
+def sessions_hit_by_exceptions(scope, from_date: dt.date) -> list[Finding]:
+    """Scheduled sessions from `from_date` (of a term or a whole site) whose facilitator is away or whose
+    room is closed at that local date and time. Each finding's rows hold the session's id."""
+    from activities.models import AvailabilityException, Session, SessionStatus, Term
+    from prisons.models import RoomClosure
+
+    first = dt.datetime.combine(from_date, dt.time.min, tzinfo=LOCAL)
+    sessions = Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gte=first)
+    sessions = sessions.filter(cycle__term=scope) if isinstance(scope, Term) else sessions.filter(cycle__term__site=scope)
+    sessions = list(sessions.select_related("cycle__activity", "room")
+                    .prefetch_related("facilitators", "cycle__facilitators").order_by("starts_at", "room__code"))
+    if not sessions:
+        return []
+    people = {f.pk for s in sessions for f in (*s.facilitators.all(), *s.cycle.facilitators.all())}
+    away = defaultdict(list)
+    for exception in AvailabilityException.objects.filter(
+            available=False, date__gte=from_date, facilitator__in=people).select_related("facilitator"):
+        away[exception.facilitator_id, exception.date].append(exception)
+    closed = defaultdict(list)
+    for closure in RoomClosure.objects.filter(date__gte=from_date, room__in={s.room_id for s in sessions}):
+        closed[closure.room_id, closure.date].append(closure)
+
+    findings = []
+    for session in sessions:
+        start, end = session.starts_at.astimezone(LOCAL), session.ends_at.astimezone(LOCAL)
+        day, until = start.date(), end.time() if end.date() == start.date() else dt.time.max
+        words = {"date": formats.date_format(day, "SHORT_DATE_FORMAT"), "time": f"{start:%H:%M}–{end:%H:%M}",
+                 "session": f"{session.cycle.activity.title()} ({session.cycle.code})", "room": session.room.name}
+        # Facilitators named on the session replace the cycle's for that date.
+        leaders = list(session.facilitators.all()) or list(session.cycle.facilitators.all())
+        for person in leaders:
+            if any(overlaps(e.start, e.end, start.time(), until) for e in away[person.pk, day]):
+                findings.append(Finding("facilitator_away", WARNING, _(
+                    "%(person)s is away on %(date)s: %(session)s at %(time)s needs moving or cancelling.")
+                    % {**words, "person": str(person)}, [session.pk]))
+        if any(overlaps(c.start, c.end, start.time(), until) for c in closed[session.room_id, day]):
+            findings.append(Finding("room_closed", WARNING, _(
+                "%(room)s is closed on %(date)s: %(session)s at %(time)s needs moving or cancelling.")
+                % words, [session.pk]))
     return findings
