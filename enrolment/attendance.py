@@ -79,15 +79,6 @@ def expected_enrolments_q(day: dt.date, prefix: str = "") -> Q:
     return enrolled_then & not_ended & was_enrolled
 
 
-def expected_enrolments(session: Session):
-    """Who the register is pre-filled with. `session` must already be one the user may see."""
-    return (
-        Enrolment.objects.filter(cycle_id=session.cycle_id)
-        .filter(expected_enrolments_q(session_date(session)))
-        .select_related("detainee", "detainee__unit")
-    )
-
-
 def describe(values: dict) -> str:
     """A register line's values in words, e.g. "Absent (Sick), late"; "" for an empty snapshot."""
     if not values:

@@ -6,9 +6,5 @@ def interviews_of_detainee(user, detainee):
     return access.visible_interviews(user).filter(detainee=detainee).order_by("-scheduled_at", "-id")
 
 
-def interviews_of_cycle(user, cycle):
-    return access.visible_interviews(user).filter(enrolment__cycle=cycle).order_by("scheduled_at", "id")
-
-
 def upcoming_interviews(user, since):
     return access.visible_interviews(user).filter(status="scheduled", scheduled_at__gte=since).order_by("scheduled_at")
