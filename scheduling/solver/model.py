@@ -39,6 +39,10 @@ class TimetableModel:
     # (activity, day) -> literal "a session of the activity starts on that day" (min_days only).
     day_used: dict[tuple[int, int], object] = field(default_factory=dict)
     run_cuts: bool = True
+    # Unweighted penalty terms that depend on one activity only, per kind: activity -> expr.
+    by_activity: dict[str, dict[int, cp_model.LinearExprT]] = field(default_factory=dict)
+    # Unweighted isolation count of each compact cohort: cohort -> expr.
+    by_cohort: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
 
 
 def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
@@ -145,23 +149,33 @@ def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]]) -> None:
     w = tm.int_weights
     counts: dict[str, cp_model.LinearExprT] = dict.fromkeys(WEIGHT_KINDS, 0)
 
+    by_activity: dict[str, dict[int, cp_model.LinearExprT]] = {
+        kind: defaultdict(int) for kind in ("capacity", "preference", "min_days",
+                                            "room_stability")}
     if prob.weights.capacity is not None:
-        counts["capacity"] = sum(
-            max(0, prob.activities[a].participants - prob.rooms[r].capacity) * var
-            for (a, p, r), var in x.items()
-        )
-
-    counts["preference"] = sum(_unpreferred(prob, a, slots.cover[a, p]) * var
-                               for (a, p), var in y.items())
+        for (a, p, r), var in x.items():
+            excess = max(0, prob.activities[a].participants - prob.rooms[r].capacity)
+            if excess:
+                by_activity["capacity"][a] += excess * var
+    for (a, p), var in y.items():
+        unpreferred = _unpreferred(prob, a, slots.cover[a, p])
+        if unpreferred:
+            by_activity["preference"][a] += unpreferred * var
 
     # change: with x <= 1, max(0, m - x) = m - x for every previous pair kept m >= 1 times.
     previous = Counter(prob.previous)
     counts["change"] = sum(previous.values()) - sum(
         x[key] for key in previous if key in x)
 
-    counts["min_days"] = _min_days(tm, starts_of) if w["min_days"] else 0
-    counts["room_stability"] = _room_stability(tm, starts_of) if w["room_stability"] else 0
-    counts["isolation"] = _isolation(tm) if w["isolation"] else 0
+    if w["min_days"]:
+        by_activity["min_days"] = _min_days(tm, starts_of)
+    if w["room_stability"]:
+        by_activity["room_stability"] = _room_stability(tm, starts_of)
+    for kind, terms in by_activity.items():
+        counts[kind] = sum(terms.values())
+    tm.by_activity = by_activity
+    tm.by_cohort = _isolation(tm) if w["isolation"] else {}
+    counts["isolation"] = sum(tm.by_cohort.values())
     tm.counts = counts
 
 
@@ -174,10 +188,10 @@ def _unpreferred(prob: Problem, a: int, periods: tuple[int, ...]) -> int:
     return total
 
 
-def _min_days(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
+def _min_days(tm: TimetableModel, starts_of) -> dict[int, cp_model.LinearExprT]:
     """sum over activities of max(0, min_days - days with a start)."""
     prob, model, y = tm.prob, tm.model, tm.y
-    total = []
+    total: dict[int, cp_model.LinearExprT] = {}
     for a, activity in enumerate(prob.activities):
         if activity.sessions == 0 or activity.min_days <= 1:
             continue  # one session already covers one day
@@ -199,18 +213,18 @@ def _min_days(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
         lowest = max(0, activity.min_days - most_days)
         highest = activity.min_days - 1
         if lowest == highest:
-            total.append(lowest)
+            total[a] = lowest
             continue
         short = model.new_int_var(lowest, highest, "")
         model.add_max_equality(short, [0, activity.min_days - sum(days)])
-        total.append(short)
-    return sum(total)
+        total[a] = short
+    return total
 
 
-def _room_stability(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
+def _room_stability(tm: TimetableModel, starts_of) -> dict[int, cp_model.LinearExprT]:
     """sum over activities of max(0, rooms used - 1), with rooms used >= 1."""
     prob, model, x = tm.prob, tm.model, tm.x
-    total = []
+    total: dict[int, cp_model.LinearExprT] = {}
     for a, activity in enumerate(prob.activities):
         if activity.sessions < 2:
             continue
@@ -235,8 +249,8 @@ def _room_stability(tm: TimetableModel, starts_of) -> cp_model.LinearExprT:
         # max(0, used - 1) rather than used - 1: presolve would substitute the equality into the
         # objective, and the domain bound of sum(used) - 1 starts below zero.
         model.add_max_equality(extra, [0, sum(used) - 1])
-        total.append(extra)
-    return sum(total)
+        total[a] = extra
+    return total
 
 
 def _segments(prob: Problem) -> list[int]:
@@ -250,7 +264,7 @@ def _segments(prob: Problem) -> list[int]:
     return segment
 
 
-def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
+def _isolation(tm: TimetableModel) -> dict[int, cp_model.LinearExprT]:
     """Per compact cohort, sessions with no cohort session ending just before or starting just
     after. Sessions of one cohort never overlap, so "a cohort session starts at q" and "one ends
     at q" are 0/1 sums; starts are aggregated per (period, length), which is exact and has a
@@ -266,10 +280,11 @@ def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
     starts_of: dict[int, list[int]] = defaultdict(list)
     for (a, p) in y:
         starts_of[a].append(p)
-    total = []
-    for cohort in prob.cohorts:
+    by_cohort: dict[int, cp_model.LinearExprT] = {}
+    for c, cohort in enumerate(prob.cohorts):
         if not cohort.compact:
             continue
+        total = []
         members = sorted(set(cohort.activities))
         starting: dict[int, list] = defaultdict(list)
         ending: dict[int, list] = defaultdict(list)
@@ -302,6 +317,7 @@ def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
                 model.add(isolated + neighbour <= 1)
             total.append(isolated)
             isolated_in[segment[p]].append(isolated)
+        by_cohort[c] = sum(total)
         if not tm.run_cuts:
             continue
         in_run: dict[int, list] = defaultdict(list)
@@ -320,4 +336,4 @@ def _isolation(tm: TimetableModel) -> cp_model.LinearExprT:
                 used = tm.day_used.get((a, day))
                 if used is not None:
                     model.add(sum(ons) >= used)
-    return sum(total)
+    return by_cohort

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .explain import explain_infeasibility, precheck
-from . import lns
+from . import bounds, lns
 from .greedy import greedy_placement
 from .model import TimetableModel, build_model
 from .problem import WEIGHT_KINDS, Problem, load_problem
@@ -61,6 +61,7 @@ def solve(
     if deterministic_time is None and workers <= 1:
         deterministic_time = DETERMINISTIC_PER_SECOND * time_limit
     budget = _Budget(remaining, deterministic_time)
+    _add_bounds(tm, budget, seed)
 
     change_limit = None
     if prob.strict_stability and prob.previous:
@@ -97,6 +98,9 @@ FIRST_RUN, FIRST_RUN_INCOMPLETE, LNS_RUN = 0.3, 0.65, 0.55
 # `deterministic_time`: one worker spent 0.4 to 0.5 per second on generated medium weeks (loaded
 # 2-core machine), so a run usually ends before its time limit and is then reproducible.
 DETERMINISTIC_PER_SECOND = 0.35
+# Share of the budget for the per-cohort lower bounds, and their deterministic cap when the
+# run has no deterministic budget (each sub-problem is also capped, see bounds.py).
+BOUNDS_SHARE, BOUNDS_DETERMINISTIC_CAP = 0.05, 10.0
 # Below this much wall-clock time (without a deterministic budget), skip the last run.
 LAST_RUN_MINIMUM = 1.0
 # Deterministic time of the infeasibility explanation in reproducible runs.
@@ -178,6 +182,15 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
         bound = max(bound, solver.best_objective_bound)
     return _answer(prob, started, "UNKNOWN", bound=_number(max(0, bound / tm.scale)),
                    warnings=warnings)
+
+
+def _add_bounds(tm: TimetableModel, budget: "_Budget", seed: int) -> None:
+    """Redundant per-cohort lower bounds (see bounds.py), on a small share of the budget."""
+    wall, deterministic = budget.share(BOUNDS_SHARE)
+    if deterministic is None:
+        deterministic = BOUNDS_DETERMINISTIC_CAP
+    spent, _ = bounds.add_cohort_bounds(tm, deterministic=deterministic, wall=wall, seed=seed)
+    budget.charge(spent)
 
 
 def _left(deterministic: float | None, meter: lns.Meter) -> float | None:
