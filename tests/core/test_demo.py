@@ -183,3 +183,21 @@ def test_the_loader_never_replaces_a_site_that_is_not_demo_data(db):
         call_command("load_demo", "--scale", "small", stdout=StringIO())
 
     assert list(Site.objects.values_list("name", flat=True)) == ["Haren"]
+
+
+def test_make_demo_plans_and_publishes_every_demo_term(demo):
+    """The two commands `make demo` runs after loading: every site gets a published week."""
+    from django.utils import timezone
+
+    from activities.models import Session
+
+    out = StringIO()
+    call_command("plan_term", "--demo", "--time-limit", "20", "--workers", "1", "--publish",
+                 "--accept-warnings", stdout=out)
+
+    for term in Term.objects.filter(site__code__in=["haren", "saint-gilles"]):
+        first = Session.objects.filter(cycle__term=term).order_by("starts_at").first()
+        assert first is not None, out.getvalue()
+        # Published from today on (sessions in the past are never created), within the coming week.
+        assert first.starts_at.date() < max(term.first_date, timezone.localdate()) + dt.timedelta(days=7)
+    assert "published v1" in out.getvalue()

@@ -20,9 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
         parser.add_argument("--publish", action="store_true", help="publish the draft when it has no errors")
         parser.add_argument("--effective-date", type=dt.date.fromisoformat,
-                            help="first date the publication applies to (default: today or the term's start; "
-                                 "with --demo, the term's start)")
+                            help="first date the publication applies to (default: today or the term's start)")
         parser.add_argument("--demo", action="store_true", help="plan every term of the demo sites")
+        parser.add_argument("--accept-warnings", action="store_true",
+                            help="publish even when the draft has warnings (they are printed); errors still refuse")
 
     def handle(self, *args, **options):
         if options["demo"]:
@@ -56,11 +57,13 @@ class Command(BaseCommand):
         if not run.applied:
             return False
         if options["publish"]:
-            # The demo term starts this week: publish it whole so the week has sessions to look at.
-            default = term.first_date if options["demo"] else max(timezone.localdate(), term.first_date)
-            effective = options["effective_date"] or default
+            effective = options["effective_date"] or max(timezone.localdate(), term.first_date)
+            if options["accept_warnings"]:
+                for finding in services.check_draft(term):
+                    if finding.severity == "warning":
+                        self.stdout.write(f"  warning accepted: {finding.message}")
             try:
-                result = services.publish(term, effective)
+                result = services.publish(term, effective, accept_warnings=options["accept_warnings"])
             except ValidationError as error:
                 self.stderr.write(f"{term}: not published: {'; '.join(error.messages)}")
                 return False
@@ -70,4 +73,6 @@ class Command(BaseCommand):
                                   f"{result.cancelled} cancelled")
             else:
                 self.stdout.write(f"{term}: nothing changed since the last publication")
+            for finding in result.warnings:
+                self.stdout.write(f"  warning: {finding.message}")
         return True
