@@ -9,32 +9,25 @@ from .models import Enrolment, EnrolmentEvent, EnrolmentStatus
 Status = EnrolmentStatus
 
 
+PRIORITY_ORDER = ("-needs_based", "requested_on", "id")
+
+
+def _of_cycle(cycle, enrolments, status, order):
+    qs = enrolments if enrolments is not None else Enrolment.objects.all()
+    return qs.filter(cycle=cycle, status=status).select_related("detainee", "detainee__unit").order_by(*order)
+
+
 def waiting_list_for(cycle, enrolments=None):
     """Approved applicants in priority order: needs-based first, then application date."""
-    qs = enrolments if enrolments is not None else Enrolment.objects.all()
-    return (
-        qs.filter(cycle=cycle, status=Status.APPROVED)
-        .select_related("detainee", "detainee__unit")
-        .order_by("-needs_based", "requested_on", "id")
-    )
+    return _of_cycle(cycle, enrolments, Status.APPROVED, PRIORITY_ORDER)
 
 
 def participants_of(cycle, enrolments=None):
-    qs = enrolments if enrolments is not None else Enrolment.objects.all()
-    return (
-        qs.filter(cycle=cycle, status=Status.ENROLLED)
-        .select_related("detainee", "detainee__unit")
-        .order_by("detainee__last_name", "detainee__first_name", "id")
-    )
+    return _of_cycle(cycle, enrolments, Status.ENROLLED, ("detainee__last_name", "detainee__first_name", "id"))
 
 
 def pending_applications_of(cycle, enrolments=None):
-    qs = enrolments if enrolments is not None else Enrolment.objects.all()
-    return (
-        qs.filter(cycle=cycle, status=Status.PENDING)
-        .select_related("detainee", "detainee__unit")
-        .order_by("-needs_based", "requested_on", "id")
-    )
+    return _of_cycle(cycle, enrolments, Status.PENDING, PRIORITY_ORDER)
 
 
 def ended_applications_of(cycle, enrolments=None):
