@@ -315,7 +315,7 @@ def _check_screening(detainee, ctx, enrolment):
     latest = (own or interviews or [None])[0]
     if latest is None:
         yield Finding("screening_missing", Severity.ERROR,
-                      _("This cycle requires a screening interview with the outcome \u201csuitable\u201d before approval."))
+                      _("This cycle requires a screening interview with the outcome “suitable” before approval."))
     elif latest.outcome == Outcome.NOT_SUITABLE:
         yield Finding("screening_not_suitable", Severity.ERROR, _("The screening interview found the detainee not suitable."))
     elif latest.outcome == Outcome.SUITABLE_LATER:

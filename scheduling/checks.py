@@ -13,6 +13,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.findings import Finding, Severity, by_severity, has_errors
+from prisons.models import Weekday
 
 from .solver import check_solution, compute_penalties
 
@@ -24,6 +25,13 @@ LOCAL = zoneinfo.ZoneInfo("Europe/Brussels")
 
 def _label(index: dict, key: str) -> str:
     return index[key].get("label") or key if key in index else key
+
+
+def _when(period: dict) -> str:
+    """A period in the reader's language ("mardi 08:30–10:00"); the problem's labels are English."""
+    if "start" in period and "end" in period and 0 <= period.get("day", -1) <= 6:
+        return f"{Weekday(period['day']).label} {period['start']}–{period['end']}"
+    return period.get("label", period["id"])
 
 
 def check_assignments(problem: dict, rows: list[dict]) -> list[Finding]:
@@ -73,7 +81,7 @@ def check_assignments(problem: dict, rows: list[dict]) -> list[Finding]:
                 "%(cycle)s has %(n)s places but %(room)s holds %(capacity)s.")
                 % {**names, "n": activity["participants"], "capacity": room["capacity"]}, [row.get("id")]))
         for q in occupied:
-            when = periods[q].get("label", q)
+            when = _when(periods[q])
             use["room", row["room"], q].append(row)
             use["activity", row["activity"], q].append(row)
             if q in room.get("unavailable", []):
@@ -102,7 +110,7 @@ def check_assignments(problem: dict, rows: list[dict]) -> list[Finding]:
 
     cohorts = {c["id"]: c for c in problem.get("cohorts", [])}
     for (what, key, q), together in sorted(use.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
-        when = periods[q].get("label", q)
+        when = _when(periods[q])
         ids = [r.get("id") for r in together]
         cycles = ", ".join(sorted({_label(activities, r["activity"]) for r in together}))
         if what == "wing":
