@@ -324,8 +324,8 @@ def mark_all_present(session: Session, by) -> int:
     present = Entry(0, AttendanceStatus.PRESENT).values()
     with transaction.atomic():
         recorded = set(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True))
-        todo = {line.enrolment.pk: dict(present) for line in register_lines(session) if line.enrolment.pk not in recorded}
-        return _apply(session, todo, by)
+        unrecorded = {line.enrolment.pk: dict(present) for line in register_lines(session) if line.enrolment.pk not in recorded}
+        return _apply(session, unrecorded, by)
 
 
 def _mark_absent(session: Session, lines: list[RegisterLine], reason: str, by, reason_text: str = "") -> int:

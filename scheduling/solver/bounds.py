@@ -29,11 +29,12 @@ def cohort_terms(tm: TimetableModel, c: int):
     """The weighted (scaled) terms of cohort c: its isolation and its activities' penalties."""
     w = tm.int_weights
     members = set(tm.prob.cohorts[c].activities)
-    terms = w["isolation"] * tm.by_cohort[c]
+    # A fresh sum: `+=` on a CP-SAT expression can extend the model's own objective terms in place.
+    parts = [w["isolation"] * tm.by_cohort[c]]
     for kind, by_activity in tm.by_activity.items():
         if w[kind]:
-            terms += w[kind] * sum(expr for a, expr in by_activity.items() if a in members)
-    return terms
+            parts += [w[kind] * expr for a, expr in by_activity.items() if a in members]
+    return cp_model.LinearExpr.sum(parts)
 
 
 def sub_problem(prob: Problem, c: int) -> Problem:

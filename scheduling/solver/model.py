@@ -153,7 +153,7 @@ def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]]) -> None:
         kind: defaultdict(int) for kind in ("capacity", "preference", "min_days",
                                             "room_stability")}
     if prob.weights.capacity is not None:
-        for (a, p, r), var in x.items():
+        for (a, _p, r), var in x.items():
             excess = max(0, prob.activities[a].participants - prob.rooms[r].capacity)
             if excess:
                 by_activity["capacity"][a] += excess * var

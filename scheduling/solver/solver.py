@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .explain import explain_infeasibility, precheck
 from . import bounds, lns
+from .explain import explain_infeasibility, precheck
 from .greedy import greedy_placement
 from .model import TimetableModel, build_model
 from .problem import WEIGHT_KINDS, Problem, load_problem
@@ -184,7 +184,7 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                    warnings=warnings)
 
 
-def _add_bounds(tm: TimetableModel, budget: "_Budget", seed: int) -> None:
+def _add_bounds(tm: TimetableModel, budget: _Budget, seed: int) -> None:
     """Redundant per-cohort lower bounds (see bounds.py), on a small share of the budget."""
     wall, deterministic = budget.share(BOUNDS_SHARE)
     if deterministic is None:

@@ -40,3 +40,25 @@ def test_cohort_bounds_keep_the_optimum_of_a_generated_week():
     prob = load_problem(generate("small", 2, "prison"))
     plain, _ = _optimum(prob, False)
     assert _optimum(prob, True)[0] == plain
+
+
+def test_cohort_bound_leaves_the_objective_terms_untouched():
+    """Regression: building a cut by `+=` once extended the cohort's isolation expression in
+    place, so the objective counted the activities' capacity penalties twice (reported 2, true 1)."""
+    from scheduling.solver import check_solution, solve
+
+    periods = [{"id": f"p{i}", "day": 0, "index": i} for i in range(3)]
+    problem = {
+        "format": "relais-timetable/1",
+        "periods": periods,
+        "rooms": [{"id": "r0", "capacity": 0, "kind": "classroom"},
+                  {"id": "r1", "capacity": 0, "kind": "classroom"}],
+        "activities": [{"id": "a0", "sessions": 1}, {"id": "a2", "sessions": 1},
+                       {"id": "a3", "sessions": 1, "participants": 1}, {"id": "a4", "sessions": 1}],
+        "cohorts": [{"id": "c0", "activities": ["a0"]},
+                    {"id": "c1", "activities": ["a0", "a3"], "compact": True}],
+        "weights": {"isolation": 1, "capacity": 1},
+    }
+    solution = solve(problem, workers=1, seed=0, deterministic_time=2)
+    assert (solution["status"], solution["objective"]) == ("OPTIMAL", 1)
+    assert check_solution(problem, solution) == []

@@ -1,10 +1,8 @@
 """Large-neighbourhood search: restricted models keep frozen sessions, and every timetable it
 returns is valid and costed exactly."""
 
-import random
 
-from scheduling.solver import check_solution, compute_penalties
-from scheduling.solver import lns
+from scheduling.solver import check_solution, compute_penalties, lns
 from scheduling.solver.generator import generate
 from scheduling.solver.greedy import greedy_placement
 from scheduling.solver.problem import load_problem
