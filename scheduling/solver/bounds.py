@@ -1,19 +1,28 @@
-"""Redundant lower bounds per compact cohort, proven on small sub-problems.
+"""Redundant lower bounds proven on small sub-problems: per compact cohort, then per facilitator.
 
-The LP relaxation spreads a cohort's sessions thinly over the week and so sees almost none of
-the isolation that the cohort's own admissible placements force (nor how isolation and
-`min_days` pull against each other). Dropping every activity outside a compact cohort only
-removes constraints, so the cheapest placement of the cohort's activities alone, counting the
-cohort's isolation and its activities' own penalties, is a lower bound on those same terms in
-the full problem. Each such sub-problem is small and CP-SAT proves it quickly; the bound is
-then added to the full model as `terms >= bound`, which the LP and the objective propagation
-both use. The bounds stay valid for overlapping cohorts: each cut holds on its own.
+The LP relaxation spreads sessions thinly over the week and so sees almost none of the isolation
+that a cohort's own admissible placements force, nor how isolation, `min_days` and a facilitator's
+few free half-days pull against each other. Keeping only some activities (a neighbourhood) and
+dropping the others only removes constraints, so the cheapest timetable of the neighbourhood
+alone, counting its own penalty terms, is a lower bound on those same terms in the full problem.
+Each neighbourhood is small and CP-SAT proves it quickly; its bound is added to the full model as
+`terms >= bound`, which the LP and the objective propagation both use. Every cut holds on its own,
+so neighbourhoods may overlap.
+
+Two kinds, in this order (the solver adds the second only when a quick run has not already
+proven the week optimal):
+- a compact cohort's activities, with the cohort's isolation;
+- a facilitator's activities together with every compact cohort one of them belongs to: one
+  person cannot be at each cohort's side when its sessions would pair up, nor spread every
+  activity over enough days, which no single cohort shows (prison weeks: bound 163 -> 170).
+Bounds found first are added inside the later sub-problems that contain them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
@@ -21,64 +30,136 @@ from .model import TimetableModel, build_model
 from .problem import Problem
 from .slots import compute_slots
 
-# Deterministic time for one cohort's sub-problem (a proof usually takes a fraction of it).
-PER_COHORT_DETERMINISTIC = 0.5
+# Deterministic time for one sub-problem (a proof usually takes a fraction of it).
+PER_NEIGHBOURHOOD_DETERMINISTIC = 0.5
 
 
-def cohort_terms(tm: TimetableModel, c: int):
-    """The weighted (scaled) terms of cohort c: its isolation and its activities' penalties."""
+@dataclasses.dataclass(frozen=True)
+class Neighbourhood:
+    activities: frozenset[int]
+    compact: frozenset[int]  # compact cohorts, all of whose activities are in `activities`
+
+
+def _compact_cohorts_of(prob: Problem, active: set[int]) -> dict[int, set[int]]:
+    compact_of: dict[int, set[int]] = defaultdict(set)
+    for c, cohort in enumerate(prob.cohorts):
+        if cohort.compact:
+            for a in set(cohort.activities) & active:
+                compact_of[a].add(c)
+    return compact_of
+
+
+def _active(prob: Problem) -> set[int]:
+    return {a for a, activity in enumerate(prob.activities) if activity.sessions}
+
+
+def cohort_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
+    """Each compact cohort with more than one activity."""
+    active = _active(prob)
+    found = []
+    for c, cohort in enumerate(prob.cohorts):
+        members = frozenset(cohort.activities) & active
+        if cohort.compact and len(members) > 1:
+            found.append(Neighbourhood(members, frozenset({c})))
+    return _unique(found)
+
+
+def facilitator_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
+    """Each facilitator's activities, with the compact cohorts they belong to."""
+    active = _active(prob)
+    compact_of = _compact_cohorts_of(prob, active)
+    led_by: dict[int, set[int]] = defaultdict(set)
+    for a in sorted(active):
+        for person in prob.activities[a].facilitators:
+            led_by[person].add(a)
+    found = []
+    for person in sorted(led_by):
+        cohorts = frozenset(c for a in led_by[person] for c in compact_of[a])
+        members = frozenset(led_by[person]).union(
+            *(prob.cohorts[c].activities for c in cohorts)) & active
+        if len(members) > 1:
+            found.append(Neighbourhood(members, cohorts))
+    return _unique(found)
+
+
+def _unique(hoods: list[Neighbourhood]) -> list[Neighbourhood]:
+    seen: set[frozenset[int]] = set()
+    unique = []
+    for hood in hoods:
+        if hood.activities not in seen:
+            seen.add(hood.activities)
+            unique.append(hood)
+    return unique
+
+
+def terms(tm: TimetableModel, hood: Neighbourhood):
+    """The weighted (scaled) penalty terms of a neighbourhood: its compact cohorts' isolation and
+    its activities' own penalties (the change penalty aside)."""
     w = tm.int_weights
-    members = set(tm.prob.cohorts[c].activities)
     # A fresh sum: `+=` on a CP-SAT expression can extend the model's own objective terms in place.
-    parts = [w["isolation"] * tm.by_cohort[c]]
+    parts = [w["isolation"] * tm.by_cohort[c] for c in sorted(hood.compact)
+             if c in tm.by_cohort]
     for kind, by_activity in tm.by_activity.items():
         if w[kind]:
-            parts += [w[kind] * expr for a, expr in by_activity.items() if a in members]
+            parts += [w[kind] * expr for a, expr in by_activity.items() if a in hood.activities]
     return cp_model.LinearExpr.sum(parts)
 
 
-def sub_problem(prob: Problem, c: int) -> Problem:
-    """The problem restricted to cohort c's activities, with only c compact and no previous
-    timetable (the change penalty is left out of the bounded terms)."""
-    members = set(prob.cohorts[c].activities)
+def sub_problem(prob: Problem, hood: Neighbourhood) -> Problem:
+    """The problem restricted to the neighbourhood's activities, with only its cohorts compact and
+    no previous timetable (the change penalty is left out of the bounded terms)."""
     activities = tuple(
-        activity if a in members else dataclasses.replace(activity, sessions=0, fixed=())
+        activity if a in hood.activities else dataclasses.replace(activity, sessions=0, fixed=())
         for a, activity in enumerate(prob.activities))
-    cohorts = tuple(dataclasses.replace(cohort, compact=k == c)
+    cohorts = tuple(dataclasses.replace(cohort, compact=k in hood.compact)
                     for k, cohort in enumerate(prob.cohorts))
     return dataclasses.replace(prob, activities=activities, cohorts=cohorts, previous=(),
                                strict_stability=False)
 
 
-def add_cohort_bounds(tm: TimetableModel, *, deterministic: float, wall: float,
-                      seed: int = 0) -> tuple[float, int]:
-    """Add `terms(c) >= bound(c)` for every compact cohort whose sub-problem bound is positive.
-    Returns (deterministic time spent, number of cuts added)."""
+def add_bounds(tm: TimetableModel, hoods: list[Neighbourhood], *, deterministic: float,
+               wall: float, seed: int = 0) -> tuple[float, int]:
+    """Add `terms(hood) >= bound(hood)` for every neighbourhood whose sub-problem bound is
+    positive, within the budget; bounds found earlier (`tm.proven`, this call's included) are
+    added inside the sub-problems that contain them. Returns (deterministic time spent, number
+    of cuts added)."""
     prob = tm.prob
-    if not tm.int_weights["isolation"]:
+    if not any(weight for kind, weight in tm.int_weights.items() if kind != "change"):
         return 0.0, 0
-    cohorts = [c for c in tm.by_cohort if len(set(prob.cohorts[c].activities)) > 1]
     spent, added = 0.0, 0
-    for i, c in enumerate(cohorts):
+    for hood in hoods:
         left = deterministic - spent
         if left <= 0.01 or wall <= 0:
             break
-        sub = sub_problem(prob, c)
+        sub = sub_problem(prob, hood)
         sub_tm = build_model(sub, compute_slots(sub))
+        for inner, bound in tm.proven:
+            if inner.activities <= hood.activities and inner.compact <= hood.compact:
+                sub_tm.model.add(terms(sub_tm, inner) >= bound)
         sub_tm.model.minimize(sub_tm.weighted)
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.num_workers = 1
         params.random_seed = seed
-        params.max_deterministic_time = min(PER_COHORT_DETERMINISTIC, left)
-        params.max_time_in_seconds = max(0.05, wall / (len(cohorts) - i))
+        params.max_deterministic_time = min(PER_NEIGHBOURHOOD_DETERMINISTIC, left)
+        # No even split of the wall clock: most sub-problems take milliseconds, a few take
+        # their whole deterministic limit, and those carry the bound.
+        params.max_time_in_seconds = max(0.05, wall)
         status = solver.solve(sub_tm.model)
         spent += solver.deterministic_time
         wall -= solver.wall_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue  # an infeasible cohort is the full model's to report
+            continue  # an infeasible neighbourhood is the full model's to report
         bound = math.ceil(solver.best_objective_bound - 1e-6)
         if bound > 0:
-            tm.model.add(cohort_terms(tm, c) >= bound)
+            tm.model.add(terms(tm, hood) >= bound)
+            tm.proven.append((hood, bound))
             added += 1
     return spent, added
+
+
+def add_cohort_bounds(tm: TimetableModel, *, deterministic: float, wall: float,
+                      seed: int = 0) -> tuple[float, int]:
+    """The compact cohorts' bounds (see `add_bounds`)."""
+    return add_bounds(tm, cohort_neighbourhoods(tm.prob), deterministic=deterministic,
+                      wall=wall, seed=seed)

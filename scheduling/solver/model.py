@@ -43,6 +43,8 @@ class TimetableModel:
     by_activity: dict[str, dict[int, cp_model.LinearExprT]] = field(default_factory=dict)
     # Unweighted isolation count of each compact cohort: cohort -> expr.
     by_cohort: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
+    # Lower bounds proven on neighbourhoods and added as cuts (bounds.py): (neighbourhood, bound).
+    proven: list = field(default_factory=list)
 
 
 def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
@@ -105,6 +107,8 @@ def _add_clash_constraints(prob, slots, model, x, y) -> None:
     owners = [acts for acts in led_by.values()]
     owners += [list(cohort.activities) for cohort in prob.cohorts]
     owners += [[a] for a, activity in enumerate(prob.activities) if activity.length > 1]
+    placed = {a for (a, _) in y}  # sub-problems leave most activities without sessions
+    owners = [kept for acts in owners if (kept := [a for a in acts if a in placed])]
     for q in range(len(prob.periods)):
         for acts in owners:
             groups.append([var for a in acts for var in covering.get((a, q), ())])

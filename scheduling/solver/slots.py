@@ -21,7 +21,8 @@ class Slots:
     cover: dict[tuple[int, int], tuple[int, ...]]
     # (activity, start) -> the rooms it may use from that start (never empty).
     rooms: dict[tuple[int, int], tuple[int, ...]]
-    # activity -> rooms of the right kind, reachable from its wings, large enough when hard.
+    # activity -> rooms of the right kind, reachable from its wings, large enough when hard
+    # (none for an activity without sessions).
     suitable_rooms: tuple[tuple[int, ...], ...]
 
     def starts(self, activity: int) -> list[int]:
@@ -63,7 +64,9 @@ def compute_slots(prob: Problem, ignore: frozenset[Group] = frozenset()) -> Slot
     exist (the explanation code uses that to test relaxations)."""
     cover: dict[tuple[int, int], tuple[int, ...]] = {}
     rooms: dict[tuple[int, int], tuple[int, ...]] = {}
-    suitable = tuple(suitable_rooms(prob, a) for a in range(len(prob.activities)))
+    # Activities without sessions get no rooms: sub-problems (bounds, explanations) keep many.
+    suitable = tuple(suitable_rooms(prob, a) if activity.sessions else ()
+                     for a, activity in enumerate(prob.activities))
     for a, activity in enumerate(prob.activities):
         if activity.sessions == 0:
             continue

@@ -1,4 +1,5 @@
-"""Per-cohort lower bounds (bounds.py): valid, and they raise the bound where isolation is forced."""
+"""Neighbourhood lower bounds (bounds.py): valid, and they raise the bound where isolation is
+forced by a cohort alone or by a facilitator shared between cohorts."""
 
 from ortools.sat.python import cp_model
 
@@ -11,10 +12,13 @@ from scheduling.solver.slots import compute_slots
 from .builders import periods, problem
 
 
-def _optimum(prob, with_bounds: bool) -> tuple[int, float, int]:
+def _optimum(prob, with_bounds: bool, facilitators: bool = False) -> tuple[int, int]:
     tm = build_model(prob, compute_slots(prob))
     tm.model.minimize(tm.weighted)
     added = bounds.add_cohort_bounds(tm, deterministic=5, wall=60)[1] if with_bounds else 0
+    if facilitators:
+        added += bounds.add_bounds(tm, bounds.facilitator_neighbourhoods(prob), deterministic=5,
+                                   wall=60)[1]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 20
@@ -36,10 +40,51 @@ def test_forced_isolation_is_a_cut_and_keeps_the_optimum():
     assert _optimum(prob, True) == (2, 1)
 
 
-def test_cohort_bounds_keep_the_optimum_of_a_generated_week():
-    prob = load_problem(generate("small", 2, "prison"))
-    plain, _ = _optimum(prob, False)
-    assert _optimum(prob, True)[0] == plain
+def test_cohort_and_facilitator_bounds_keep_the_optimum_of_generated_weeks():
+    for seed in (2, 3):
+        prob = load_problem(generate("small", seed, "prison"))
+        plain, _ = _optimum(prob, False)
+        optimum, added = _optimum(prob, True, facilitators=True)
+        assert optimum == plain
+        assert added > 0
+
+
+def _shared_volunteer() -> dict:
+    """One room, two days of two periods. A volunteer free on Monday only leads `a1` (compact
+    cohort with `b1`) and `a2` (compact cohort with `b2`). Each cohort alone pairs up on Monday
+    at no cost; together the volunteer fills Monday, so b1 and b2 go to Tuesday and all four
+    sessions are isolated."""
+    return problem(
+        periods=periods("0:0", "0:1", "1:0", "1:1"),
+        people=[{"id": "vol", "unavailable": ["d1i0", "d1i1"]}],
+        activities=[{"id": "a1", "sessions": 1, "facilitators": ["vol"]},
+                    {"id": "a2", "sessions": 1, "facilitators": ["vol"]},
+                    {"id": "b1", "sessions": 1}, {"id": "b2", "sessions": 1}],
+        cohorts=[{"id": "c1", "activities": ["a1", "b1"], "compact": True},
+                 {"id": "c2", "activities": ["a2", "b2"], "compact": True}],
+        weights={"isolation": 1},
+    )
+
+
+def test_facilitator_bound_sees_what_no_cohort_alone_shows():
+    prob = load_problem(_shared_volunteer())
+    tm = build_model(prob, compute_slots(prob))
+    assert bounds.add_cohort_bounds(tm, deterministic=5, wall=60)[1] == 0  # each pairs up alone
+    hoods = bounds.facilitator_neighbourhoods(prob)
+    assert [sorted(prob.activities[a].id for a in hood.activities) for hood in hoods] == [
+        ["a1", "a2", "b1", "b2"]]
+    bounds.add_bounds(tm, hoods, deterministic=5, wall=60)
+    assert [bound for _, bound in tm.proven] == [4]
+    assert _optimum(prob, True, facilitators=True)[0] == 4
+
+
+def test_solver_proves_the_shared_volunteer_week_optimal():
+    from scheduling.solver import check_solution, solve
+
+    raw = _shared_volunteer()
+    solution = solve(raw, workers=1, seed=0, deterministic_time=5)
+    assert (solution["status"], solution["objective"], solution["bound"]) == ("OPTIMAL", 4, 4)
+    assert check_solution(raw, solution) == []
 
 
 def test_cohort_bound_leaves_the_objective_terms_untouched():
