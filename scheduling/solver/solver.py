@@ -91,9 +91,11 @@ def solve(
 # Shares of the optimisation time: a first monolithic run (enough to prove small and medium
 # weeks optimal), then large-neighbourhood search, then a last monolithic run hinted with the
 # best timetable (it improves the bound and may prove optimality).
-# When the greedy construction is incomplete, the first run must also find a timetable (repair
-# by neighbourhoods fails on the largest prison weeks), so it gets more time.
-FIRST_RUN, FIRST_RUN_INCOMPLETE, LNS_RUN = 0.3, 0.65, 0.55
+# When the greedy construction is incomplete, the week is crowded: the first run must find a
+# timetable (repair by neighbourhoods fails on the largest prison weeks), and CP-SAT's own
+# neighbourhoods on the full model then improve it faster than ours (generated 1,000-session
+# prison week at 60 s: 258 with 0.9 of the time, 283 with 0.65), so it gets nearly all of it.
+FIRST_RUN, FIRST_RUN_INCOMPLETE, LNS_RUN = 0.3, 0.9, 0.55
 # Deterministic budget per second of `time_limit` for one-worker runs without an explicit
 # `deterministic_time`: one worker spent 0.4 to 0.5 per second on generated medium weeks (loaded
 # 2-core machine), so a run usually ends before its time limit and is then reproducible.
@@ -102,7 +104,7 @@ DETERMINISTIC_PER_SECOND = 0.35
 # quick run), and their deterministic cap when the run has no deterministic budget (each
 # sub-problem is also capped, see bounds.py). The facilitators' bounds took 1.8 s and 0.8
 # deterministic seconds on a generated 400-session prison week.
-BOUNDS_SHARE, FACILITATOR_BOUNDS_SHARE, BOUNDS_DETERMINISTIC_CAP = 0.05, 0.2, 10.0
+BOUNDS_SHARE, FACILITATOR_BOUNDS_SHARE, BOUNDS_DETERMINISTIC_CAP = 0.05, 0.1, 10.0
 # Share of the optimisation time of the quick run.
 QUICK_RUN = 0.05
 # Below this much wall-clock time (without a deterministic budget), skip the last run.
