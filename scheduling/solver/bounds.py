@@ -9,12 +9,13 @@ Each neighbourhood is small and CP-SAT proves it quickly; its bound is added to 
 `terms >= bound`, which the LP and the objective propagation both use. Every cut holds on its own,
 so neighbourhoods may overlap.
 
-Two kinds, in this order (the solver adds the second only when a quick run has not already
+Three kinds, in this order (the solver adds the last two only when a quick run has not already
 proven the week optimal):
 - a compact cohort's activities, with the cohort's isolation;
 - a facilitator's activities together with every compact cohort one of them belongs to: one
   person cannot be at each cohort's side when its sessions would pair up, nor spread every
-  activity over enough days, which no single cohort shows (prison weeks: bound 163 -> 170).
+  activity over enough days, which no single cohort shows (prison weeks: bound 163 -> 170);
+- a wing's activities, with the compact cohorts among them: its escort limit ties them.
 Bounds found first are added inside the later sub-problems that contain them.
 """
 
@@ -80,6 +81,26 @@ def facilitator_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
         if len(members) > 1:
             found.append(Neighbourhood(members, cohorts))
     return _unique(found)
+
+
+def wing_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
+    """Each wing's activities, with the compact cohorts that lie wholly among them: the wing's
+    escort limit ties them together."""
+    active = _active(prob)
+    found = []
+    for w in range(len(prob.wings)):
+        members = frozenset(a for a in active if w in prob.activities[a].wings)
+        cohorts = frozenset(
+            c for c, cohort in enumerate(prob.cohorts)
+            if cohort.compact and members & set(cohort.activities)
+            and set(cohort.activities) & active <= members)
+        if len(members) > 1:
+            found.append(Neighbourhood(members, cohorts))
+    return _unique(found)
+
+
+def facilitator_and_wing_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
+    return _unique(facilitator_neighbourhoods(prob) + wing_neighbourhoods(prob))
 
 
 def _unique(hoods: list[Neighbourhood]) -> list[Neighbourhood]:

@@ -12,13 +12,13 @@ from scheduling.solver.slots import compute_slots
 from .builders import periods, problem
 
 
-def _optimum(prob, with_bounds: bool, facilitators: bool = False) -> tuple[int, int]:
+def _optimum(prob, with_bounds: bool, every_kind: bool = False) -> tuple[int, int]:
     tm = build_model(prob, compute_slots(prob))
     tm.model.minimize(tm.weighted)
     added = bounds.add_cohort_bounds(tm, deterministic=5, wall=60)[1] if with_bounds else 0
-    if facilitators:
-        added += bounds.add_bounds(tm, bounds.facilitator_neighbourhoods(prob), deterministic=5,
-                                   wall=60)[1]
+    if every_kind:
+        added += bounds.add_bounds(tm, bounds.facilitator_and_wing_neighbourhoods(prob),
+                                   deterministic=5, wall=60)[1]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 20
@@ -40,11 +40,11 @@ def test_forced_isolation_is_a_cut_and_keeps_the_optimum():
     assert _optimum(prob, True) == (2, 1)
 
 
-def test_cohort_and_facilitator_bounds_keep_the_optimum_of_generated_weeks():
+def test_every_kind_of_bound_keeps_the_optimum_of_generated_weeks():
     for seed in (2, 3):
         prob = load_problem(generate("small", seed, "prison"))
         plain, _ = _optimum(prob, False)
-        optimum, added = _optimum(prob, True, facilitators=True)
+        optimum, added = _optimum(prob, True, every_kind=True)
         assert optimum == plain
         assert added > 0
 
@@ -75,7 +75,7 @@ def test_facilitator_bound_sees_what_no_cohort_alone_shows():
         ["a1", "a2", "b1", "b2"]]
     bounds.add_bounds(tm, hoods, deterministic=5, wall=60)
     assert [bound for _, bound in tm.proven] == [4]
-    assert _optimum(prob, True, facilitators=True)[0] == 4
+    assert _optimum(prob, True, every_kind=True)[0] == 4
 
 
 def test_solver_proves_the_shared_volunteer_week_optimal():
@@ -107,3 +107,30 @@ def test_cohort_bound_leaves_the_objective_terms_untouched():
     solution = solve(problem, workers=1, seed=0, deterministic_time=2)
     assert (solution["status"], solution["objective"]) == ("OPTIMAL", 1)
     assert check_solution(problem, solution) == []
+
+
+def test_wing_bound_sees_an_escort_limit_that_no_cohort_alone_shows():
+    # Wing W escorts one group at a time. a1 and a2 can only come on Monday, so they take both
+    # Monday periods; b1 and b2 go to Tuesday and no cohort pairs up (each would alone).
+    raw = problem(
+        periods=periods("0:0", "0:1", "1:0", "1:1"),
+        rooms=[{"id": "r1", "capacity": 10}, {"id": "r2", "capacity": 10}],
+        wings=[{"id": "W", "max_parallel": 1}],
+        activities=[
+            {"id": "a1", "sessions": 1, "wings": ["W"], "unavailable": ["d1i0", "d1i1"]},
+            {"id": "a2", "sessions": 1, "wings": ["W"], "unavailable": ["d1i0", "d1i1"]},
+            {"id": "b1", "sessions": 1, "wings": ["W"]},
+            {"id": "b2", "sessions": 1, "wings": ["W"]}],
+        cohorts=[{"id": "c1", "activities": ["a1", "b1"], "compact": True},
+                 {"id": "c2", "activities": ["a2", "b2"], "compact": True}],
+        weights={"isolation": 1},
+    )
+    prob = load_problem(raw)
+    tm = build_model(prob, compute_slots(prob))
+    assert bounds.add_cohort_bounds(tm, deterministic=5, wall=60)[1] == 0
+    assert bounds.facilitator_neighbourhoods(prob) == []
+    hoods = bounds.wing_neighbourhoods(prob)
+    assert [sorted(prob.cohorts[c].id for c in hood.compact) for hood in hoods] == [["c1", "c2"]]
+    bounds.add_bounds(tm, hoods, deterministic=5, wall=60)
+    assert [bound for _, bound in tm.proven] == [4]
+    assert _optimum(prob, True, every_kind=True)[0] == 4
