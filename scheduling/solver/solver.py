@@ -207,9 +207,9 @@ def _add_bounds(tm: TimetableModel, budget: _Budget, seed: int, neighbourhoods,
     wall, deterministic = budget.share(fraction)
     if deterministic is None:
         deterministic = BOUNDS_DETERMINISTIC_CAP
-    spent, _ = bounds.add_bounds(tm, neighbourhoods(tm.prob), deterministic=deterministic,
-                                 wall=wall, seed=seed)
-    budget.charge(spent)
+    run = bounds.add_bounds(tm, neighbourhoods(tm.prob), deterministic=deterministic, wall=wall,
+                            seed=seed)
+    budget.charge(run.spent)
 
 
 def _left(deterministic: float | None, meter: lns.Meter) -> float | None:

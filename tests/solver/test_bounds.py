@@ -134,3 +134,16 @@ def test_wing_bound_sees_an_escort_limit_that_no_cohort_alone_shows():
     bounds.add_bounds(tm, hoods, deterministic=5, wall=60)
     assert [bound for _, bound in tm.proven] == [4]
     assert _optimum(prob, True, every_kind=True)[0] == 4
+
+
+def test_bounds_give_up_after_several_sub_problems_in_a_row_prove_nothing(monkeypatch):
+    # School-like curricula are too hard to bound in a sliver of time: the stage stops early
+    # instead of spending its whole budget for no cut.
+    monkeypatch.setattr(bounds, "PER_NEIGHBOURHOOD_DETERMINISTIC", 0.002)
+    prob = load_problem(generate("medium", 0, "dense"))
+    tm = build_model(prob, compute_slots(prob))
+    hoods = bounds.cohort_neighbourhoods(prob) + bounds.facilitator_neighbourhoods(prob)
+    assert len(hoods) > 2 * bounds.GIVE_UP_AFTER
+    run = bounds.add_bounds(tm, hoods, deterministic=100, wall=60)
+    assert run.added == 0
+    assert run.tried < len(hoods) // 2
