@@ -88,9 +88,10 @@ def solve(
                      remaining, warnings, change_limit)
 
 
-# Shares of the optimisation time: a first monolithic run (enough to prove small and medium
-# weeks optimal), then large-neighbourhood search, then a last monolithic run hinted with the
-# best timetable (it improves the bound and may prove optimality).
+# Shares of the optimisation time: a quick monolithic run (enough to prove small and medium
+# weeks optimal), more lower bounds, a first monolithic run, then large-neighbourhood search,
+# then a last monolithic run from the best timetable (it improves the timetable and the bound,
+# and may prove optimality).
 # When the greedy construction is incomplete, the week is crowded: the first run must find a
 # timetable (repair by neighbourhoods fails on the largest prison weeks), and CP-SAT's own
 # neighbourhoods on the full model then improve it faster than ours (generated 1,000-session
@@ -100,12 +101,11 @@ FIRST_RUN, FIRST_RUN_INCOMPLETE, LNS_RUN = 0.3, 0.9, 0.55
 # `deterministic_time`: one worker spent 0.4 to 0.5 per second on generated medium weeks (loaded
 # 2-core machine), so a run usually ends before its time limit and is then reproducible.
 DETERMINISTIC_PER_SECOND = 0.35
-# Share of the budget for the per-cohort lower bounds, for the per-facilitator ones (after the
-# quick run), and their deterministic cap when the run has no deterministic budget (each
+# Share of the budget for the per-cohort lower bounds, for the per-facilitator and per-wing ones
+# (after the quick run), and their deterministic cap when the run has no deterministic budget (each
 # sub-problem is also capped, see bounds.py). The facilitators' bounds took 1.8 s and 0.8
 # deterministic seconds on a generated 400-session prison week.
 BOUNDS_SHARE, FACILITATOR_BOUNDS_SHARE, BOUNDS_DETERMINISTIC_CAP = 0.05, 0.1, 10.0
-# Share of the optimisation time of the quick run.
 QUICK_RUN = 0.05
 # Below this much wall-clock time (without a deterministic budget), skip the last run.
 LAST_RUN_MINIMUM = 1.0
@@ -117,22 +117,20 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
               warnings, change_limit) -> dict:
     total = sum(activity.sessions for activity in prob.activities)
     first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
-    # A quick run proves most small and medium weeks before the facilitators' bounds are worth
-    # their cost; the first run proper then starts from its timetable.
+    # A quick run proves most small and medium weeks before the facilitators' and wings' bounds
+    # are worth their cost; the first run proper then starts from its timetable.
     solver, status = _run(tm, budget, QUICK_RUN, workers, seed, on_progress, started)
-    for stage in ("quick", "first"):
-        if status == cp_model.INFEASIBLE:
-            return _infeasible(prob, slots, started, remaining, warnings, budget)
-        if status == cp_model.OPTIMAL:
-            return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
-        if stage == "first":
-            break
+    if status not in (cp_model.INFEASIBLE, cp_model.OPTIMAL):
         quick_solution = list(solver.response_proto.solution)
         _add_bounds(tm, budget, seed, bounds.facilitator_and_wing_neighbourhoods,
                     FACILITATOR_BOUNDS_SHARE)
         if status == cp_model.FEASIBLE:
             _hint_values(tm, quick_solution)
         solver, status = _run(tm, budget, first, workers, seed, on_progress, started)
+    if status == cp_model.INFEASIBLE:
+        return _infeasible(prob, slots, started, remaining, warnings, budget)
+    if status == cp_model.OPTIMAL:
+        return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
     bound = solver.best_objective_bound  # scaled; valid for the whole problem
     best: lns.Incumbent | None = None
     if status == cp_model.FEASIBLE:
