@@ -1,4 +1,4 @@
-"""Redundant lower bounds proven on small sub-problems: per compact cohort, then per facilitator.
+"""Redundant lower bounds proven on small sub-problems: per compact cohort, facilitator and wing.
 
 The LP relaxation spreads sessions thinly over the week and so sees almost none of the isolation
 that a cohort's own admissible placements force, nor how isolation, `min_days` and a facilitator's
@@ -162,8 +162,8 @@ def add_bounds(tm: TimetableModel, hoods: list[Neighbourhood], *, deterministic:
     fruitless = 0
     for hood in hoods:
         left = deterministic - spent
-        wall = deadline - time.perf_counter()
-        if left <= 0.01 or wall <= 0 or fruitless >= GIVE_UP_AFTER:
+        wall_left = deadline - time.perf_counter()
+        if left <= 0.01 or wall_left <= 0 or fruitless >= GIVE_UP_AFTER:
             break
         sub = sub_problem(prob, hood)
         sub_tm = build_model(sub, compute_slots(sub))
@@ -178,7 +178,7 @@ def add_bounds(tm: TimetableModel, hoods: list[Neighbourhood], *, deterministic:
         params.max_deterministic_time = min(PER_NEIGHBOURHOOD_DETERMINISTIC, left)
         # No even split of the wall clock: most sub-problems take milliseconds, a few take
         # their whole deterministic limit, and those carry the bound.
-        params.max_time_in_seconds = max(0.05, wall)
+        params.max_time_in_seconds = max(0.05, wall_left)
         status = solver.solve(sub_tm.model)
         spent += solver.deterministic_time
         tried += 1
