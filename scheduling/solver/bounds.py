@@ -24,6 +24,8 @@ import dataclasses
 import math
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import NamedTuple
 
 from ortools.sat.python import cp_model
@@ -151,52 +153,73 @@ class BoundsRun(NamedTuple):
 
 
 def add_bounds(tm: TimetableModel, hoods: list[Neighbourhood], *, deterministic: float,
-               wall: float, seed: int = 0) -> BoundsRun:
+               wall: float, seed: int = 0, workers: int = 1) -> BoundsRun:
     """Add `terms(hood) >= bound(hood)` for every neighbourhood whose sub-problem bound is
     positive, within the budget and until several in a row prove nothing. Bounds found earlier
-    (`tm.proven`, this call's included) are added inside the sub-problems that contain them."""
-    prob = tm.prob
+    (`tm.proven`, this call's included) are added inside the sub-problems that contain them.
+
+    Sub-problems are solved `workers` at a time, one CP-SAT worker each; a batch only sees the
+    bounds proven before it, so the result does not depend on which of them finishes first."""
     if not any(weight for kind, weight in tm.int_weights.items() if kind != "change"):
         return BoundsRun(0.0, 0, 0)
     spent, added, tried = 0.0, 0, 0
     deadline = time.perf_counter() + wall
     fruitless = 0
-    for hood in hoods:
-        left = deterministic - spent
-        wall_left = deadline - time.perf_counter()
-        if left <= 0.01 or wall_left <= 0 or fruitless >= GIVE_UP_AFTER:
-            break
-        sub = sub_problem(prob, hood)
-        sub_tm = build_model(sub, compute_slots(sub))
-        for inner, bound in tm.proven:
-            if inner.activities <= hood.activities and inner.compact <= hood.compact:
-                sub_tm.model.add(terms(sub_tm, inner) >= bound)
-        sub_tm.model.minimize(sub_tm.weighted)
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = 1
-        params.random_seed = seed
-        params.max_deterministic_time = min(PER_NEIGHBOURHOOD_DETERMINISTIC, left)
-        # No even split of the wall clock: most sub-problems take milliseconds, a few take
-        # their whole deterministic limit, and those carry the bound.
-        params.max_time_in_seconds = max(0.05, wall_left)
-        params.subsolvers.append(FULL_MODEL_SUBSOLVER)
-        status = solver.solve(sub_tm.model)
-        spent += solver.deterministic_time
-        tried += 1
-        if status == cp_model.INFEASIBLE:
-            continue  # the full model's to report
-        # Valid without a solution too (UNKNOWN): it is what the search proved.
-        found = solver.best_objective_bound
-        bound = math.ceil(found - 1e-6) if math.isfinite(found) else 0
-        if bound > 0:
-            tm.model.add(terms(tm, hood) >= bound)
-            tm.proven.append((hood, bound))
-            added += 1
-            fruitless = 0
-        elif status != cp_model.OPTIMAL:
-            fruitless += 1
+    batch_size = max(1, workers)
+    with ThreadPoolExecutor(max_workers=batch_size) as pool:
+        for first in range(0, len(hoods), batch_size):
+            left = deterministic - spent
+            wall_left = deadline - time.perf_counter()
+            if left <= 0.01 or wall_left <= 0 or fruitless >= GIVE_UP_AFTER:
+                break
+            batch = hoods[first:first + batch_size]
+            limit = min(PER_NEIGHBOURHOOD_DETERMINISTIC, left / len(batch))
+            models = [_sub_model(tm, hood) for hood in batch]
+            # CP-SAT releases the GIL while it solves, so the batch runs on every core.
+            solve = partial(_solve_sub_model, seed=seed, deterministic=limit, wall=wall_left)
+            results = list(pool.map(solve, models))
+            for hood, (status, found, cost) in zip(batch, results, strict=True):
+                spent += cost
+                tried += 1
+                if status == cp_model.INFEASIBLE:
+                    continue  # the full model's to report
+                # Valid without a solution too (UNKNOWN): it is what the search proved.
+                bound = math.ceil(found - 1e-6) if math.isfinite(found) else 0
+                if bound > 0:
+                    tm.model.add(terms(tm, hood) >= bound)
+                    tm.proven.append((hood, bound))
+                    added += 1
+                    fruitless = 0
+                elif status != cp_model.OPTIMAL:
+                    fruitless += 1
     return BoundsRun(spent, added, tried)
+
+
+def _sub_model(tm: TimetableModel, hood: Neighbourhood) -> cp_model.CpModel:
+    sub = sub_problem(tm.prob, hood)
+    sub_tm = build_model(sub, compute_slots(sub))
+    for inner, bound in tm.proven:
+        if inner.activities <= hood.activities and inner.compact <= hood.compact:
+            sub_tm.model.add(terms(sub_tm, inner) >= bound)
+    sub_tm.model.minimize(sub_tm.weighted)
+    return sub_tm.model
+
+
+def _solve_sub_model(model: cp_model.CpModel, seed: int, deterministic: float,
+                     wall: float) -> tuple[int, float, float]:
+    """(status, proven bound, deterministic time spent)."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.max_deterministic_time = deterministic
+    # No even split of the wall clock: most sub-problems take milliseconds, a few take
+    # their whole deterministic limit, and those carry the bound.
+    params.max_time_in_seconds = max(0.05, wall)
+    params.subsolvers.append(FULL_MODEL_SUBSOLVER)
+    params.cp_model_probing_level = 0
+    status = solver.solve(model)
+    return status, solver.best_objective_bound, solver.deterministic_time
 
 
 def add_cohort_bounds(tm: TimetableModel, *, deterministic: float, wall: float,

@@ -61,7 +61,7 @@ def solve(
     if deterministic_time is None and workers <= 1:
         deterministic_time = DETERMINISTIC_PER_SECOND * time_limit
     budget = _Budget(remaining, deterministic_time)
-    _add_bounds(tm, budget, seed, bounds.cohort_neighbourhoods, BOUNDS_SHARE)
+    _add_bounds(tm, budget, workers, seed, bounds.cohort_neighbourhoods, BOUNDS_SHARE)
 
     change_limit = None
     if prob.strict_stability and prob.previous:
@@ -122,7 +122,7 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
               warnings, change_limit) -> dict:
     total = sum(activity.sessions for activity in prob.activities)
     first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
-    _add_bounds(tm, budget, seed, bounds.facilitator_and_wing_neighbourhoods,
+    _add_bounds(tm, budget, workers, seed, bounds.facilitator_and_wing_neighbourhoods,
                 FACILITATOR_BOUNDS_SHARE)
     solver, status = _run(tm, budget, first, workers, seed, on_progress, started)
     if status == cp_model.INFEASIBLE:
@@ -197,14 +197,14 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                    warnings=warnings)
 
 
-def _add_bounds(tm: TimetableModel, budget: _Budget, seed: int, neighbourhoods,
+def _add_bounds(tm: TimetableModel, budget: _Budget, workers: int, seed: int, neighbourhoods,
                 fraction: float) -> None:
     """Redundant lower bounds of neighbourhoods (see bounds.py), on a share of the budget."""
     wall, deterministic = budget.share(fraction)
     if deterministic is None:
         deterministic = BOUNDS_DETERMINISTIC_CAP
     run = bounds.add_bounds(tm, neighbourhoods(tm.prob), deterministic=deterministic, wall=wall,
-                            seed=seed)
+                            seed=seed, workers=workers)
     budget.charge(run.spent)
 
 
