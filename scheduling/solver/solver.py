@@ -107,6 +107,9 @@ DETERMINISTIC_PER_SECOND = 0.35
 # They come before any full run: on a 150-session week they take 0.5 s and save more (a week the
 # full run proved in 2.4 s without them took 0.65 s with them).
 BOUNDS_SHARE, FACILITATOR_BOUNDS_SHARE, BOUNDS_DETERMINISTIC_CAP = 0.05, 0.1, 10.0
+# Share of a re-plan's first run, before those bounds (150-session week, strict re-plan after one
+# disruption: 0.16 s with it, 0.5 to 0.7 s without).
+REPLAN_QUICK_RUN = 0.05
 # The full-model worker: CP-SAT's "max_lp" (every constraint in the LP from the start, more cuts)
 # instead of "default_lp". The bound is what limits us, and on generated prison weeks it proved
 # a 150-session week in 0.7 s that default_lp left at 25 / 18 after 20 s, and a 400-session week
@@ -122,9 +125,17 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
               warnings, change_limit) -> dict:
     total = sum(activity.sessions for activity in prob.activities)
     first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
-    _add_bounds(tm, budget, workers, seed, bounds.facilitator_and_wing_neighbourhoods,
-                FACILITATOR_BOUNDS_SHARE)
-    solver, status = _run(tm, budget, first, workers, seed, on_progress, started)
+    status = None
+    if prob.previous:
+        # A re-plan starts from the published timetable, which a short run usually proves
+        # optimal before the facilitators' and wings' bounds are worth their cost.
+        solver, status = _run(tm, budget, REPLAN_QUICK_RUN, workers, seed, on_progress, started)
+        if status == cp_model.FEASIBLE:
+            _hint_values(tm, list(solver.response_proto.solution))
+    if status not in (cp_model.INFEASIBLE, cp_model.OPTIMAL):
+        _add_bounds(tm, budget, workers, seed, bounds.facilitator_and_wing_neighbourhoods,
+                    FACILITATOR_BOUNDS_SHARE)
+        solver, status = _run(tm, budget, first, workers, seed, on_progress, started)
     if status == cp_model.INFEASIBLE:
         return _infeasible(prob, slots, started, remaining, warnings, budget)
     if status == cp_model.OPTIMAL:
