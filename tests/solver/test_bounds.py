@@ -147,3 +147,19 @@ def test_bounds_give_up_after_several_sub_problems_in_a_row_prove_nothing(monkey
     run = bounds.add_bounds(tm, hoods, deterministic=100, wall=60)
     assert run.added <= 1
     assert run.tried < len(hoods) // 2
+
+
+def test_bounds_solved_two_at_a_time_do_not_depend_on_which_finishes_first():
+    # Each batch only sees the bounds proven before it: two runs prove the same cuts, and the
+    # bounds stay valid (the optimum is unchanged).
+    prob = load_problem(generate("small", 1, "prison"))
+    proven = []
+    for _ in range(2):
+        tm = build_model(prob, compute_slots(prob))
+        hoods = bounds.cohort_neighbourhoods(prob) + bounds.facilitator_and_wing_neighbourhoods(prob)
+        run = bounds.add_bounds(tm, hoods, deterministic=20, wall=60, workers=2)
+        assert run.tried == len(hoods)
+        proven.append(sorted((sorted(hood.activities), bound) for hood, bound in tm.proven))
+    assert proven[0] == proven[1]
+    assert proven[0]
+    assert _optimum(prob, False)[0] == _optimum(prob, True, every_kind=True)[0]
