@@ -163,3 +163,16 @@ def test_bounds_solved_two_at_a_time_do_not_depend_on_which_finishes_first():
     assert proven[0] == proven[1]
     assert proven[0]
     assert _optimum(prob, False)[0] == _optimum(prob, True, every_kind=True)[0]
+
+
+def test_cohort_bounds_find_a_school_like_week_barren_and_a_prison_week_not():
+    # Curricula that each fit compactly alone prove no cut: the solver then spares the full
+    # runs presolve's probing, which cannot lift a bound that crowding alone makes.
+    def cohort_run(family):
+        prob = load_problem(generate("medium", 0, family))
+        tm = build_model(prob, compute_slots(prob))
+        return bounds.add_cohort_bounds(tm, deterministic=5, wall=60)
+
+    school, prison = cohort_run("dense"), cohort_run("prison")
+    assert school.barren and school.added * 2 < school.tried
+    assert not prison.barren and prison.added > 0
