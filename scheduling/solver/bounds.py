@@ -205,7 +205,8 @@ def add_bounds(tm: TimetableModel, hoods: list[Neighbourhood], *, deterministic:
 
 def _sub_model(tm: TimetableModel, hood: Neighbourhood) -> cp_model.CpModel:
     sub = sub_problem(tm.prob, hood)
-    sub_tm = build_model(sub, compute_slots(sub))
+    # Rooms relaxed: smaller, and its bounds then hold for the rooms relaxation too.
+    sub_tm = build_model(sub, compute_slots(sub), rooms=False)
     for inner, bound in tm.proven:
         if inner.activities <= hood.activities and inner.compact <= hood.compact:
             sub_tm.model.add(terms(sub_tm, inner) >= bound)

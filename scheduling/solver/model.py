@@ -45,6 +45,8 @@ class TimetableModel:
     by_cohort: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
     # Lower bounds proven on neighbourhoods and added as cuts (bounds.py): (neighbourhood, bound).
     proven: list = field(default_factory=list)
+    # False for the rooms relaxation (see build_model).
+    rooms: bool = True
 
 
 def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
@@ -56,31 +58,39 @@ def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
     return {kind: round(v * scale) for kind, v in values.items()}, scale
 
 
-def build_model(prob: Problem, slots: Slots) -> TimetableModel:
+def build_model(prob: Problem, slots: Slots, *, rooms: bool = True) -> TimetableModel:
+    """The model of `prob` over the admissible placements `slots`. With `rooms=False`, the
+    rooms relaxation: one-period sessions get start periods only (y, no x) and meet rooms only
+    through the per-period counts of `_add_hall_bounds`; sessions of several periods keep their
+    rooms, which must stay the same from one period to the next. Room stability and change
+    count zero there, so its optimum is a lower bound of the full problem's."""
     model = cp_model.CpModel()
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
     y: dict[tuple[int, int], cp_model.IntVar] = {}
     starts_of: dict[int, list[int]] = defaultdict(list)
-    for (a, p), rooms in slots.rooms.items():
+    for (a, p), usable in slots.rooms.items():
         starts_of[a].append(p)
-        for r in rooms:
+        if not rooms and prob.activities[a].length == 1:
+            y[a, p] = model.new_bool_var(f"y_{a}_{p}")
+            continue
+        for r in usable:
             x[a, p, r] = model.new_bool_var(f"x_{a}_{p}_{r}")
-        if len(rooms) == 1:
-            y[a, p] = x[a, p, rooms[0]]
+        if len(usable) == 1:
+            y[a, p] = x[a, p, usable[0]]
         else:
             y[a, p] = model.new_bool_var(f"y_{a}_{p}")
-            model.add(sum(x[a, p, r] for r in rooms) == y[a, p])
+            model.add(sum(x[a, p, r] for r in usable) == y[a, p])
 
     for a, activity in enumerate(prob.activities):
         if activity.sessions:
             model.add(sum(y[a, p] for p in starts_of[a]) == activity.sessions)
         for p, r in set(activity.fixed):
             # Inadmissible or repeated fixed placements are explained before the model is built.
-            model.add(x[a, p, r] == 1)
+            model.add((x[a, p, r] if (a, p, r) in x else y[a, p]) == 1)
 
     _add_clash_constraints(prob, slots, model, x, y)
-    _add_hall_bounds(prob, slots, model, y)
-    tm = TimetableModel(prob, slots, model, x, y, counts={}, run_cuts=RUN_CUTS)
+    _add_hall_bounds(prob, slots, model, y, None if rooms else x)
+    tm = TimetableModel(prob, slots, model, x, y, counts={}, run_cuts=RUN_CUTS, rooms=rooms)
     tm.int_weights, tm.scale = integer_weights(prob)
     _add_penalties(tm, starts_of)
     tm.weighted = sum(tm.int_weights[kind] * tm.counts[kind] for kind in WEIGHT_KINDS
@@ -128,18 +138,26 @@ def _add_clash_constraints(prob, slots, model, x, y) -> None:
                 model.add(sum(running) <= limit)
 
 
-def _add_hall_bounds(prob, slots, model, y) -> None:
+def _add_hall_bounds(prob, slots, model, y, placed_in_rooms=None) -> None:
     """Redundant: sessions whose rooms all lie in a set S cannot outnumber S's open rooms.
 
     Implied by the room constraints, but stated on y it lets propagation and the LP see room
-    shortages without going through the room variables.
+    shortages without going through the room variables. In the rooms relaxation they are what
+    stands for rooms: there, `placed_in_rooms` holds the room variables of the sessions that
+    keep them, and each counts in the sets that hold its room.
     """
     room_sets = {frozenset(rooms) for rooms in slots.suitable_rooms if rooms}
     room_sets.add(frozenset(range(len(prob.rooms))))
     running: dict[int, list[tuple[frozenset, object]]] = defaultdict(list)
+    with_room = {(a, p) for a, p, _ in placed_in_rooms or ()}
     for (a, p), var in y.items():
+        if (a, p) in with_room:
+            continue
         for q in slots.cover[a, p]:
             running[q].append((frozenset(slots.suitable_rooms[a]), var))
+    for (a, p, r), var in (placed_in_rooms or {}).items():
+        for q in slots.cover[a, p]:
+            running[q].append((frozenset((r,)), var))
     for q, sessions in running.items():
         for room_set in room_sets:
             inside = [var for rooms, var in sessions if rooms <= room_set]
@@ -168,12 +186,13 @@ def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]]) -> None:
 
     # change: with x <= 1, max(0, m - x) = m - x for every previous pair kept m >= 1 times.
     previous = Counter(prob.previous)
-    counts["change"] = sum(previous.values()) - sum(
-        x[key] for key in previous if key in x)
+    if tm.rooms:
+        counts["change"] = sum(previous.values()) - sum(
+            x[key] for key in previous if key in x)
 
     if w["min_days"]:
         by_activity["min_days"] = _min_days(tm, starts_of)
-    if w["room_stability"]:
+    if w["room_stability"] and tm.rooms:
         by_activity["room_stability"] = _room_stability(tm, starts_of)
     for kind, terms in by_activity.items():
         counts[kind] = sum(terms.values())

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from . import bounds, lns
+from . import bounds, lns, relaxation
 from .explain import explain_infeasibility, precheck
 from .greedy import greedy_placement
 from .model import TimetableModel, build_model
@@ -119,6 +119,10 @@ REPLAN_QUICK_RUN = 0.05
 # a 150-session week in 0.7 s that default_lp left at 25 / 18 after 20 s, and a 400-session week
 # in 7.7 s (60 / 53 after 30 s). The other worker keeps CP-SAT's own neighbourhood searches.
 FULL_MODEL_SUBSOLVER = bounds.FULL_MODEL_SUBSOLVER
+# Shares of the rooms relaxation and of the room assignment that completes its timetable, before
+# the first full run (relaxation.py). Generated prison weeks: the relaxation of a 400-session week
+# is proven in under 3 s, and its timetable takes rooms at no extra cost.
+RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.2, 0.1, 0.05
 # Presolve of full runs on school-like weeks: no probing and one presolve pass instead of three.
 # On a generated 400-session dense week (69,000 variables) search started at 1.7 s instead of
 # 9.6 s, with the same bound (1); prison weeks keep the full presolve, which lifts their bound
@@ -133,7 +137,6 @@ EXPLAIN_DETERMINISTIC = 5.0
 def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started, remaining,
               warnings, change_limit, presolve) -> dict:
     total = sum(activity.sessions for activity in prob.activities)
-    first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
     status = None
     if prob.previous:
         # A re-plan starts from the published timetable, which a short run usually proves
@@ -146,6 +149,15 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
         if not presolve:  # on a school-like week they would give up too
             _add_bounds(tm, budget, workers, seed, bounds.facilitator_and_wing_neighbourhoods,
                         FACILITATOR_BOUNDS_SHARE)
+        if not prob.previous and not presolve:
+            outcome = _periods_first(prob, tm, hint, budget, workers, seed, started, warnings,
+                                     on_progress)
+            if isinstance(outcome, dict):
+                return outcome
+            if outcome is None:
+                return _infeasible(prob, slots, started, remaining, warnings, budget)
+            hint = outcome or hint
+        first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
         solver, status = _run(tm, budget, first, workers, seed, on_progress, started,
                               **presolve)
     if status == cp_model.INFEASIBLE:
@@ -219,6 +231,52 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
         bound = max(bound, solver.best_objective_bound)
     return _answer(prob, started, "UNKNOWN", bound=_number(max(0, bound / tm.scale)),
                    warnings=warnings)
+
+
+def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_progress):
+    """The rooms relaxation, then rooms for its timetable (see relaxation.py).
+
+    Returns the answer when that timetable is proven optimal, None when the relaxation is
+    infeasible (so is the problem), else the timetable found (a set of placements, possibly
+    empty) after adding the relaxation's bound to the full model."""
+    wall, deterministic = budget.share(RELAXATION_SHARE)
+    relaxed = relaxation.solve_relaxation(tm, hint, wall=wall, deterministic=deterministic,
+                                          workers=workers, seed=seed)
+    budget.charge(relaxed.spent)
+    if relaxed.status == cp_model.INFEASIBLE:
+        return None
+    if relaxed.bound > 0:
+        tm.model.add(relaxation.relaxed_terms(tm) >= relaxed.bound)
+    if not relaxed.starts:
+        return set()
+    wall, deterministic = budget.share(ROOMS_SHARE)
+    solver, status, assigned = relaxation.assign_rooms(
+        tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed)
+    budget.charge(solver.deterministic_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Counts per set of rooms missed a shortage: free the sessions a first fit cannot seat,
+        # with their neighbours, and re-solve them.
+        wall, deterministic = budget.share(REPAIR_SHARE)
+        meter = lns.Meter()
+        seated = relaxation.first_fit_rooms(tm, relaxed)
+        repaired = lns.repair(prob, tm.slots, seated, deadline=time.perf_counter() + wall,
+                              deterministic=deterministic, workers=workers, seed=seed,
+                              change_limit=None, meter=meter)
+        budget.charge(meter.deterministic)
+        # Unrepaired, the seated sessions still start the full run better than the greedy
+        # timetable (1,000-session week at 60 s: 290 against 332).
+        placed = repaired.placed if repaired is not None else seated
+        _apply_hint(tm, placed, budget)
+        return placed
+    if on_progress is not None:
+        on_progress({"elapsed": round(time.perf_counter() - started, 3),
+                     "objective": _number(solver.objective_value / tm.scale),
+                     "bound": _number(min(relaxed.bound, solver.objective_value) / tm.scale)})
+    if round(solver.objective_value) <= relaxed.bound:
+        return _solution(prob, assigned, solver, "OPTIMAL", started, warnings)
+    placed = lns.placements(assigned, solver)
+    _apply_hint(tm, placed, budget)
+    return placed
 
 
 def _add_bounds(tm: TimetableModel, budget: _Budget, workers: int, seed: int, neighbourhoods,

@@ -1,0 +1,79 @@
+"""Periods first, rooms second (relaxation.py): the rooms relaxation bounds the full optimum,
+keeps two-period sessions in one room, and proves weeks whose rooms cost nothing more."""
+
+import pytest
+from ortools.sat.python import cp_model
+
+from scheduling.solver import relaxation
+from scheduling.solver.generator import generate
+from scheduling.solver.model import build_model
+from scheduling.solver.problem import load_problem
+from scheduling.solver.slots import compute_slots
+
+from .builders import periods, problem, solved
+
+
+def _optimum(prob, *, rooms: bool) -> int:
+    tm = build_model(prob, compute_slots(prob), rooms=rooms)
+    tm.model.minimize(tm.weighted)
+    cp = cp_model.CpSolver()
+    cp.parameters.num_workers = 1
+    cp.parameters.max_deterministic_time = 30
+    assert cp.solve(tm.model) == cp_model.OPTIMAL
+    return round(cp.objective_value)
+
+
+@pytest.mark.parametrize(("size", "seed", "family"), [
+    ("tiny", 0, "prison"), ("tiny", 1, "prison"), ("small", 0, "prison"), ("tiny", 0, "dense"),
+])
+def test_rooms_relaxation_never_costs_more_than_the_full_optimum(size, seed, family):
+    prob = load_problem(generate(size, seed, family))
+    assert _optimum(prob, rooms=False) <= _optimum(prob, rooms=True)
+
+
+def test_two_period_session_keeps_one_room_in_the_relaxation():
+    # Two rooms, each closed in one of the two periods: per-period counts see a room free in
+    # each period, but no room holds the two-period session from start to end.
+    raw = problem(
+        periods=periods("0:0", "0:1"),
+        rooms=[{"id": "r1", "capacity": 10, "unavailable": ["d0i0"]},
+               {"id": "r2", "capacity": 10, "unavailable": ["d0i1"]},
+               {"id": "r3", "capacity": 10}],
+        activities=[{"id": "long", "sessions": 1, "length": 2},
+                    {"id": "short", "sessions": 2}],
+    )
+    prob = load_problem(raw)
+    relaxed = build_model(prob, compute_slots(prob), rooms=False)
+    cp = cp_model.CpSolver()
+    assert cp.solve(relaxed.model) == cp_model.OPTIMAL
+    assert {r for (a, _, r), var in relaxed.x.items() if cp.value(var)} == {2}
+
+
+def test_soft_capacity_of_a_two_period_session_counts_in_the_relaxation_and_its_cut():
+    # Found by the property tests: the relaxation counts the capacity of sessions that keep
+    # their rooms, so the cut it adds to the full model must count capacity too.
+    raw = problem(
+        periods=periods("0:0", "0:1"),
+        rooms=[{"id": f"r{i}", "capacity": 0} for i in range(3)],
+        activities=[{"id": "long", "sessions": 1, "length": 2, "participants": 1},
+                    {"id": "short", "sessions": 1, "participants": 1}],
+        weights={"capacity": 1},
+    )
+    solution = solved(raw)
+    assert (solution["status"], solution["objective"]) == ("OPTIMAL", 2)
+
+
+def test_prison_weeks_relaxation_is_as_high_as_its_optimum_and_its_timetable_takes_rooms():
+    # On prison weeks rooms barely matter: the relaxation's bound is the optimum itself, and
+    # rooms are found for its timetable.
+    raw = generate("medium", 0, "prison")
+    prob = load_problem(raw)
+    tm = build_model(prob, compute_slots(prob))
+    relaxed = relaxation.solve_relaxation(tm, set(), wall=60, deterministic=20, workers=1, seed=0)
+    assert relaxed.status == cp_model.OPTIMAL
+    _, status, _ = relaxation.assign_rooms(tm, relaxed, wall=60, deterministic=20, workers=1,
+                                           seed=0)
+    assert status == cp_model.OPTIMAL
+    solution = solved(raw)
+    assert solution["status"] == "OPTIMAL"
+    assert solution["objective"] * tm.scale == relaxed.bound
