@@ -47,6 +47,8 @@ class TimetableModel:
     proven: list = field(default_factory=list)
     # False for the rooms relaxation (see build_model).
     rooms: bool = True
+    # A lower bound of `weighted` proven outside the model's own runs (the rooms relaxation's).
+    lower_bound: int = 0
 
 
 def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
@@ -62,7 +64,8 @@ def build_model(prob: Problem, slots: Slots, *, rooms: bool = True) -> Timetable
     """The model of `prob` over the admissible placements `slots`. With `rooms=False`, the
     rooms relaxation: one-period sessions get start periods only (y, no x) and meet rooms only
     through the per-period counts of `_add_hall_bounds`; sessions of several periods keep their
-    rooms, which must stay the same from one period to the next. Room stability and change
+    rooms, which must stay the same from one period to the next, and so do activities with
+    fixed sessions (those name their rooms). Room stability and change
     count zero there, so its optimum is a lower bound of the full problem's."""
     model = cp_model.CpModel()
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
@@ -70,7 +73,7 @@ def build_model(prob: Problem, slots: Slots, *, rooms: bool = True) -> Timetable
     starts_of: dict[int, list[int]] = defaultdict(list)
     for (a, p), usable in slots.rooms.items():
         starts_of[a].append(p)
-        if not rooms and prob.activities[a].length == 1:
+        if not rooms and prob.activities[a].length == 1 and not prob.activities[a].fixed:
             y[a, p] = model.new_bool_var(f"y_{a}_{p}")
             continue
         for r in usable:
@@ -138,16 +141,18 @@ def _add_clash_constraints(prob, slots, model, x, y) -> None:
                 model.add(sum(running) <= limit)
 
 
-def _add_hall_bounds(prob, slots, model, y, placed_in_rooms=None) -> None:
+def _add_hall_bounds(prob, slots, model, y, placed_in_rooms=None, room_sets=None) -> None:
     """Redundant: sessions whose rooms all lie in a set S cannot outnumber S's open rooms.
 
     Implied by the room constraints, but stated on y it lets propagation and the LP see room
     shortages without going through the room variables. In the rooms relaxation they are what
     stands for rooms: there, `placed_in_rooms` holds the room variables of the sessions that
-    keep them, and each counts in the sets that hold its room.
+    keep them, and each counts in the sets that hold its room. S ranges over `room_sets`, by
+    default every activity's suitable rooms and all rooms.
     """
-    room_sets = {frozenset(rooms) for rooms in slots.suitable_rooms if rooms}
-    room_sets.add(frozenset(range(len(prob.rooms))))
+    if room_sets is None:
+        room_sets = {frozenset(rooms) for rooms in slots.suitable_rooms if rooms}
+        room_sets.add(frozenset(range(len(prob.rooms))))
     running: dict[int, list[tuple[frozenset, object]]] = defaultdict(list)
     with_room = {(a, p) for a, p, _ in placed_in_rooms or ()}
     for (a, p), var in y.items():
@@ -164,6 +169,13 @@ def _add_hall_bounds(prob, slots, model, y, placed_in_rooms=None) -> None:
             open_rooms = sum(1 for r in room_set if q not in prob.rooms[r].unavailable)
             if len(inside) > open_rooms:
                 model.add(sum(inside) <= open_rooms)
+
+
+def add_room_counts(tm: TimetableModel, room_sets) -> None:
+    """Count constraints for more sets of rooms (see _add_hall_bounds): the rooms relaxation
+    learns them where its timetable found no rooms."""
+    _add_hall_bounds(tm.prob, tm.slots, tm.model, tm.y, None if tm.rooms else tm.x,
+                     set(room_sets))
 
 
 def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]]) -> None:

@@ -13,6 +13,7 @@ Otherwise the relaxation's bound becomes a cut of the full model and its timetab
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from typing import NamedTuple
 
 from ortools.sat.python import cp_model
@@ -42,17 +43,28 @@ def relaxed_terms(tm: TimetableModel):
          if tm.int_weights[kind]])
 
 
-def solve_relaxation(tm: TimetableModel, hint: set[tuple[int, int, int]], *, wall: float,
-                     deterministic: float | None, workers: int, seed: int) -> Relaxed:
-    """Solve the rooms relaxation of `tm`'s problem, with the neighbourhood bounds `tm` has
-    proven (bounds.py proves them on relaxed sub-problems, so they hold here) and `hint`'s start periods."""
+def build_relaxation(tm: TimetableModel) -> TimetableModel:
+    """The rooms relaxation of `tm`'s problem, with the neighbourhood bounds `tm` has proven
+    (bounds.py proves them on relaxed sub-problems, so they hold here too)."""
     relaxed = build_model(tm.prob, tm.slots, rooms=False)
     for hood, bound in tm.proven:
         relaxed.model.add(terms(relaxed, hood) >= bound)
     relaxed.model.minimize(relaxed.weighted)
+    return relaxed
+
+
+def solve_relaxation(relaxed: TimetableModel, hint: set[tuple[int, int, int]], *, wall: float,
+                     deterministic: float | None, workers: int, seed: int) -> Relaxed:
+    """Solve the rooms relaxation from `hint`'s start periods and rooms."""
+    relaxed.model.clear_hints()
     hinted = {(a, p) for a, p, _ in hint}
+    hinted_vars = set()
     for key, var in relaxed.y.items():
         relaxed.model.add_hint(var, int(key in hinted))
+        hinted_vars.add(var.index)
+    for key, var in relaxed.x.items():
+        if var.index not in hinted_vars:  # y is x itself where one room is usable
+            relaxed.model.add_hint(var, int(key in hint))
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers=workers, seed=seed, wall=wall,
               deterministic=deterministic)
@@ -71,22 +83,86 @@ def solve_relaxation(tm: TimetableModel, hint: set[tuple[int, int, int]], *, wal
     return Relaxed(status, bound, starts, rooms, solver.deterministic_time)
 
 
-def period_slots(slots: Slots, relaxed: Relaxed) -> Slots:
+def placements(relaxed: Relaxed) -> set[tuple[int, int, int]]:
+    """The relaxation's timetable as placements, rooms of one-period sessions left as -1."""
+    return {(a, p, relaxed.rooms.get((a, p), -1)) for a, p in relaxed.starts}
+
+
+def short_room_sets(tm: TimetableModel, relaxed: Relaxed) -> set[frozenset[int]]:
+    """Sets of rooms that the relaxation's timetable overfills in some period.
+
+    In each period, its one-period sessions are matched to the open rooms that sessions of
+    several periods leave free. A session left out, with every session that alternating paths
+    reach from it, needs more rooms than those sessions can use (Konig): the rooms suitable for
+    them form a set whose count constraint (model.add_room_counts) the timetable breaks."""
+    slots = tm.slots
+    held: dict[int, set[int]] = defaultdict(set)
+    waiting: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for key in sorted(relaxed.starts):
+        if key in relaxed.rooms:
+            for q in slots.cover[key]:
+                held[q].add(relaxed.rooms[key])
+        else:
+            waiting[key[1]].append(key)
+    short: set[frozenset[int]] = set()
+    for q, keys in waiting.items():
+        options = {key: [r for r in slots.rooms[key] if r not in held[q]] for key in keys}
+        holder = _matching(options)
+        matched = set(holder.values())
+        for key in keys:
+            if key in matched:
+                continue
+            reached, frontier = {key}, [key]
+            while frontier:
+                for r in options[frontier.pop()]:
+                    other = holder.get(r)
+                    if other is not None and other not in reached:
+                        reached.add(other)
+                        frontier.append(other)
+            short.add(frozenset(r for a, _ in reached for r in slots.suitable_rooms[a]))
+    return short
+
+
+def _matching(options: dict) -> dict:
+    """A maximum matching of keys to rooms (augmenting paths): room -> key."""
+    holder: dict = {}
+
+    def augment(key, seen: set) -> bool:
+        for r in options[key]:
+            if r in seen:
+                continue
+            seen.add(r)
+            if r not in holder or augment(holder[r], seen):
+                holder[r] = key
+                return True
+        return False
+
+    for key in sorted(options, key=lambda k: len(options[k])):
+        augment(key, set())
+    return holder
+
+
+def period_slots(slots: Slots, relaxed: Relaxed, free: frozenset[int] = frozenset()) -> Slots:
     """Admissible placements when every session keeps its start period, and sessions of several
-    periods their rooms too; one-period sessions may take any usable room."""
-    return Slots({key: slots.cover[key] for key in relaxed.starts},
-                 {key: (relaxed.rooms[key],) if key in relaxed.rooms else slots.rooms[key]
-                  for key in relaxed.starts},
-                 slots.suitable_rooms)
+    periods their rooms too; one-period sessions may take any usable room. Activities in `free`
+    keep nothing."""
+    cover = {key: slots.cover[key] for key in relaxed.starts if key[0] not in free}
+    rooms = {key: (relaxed.rooms[key],) if key in relaxed.rooms else slots.rooms[key]
+             for key in cover}
+    for key, usable in slots.rooms.items():
+        if key[0] in free:
+            cover[key], rooms[key] = slots.cover[key], usable
+    return Slots(cover, rooms, slots.suitable_rooms)
 
 
 def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
-                 deterministic: float | None, workers: int, seed: int
+                 deterministic: float | None, workers: int, seed: int,
+                 free: frozenset[int] = frozenset()
                  ) -> tuple[cp_model.CpSolver, int, TimetableModel]:
     """The cheapest rooms for the relaxation's timetable: the full model restricted to it, a
-    matching per period. It may be infeasible: counts per set of rooms do not see every
-    shortage."""
-    assigned = build_model(tm.prob, period_slots(tm.slots, relaxed))
+    matching per period, where activities in `free` may also move. It may be infeasible: counts
+    per set of rooms do not see every shortage."""
+    assigned = build_model(tm.prob, period_slots(tm.slots, relaxed, free))
     assigned.model.minimize(assigned.weighted)
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers=workers, seed=seed, wall=wall,
@@ -95,6 +171,13 @@ def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
     solver.parameters.cp_model_probing_level = 0
     return solver, solver.solve(assigned.model), assigned
 
+
+def moving_rooms(placed: set[tuple[int, int, int]]) -> frozenset[int]:
+    """Activities whose sessions use more than one room."""
+    rooms_of: dict[int, set[int]] = defaultdict(set)
+    for a, _, r in placed:
+        rooms_of[a].add(r)
+    return frozenset(a for a, rooms in rooms_of.items() if len(rooms) > 1)
 
 
 def first_fit_rooms(tm: TimetableModel, relaxed: Relaxed) -> set[tuple[int, int, int]]:

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from . import bounds, lns, relaxation
 from .explain import explain_infeasibility, precheck
 from .greedy import greedy_placement
-from .model import TimetableModel, build_model
+from .model import TimetableModel, add_room_counts, build_model
 from .problem import WEIGHT_KINDS, Problem, load_problem
 from .slots import compute_slots
 
@@ -122,7 +122,10 @@ FULL_MODEL_SUBSOLVER = bounds.FULL_MODEL_SUBSOLVER
 # Shares of the rooms relaxation and of the room assignment that completes its timetable, before
 # the first full run (relaxation.py). Generated prison weeks: the relaxation of a 400-session week
 # is proven in under 3 s, and its timetable takes rooms at no extra cost.
-RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.2, 0.1, 0.05
+RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.6, 0.1, 0.05
+# When its timetable finds no rooms, the relaxation learns the sets of rooms it overfilled and is
+# solved again, at most this many rounds in all, each on this share of the time left.
+ROOM_ROUNDS, RECOUNT_SHARE = 4, 0.1
 # Presolve of full runs on school-like weeks: no probing and one presolve pass instead of three.
 # On a generated 400-session dense week (69,000 variables) search started at 1.7 s instead of
 # 9.6 s, with the same bound (1); prison weeks keep the full presolve, which lifts their bound
@@ -164,12 +167,17 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
         return _infeasible(prob, slots, started, remaining, warnings, budget)
     if status == cp_model.OPTIMAL:
         return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
-    bound = solver.best_objective_bound  # scaled; valid for the whole problem
+    # Scaled; valid for the whole problem. A run cut short by presolve reports none of its own.
+    bound = max(solver.best_objective_bound, tm.lower_bound)
     best: lns.Incumbent | None = None
     if status == cp_model.FEASIBLE:
         best = lns.Incumbent(lns.placements(tm, solver), round(solver.objective_value), tm,
                              solver)
-    wall, deterministic = budget.share(LNS_RUN)
+    # A run that returns nothing although it was hinted a complete timetable never got past
+    # presolve (a 1,000-session week needs 7 s of it): a last run would stall too, so the
+    # neighbourhood search takes all the time left.
+    stalled = status == cp_model.UNKNOWN and len(hint) == total
+    wall, deterministic = budget.share(1.0 if stalled else LNS_RUN)
     deadline = time.perf_counter() + wall
     meter = lns.Meter()
     if best is None and hint:
@@ -204,7 +212,7 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
         budget.charge(meter.deterministic)
         # Last monolithic run, from the best timetable completed into a full hint: hinted on
         # the placements alone, it started far above it on large weeks (748 against 36).
-        if best.cost > 0 and budget.worth_a_run():
+        if best.cost > 0 and not stalled and budget.worth_a_run():
             _apply_hint(tm, best.placed, budget)
             final_solver, final_status = _run(tm, budget, 1.0, workers, seed, None,
                                               started, **presolve)
@@ -236,26 +244,46 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
 def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_progress):
     """The rooms relaxation, then rooms for its timetable (see relaxation.py).
 
-    Returns the answer when that timetable is proven optimal, None when the relaxation is
-    infeasible (so is the problem), else the timetable found (a set of placements, possibly
-    empty) after adding the relaxation's bound to the full model."""
-    wall, deterministic = budget.share(RELAXATION_SHARE)
-    relaxed = relaxation.solve_relaxation(tm, hint, wall=wall, deterministic=deterministic,
-                                          workers=workers, seed=seed)
-    budget.charge(relaxed.spent)
-    if relaxed.status == cp_model.INFEASIBLE:
-        return None
-    if relaxed.bound > 0:
-        tm.model.add(relaxation.relaxed_terms(tm) >= relaxed.bound)
-    if not relaxed.starts:
+    When some period lacks rooms, the relaxation learns the sets of rooms it overfilled and is
+    solved again from its timetable, a few times. Returns the answer when a timetable is proven
+    optimal, None when the relaxation is infeasible (so is the problem), else the timetable
+    found (a set of placements, possibly empty) after adding the relaxation's bound to the
+    full model."""
+    relaxed_tm = relaxation.build_relaxation(tm)
+    share, bound = RELAXATION_SHARE, 0
+    relaxed = assigned = None
+    for _ in range(ROOM_ROUNDS):
+        wall, deterministic = budget.share(share)
+        relaxed = relaxation.solve_relaxation(
+            relaxed_tm, hint if relaxed is None else relaxation.placements(relaxed),
+            wall=wall, deterministic=deterministic, workers=workers, seed=seed)
+        budget.charge(relaxed.spent)
+        if relaxed.status == cp_model.INFEASIBLE:
+            return None
+        bound = max(bound, relaxed.bound)
+        if not relaxed.starts:
+            relaxed = None
+            break
+        wall, deterministic = budget.share(ROOMS_SHARE)
+        solver, status, assigned = relaxation.assign_rooms(
+            tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed)
+        budget.charge(solver.deterministic_time)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        assigned = None
+        short = relaxation.short_room_sets(tm, relaxed)
+        if not short:
+            break
+        add_room_counts(relaxed_tm, short)
+        share = RECOUNT_SHARE
+    if bound > 0:
+        tm.model.add(relaxation.relaxed_terms(tm) >= bound)
+        tm.lower_bound = bound
+    if relaxed is None:
         return set()
-    wall, deterministic = budget.share(ROOMS_SHARE)
-    solver, status, assigned = relaxation.assign_rooms(
-        tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed)
-    budget.charge(solver.deterministic_time)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Counts per set of rooms missed a shortage: free the sessions a first fit cannot seat,
-        # with their neighbours, and re-solve them.
+    if assigned is None:
+        # Still short of rooms: free the sessions a first fit cannot seat, with their
+        # neighbours, and re-solve them.
         wall, deterministic = budget.share(REPAIR_SHARE)
         meter = lns.Meter()
         seated = relaxation.first_fit_rooms(tm, relaxed)
@@ -264,17 +292,30 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
                               change_limit=None, meter=meter)
         budget.charge(meter.deterministic)
         # Unrepaired, the seated sessions still start the full run better than the greedy
-        # timetable (1,000-session week at 60 s: 290 against 332).
+        # timetable.
         placed = repaired.placed if repaired is not None else seated
         _apply_hint(tm, placed, budget)
         return placed
     if on_progress is not None:
         on_progress({"elapsed": round(time.perf_counter() - started, 3),
                      "objective": _number(solver.objective_value / tm.scale),
-                     "bound": _number(min(relaxed.bound, solver.objective_value) / tm.scale)})
-    if round(solver.objective_value) <= relaxed.bound:
-        return _solution(prob, assigned, solver, "OPTIMAL", started, warnings)
+                     "bound": _number(min(bound, solver.objective_value) / tm.scale)})
     placed = lns.placements(assigned, solver)
+    moving = relaxation.moving_rooms(placed)
+    if round(solver.objective_value) > bound and moving:
+        # The relaxation does not see room stability: let the activities that change rooms
+        # move in time too, the rest staying where they are.
+        wall, deterministic = budget.share(ROOMS_SHARE)
+        again, status, reassigned = relaxation.assign_rooms(
+            tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed,
+            free=moving)
+        budget.charge(again.deterministic_time)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
+                and again.objective_value < solver.objective_value:
+            solver, assigned = again, reassigned
+            placed = lns.placements(assigned, solver)
+    if round(solver.objective_value) <= bound:
+        return _solution(prob, assigned, solver, "OPTIMAL", started, warnings)
     _apply_hint(tm, placed, budget)
     return placed
 
@@ -414,7 +455,7 @@ def _solution(prob, tm, solver, status, started, warnings, bound=None) -> dict:
     objective = _number(sum(penalties.values()))
     # Every penalty is non-negative, so 0 is a valid bound even before the LP has run.
     if bound is None:
-        bound = solver.best_objective_bound / tm.scale
+        bound = max(solver.best_objective_bound, tm.lower_bound) / tm.scale
     bound = _number(min(max(0, bound), objective))
     if status == "OPTIMAL":
         bound = objective
