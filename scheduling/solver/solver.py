@@ -301,10 +301,10 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
                      "objective": _number(solver.objective_value / tm.scale),
                      "bound": _number(min(bound, solver.objective_value) / tm.scale)})
     placed = lns.placements(assigned, solver)
-    moving = relaxation.moving_rooms(placed)
+    moving = relaxation.moving_rooms(tm, placed)
     if round(solver.objective_value) > bound and moving:
-        # The relaxation does not see room stability: let the activities that change rooms
-        # move in time too, the rest staying where they are.
+        # The relaxation does not see room stability: let the activities that change rooms,
+        # and those tied to them, move in time too, the rest staying where they are.
         wall, deterministic = budget.share(ROOMS_SHARE)
         again, status, reassigned = relaxation.assign_rooms(
             tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed,
