@@ -160,12 +160,15 @@ def period_slots(slots: Slots, relaxed: Relaxed, free: frozenset[int] = frozense
 
 def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
                  deterministic: float | None, workers: int, seed: int,
-                 free: frozenset[int] = frozenset()
+                 free: frozenset[int] = frozenset(), bound: int = 0
                  ) -> tuple[cp_model.CpSolver, int, TimetableModel]:
     """The cheapest rooms for the relaxation's timetable: the full model restricted to it, a
     matching per period, where activities in `free` may also move. It may be infeasible: counts
-    per set of rooms do not see every shortage."""
+    per set of rooms do not see every shortage. `bound`, a proven lower bound of the relaxed
+    penalties, lets it stop when it reaches it."""
     assigned = build_model(tm.prob, period_slots(tm.slots, relaxed, free))
+    if bound:  # the relaxation's: reaching it proves the timetable optimal at once
+        assigned.model.add(relaxed_terms(assigned) >= bound)
     assigned.model.minimize(assigned.weighted)
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers=workers, seed=seed, wall=wall,
@@ -177,7 +180,7 @@ def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
 
 def moving_rooms(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> frozenset[int]:
     """Activities whose sessions use more than one room, with the activities that share a
-    compact cohort or a facilitator with them (those are what keeps them in place)."""
+    compact cohort, a facilitator or a room with them (those are what keeps them in place)."""
     prob = tm.prob
     rooms_of: dict[int, set[int]] = defaultdict(set)
     for a, _, r in placed:
@@ -190,6 +193,9 @@ def moving_rooms(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> froze
     people = {person for a in moving for person in prob.activities[a].facilitators}
     tied.update(a for a, activity in enumerate(prob.activities)
                 if people.intersection(activity.facilitators))
+    # and the activities in their rooms, which may have to make way
+    rooms = {r for a, _, r in placed if a in moving}
+    tied.update(a for a, _, r in placed if r in rooms)
     return frozenset(a for a in tied if prob.activities[a].sessions)
 
 

@@ -128,6 +128,11 @@ FULL_MODEL_SUBSOLVER = bounds.FULL_MODEL_SUBSOLVER
 # better start and its bound the only one there (400-session dense week at 60 s: 11 / 8 with it,
 # 20 / 3 without; a 150-session one proven optimal in 12 s instead of 56 s).
 RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.6, 0.1, 0.05
+# Wall-clock cap of the step that lets activities changing rooms move, as a multiple of the
+# relaxation's last solve. Since it frees their rooms' other activities too, uncapped it spent
+# 6 s of a 150-session week's 7.5 (2.0 s with the cap); on 400-session weeks it then reaches or
+# nearly reaches the bound (seed 1: OPTIMAL in the step itself, 9.5 s in all).
+MOVING_LIMIT = 1.0
 # When its timetable finds no rooms, the relaxation learns the sets of rooms it overfilled and is
 # solved again, at most this many rounds in all, each on this share of the time left.
 ROOM_ROUNDS, RECOUNT_SHARE = 4, 0.1
@@ -259,9 +264,11 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     relaxed = assigned = None
     for _ in range(ROOM_ROUNDS):
         wall, deterministic = budget.share(share)
+        relaxed_started = time.perf_counter()
         relaxed = relaxation.solve_relaxation(
             relaxed_tm, hint if relaxed is None else relaxation.placements(relaxed),
             wall=wall, deterministic=deterministic, workers=workers, seed=seed)
+        relaxed_wall = time.perf_counter() - relaxed_started
         budget.charge(relaxed.spent)
         if relaxed.status == cp_model.INFEASIBLE:
             return None
@@ -312,8 +319,8 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         # and those tied to them, move in time too, the rest staying where they are.
         wall, deterministic = budget.share(ROOMS_SHARE)
         again, status, reassigned = relaxation.assign_rooms(
-            tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed,
-            free=moving)
+            tm, relaxed, wall=min(wall, MOVING_LIMIT * relaxed_wall), deterministic=deterministic,
+            workers=workers, seed=seed, free=moving, bound=bound)
         budget.charge(again.deterministic_time)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
                 and again.objective_value < solver.objective_value:
