@@ -127,7 +127,7 @@ FULL_MODEL_SUBSOLVER = bounds.FULL_MODEL_SUBSOLVER
 # although it does not see the capacity of rooms for one-period sessions: its timetable is a
 # better start and its bound the only one there (400-session dense week at 60 s: 11 / 8 with it,
 # 20 / 3 without; a 150-session one proven optimal in 12 s instead of 56 s).
-RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.6, 0.1, 0.05
+RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.6, 0.2, 0.2
 # Wall-clock cap of the step that lets activities changing rooms move, as a multiple of the
 # relaxation's last solve. Since it frees their rooms' other activities too, uncapped it spent
 # 6 s of a 150-session week's 7.5 (2.0 s with the cap); on 400-session weeks it then reaches or
@@ -261,7 +261,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     full model."""
     relaxed_tm = relaxation.build_relaxation(tm)
     share, bound = RELAXATION_SHARE, 0
-    relaxed = assigned = None
+    relaxed = previous = assigned = None
     for _ in range(ROOM_ROUNDS):
         wall, deterministic = budget.share(share)
         relaxed_started = time.perf_counter()
@@ -273,9 +273,10 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         if relaxed.status == cp_model.INFEASIBLE:
             return None
         bound = max(bound, relaxed.bound)
-        if not relaxed.starts:
-            relaxed = None
+        if not relaxed.starts:  # out of time: keep the last timetable it found, if any
+            relaxed = previous
             break
+        previous = relaxed
         wall, deterministic = budget.share(ROOMS_SHARE)
         solver, status, assigned = relaxation.assign_rooms(
             tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed)
@@ -283,6 +284,10 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         assigned = None
+        if status != cp_model.INFEASIBLE or relaxed.status != cp_model.OPTIMAL:
+            # Out of time, or an unproven relaxation that a short re-solve would not improve
+            # (1,000-session week: nothing found in 2 s): the repair below seats it.
+            break
         short = relaxation.short_room_sets(tm, relaxed)
         if not short:
             break
@@ -314,7 +319,9 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
                      "bound": _number(min(bound, solver.objective_value) / tm.scale)})
     placed = lns.placements(assigned, solver)
     moving = relaxation.moving_rooms(tm, placed)
-    if round(solver.objective_value) > bound and moving:
+    # Only after a proven relaxation: on a 1,000-session week, never proven, the step spent its
+    # time for a worse timetable, and neighbourhood search later does better.
+    if round(solver.objective_value) > bound and moving and relaxed.status == cp_model.OPTIMAL:
         # The relaxation does not see room stability: let the activities that change rooms,
         # and those tied to them, move in time too, the rest staying where they are.
         wall, deterministic = budget.share(ROOMS_SHARE)
