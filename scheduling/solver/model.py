@@ -65,8 +65,8 @@ def build_model(prob: Problem, slots: Slots, *, rooms: bool = True) -> Timetable
     rooms relaxation: one-period sessions get start periods only (y, no x) and meet rooms only
     through the per-period counts of `_add_hall_bounds`; sessions of several periods keep their
     rooms, which must stay the same from one period to the next, and so do activities with
-    fixed sessions (those name their rooms). Room stability and change
-    count zero there, so its optimum is a lower bound of the full problem's."""
+    fixed sessions (those name their rooms). Room stability and change count zero there, so
+    its optimum is a lower bound of the full problem's."""
     model = cp_model.CpModel()
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
     y: dict[tuple[int, int], cp_model.IntVar] = {}
