@@ -141,6 +141,15 @@ ROOM_ROUNDS, RECOUNT_SHARE = 4, 0.1
 # 9.6 s, with the same bound (1); prison weeks keep the full presolve, which lifts their bound
 # (1,000-session week: 238 with it, 211 with one pass).
 LIGHT_PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
+# The search for a timetable at the relaxation's proven bound (`_at_bound`): share of the time
+# left for each round, rounds at most, and a cap per round, as a multiple of the relaxation's
+# own solve (wall-clock or deterministic) but at least AT_BOUND_MINIMUM seconds. As a
+# satisfaction problem, the full model found the optimum of generated 400-session prison weeks
+# in 0.7-1.7 s from most timetables of the relaxation, where the optimising run, hinted the same
+# timetable, had not found it after 30 s; from the others it finds nothing in 10 s either, so a
+# short cap wastes little.
+AT_BOUND_SHARE, AT_BOUND_ROUNDS = 0.25, 3
+AT_BOUND_LIMIT, AT_BOUND_MINIMUM = 0.5, 1.0
 # Below this much wall-clock time (without a deterministic budget), skip the last run.
 LAST_RUN_MINIMUM = 1.0
 # Deterministic time of the infeasibility explanation in reproducible runs.
@@ -312,31 +321,76 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         # timetable.
         placed = repaired.placed if repaired is not None else seated
         _apply_hint(tm, placed, budget)
+        if relaxed.status == cp_model.OPTIMAL:
+            found = _at_bound(prob, tm, budget, workers, seed, started, warnings)
+            if found is not None:
+                return found
         return placed
     if on_progress is not None:
         on_progress({"elapsed": round(time.perf_counter() - started, 3),
                      "objective": _number(solver.objective_value / tm.scale),
                      "bound": _number(min(bound, solver.objective_value) / tm.scale)})
     placed = lns.placements(assigned, solver)
+    at_bound_cap = (max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed_wall),
+                    max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed.spent))
+    if round(solver.objective_value) > bound and relaxed.status == cp_model.OPTIMAL:
+        _apply_hint(tm, placed, budget)
+        found = _at_bound(prob, tm, budget, workers, seed, started, warnings, at_bound_cap)
+        if found is not None:
+            return found
     moving = relaxation.moving_rooms(tm, placed)
     # Only after a proven relaxation: on a 1,000-session week, never proven, the step spent its
     # time for a worse timetable, and neighbourhood search later does better.
     if round(solver.objective_value) > bound and moving and relaxed.status == cp_model.OPTIMAL:
         # The relaxation does not see room stability: let the activities that change rooms,
         # and those tied to them, move in time too, the rest staying where they are.
-        wall, deterministic = budget.share(ROOMS_SHARE)
+        wall, deterministic = budget.share(
+            ROOMS_SHARE, (MOVING_LIMIT * relaxed_wall, MOVING_LIMIT * relaxed.spent))
         again, status, reassigned = relaxation.assign_rooms(
-            tm, relaxed, wall=min(wall, MOVING_LIMIT * relaxed_wall), deterministic=deterministic,
+            tm, relaxed, wall=wall, deterministic=deterministic,
             workers=workers, seed=seed, free=moving, bound=bound)
         budget.charge(again.deterministic_time)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
                 and again.objective_value < solver.objective_value:
             solver, assigned = again, reassigned
             placed = lns.placements(assigned, solver)
-    if round(solver.objective_value) <= bound:
+    if round(solver.objective_value) <= tm.lower_bound:
         return _solution(prob, assigned, solver, "OPTIMAL", started, warnings)
     _apply_hint(tm, placed, budget)
+    if relaxed.status == cp_model.OPTIMAL:
+        found = _at_bound(prob, tm, budget, workers, seed, started, warnings, at_bound_cap)
+        if found is not None:
+            return found
     return placed
+
+
+def _at_bound(prob, tm, budget, workers, seed, started, warnings,
+              cap: tuple[float, float] | None = None) -> dict | None:
+    """Look for a timetable that costs no more than the proven lower bound, as a satisfaction
+    problem: the full model with `weighted <= bound` and no objective, from the full model's
+    hint. Each time that is proven infeasible, the bound rises by one (scaled) unit, as a cut
+    of the full model and its `lower_bound`, and the search goes on.
+
+    Each round gets AT_BOUND_SHARE of the time left, within `cap` (wall-clock seconds,
+    deterministic seconds) when given. Returns the OPTIMAL answer when such a timetable is
+    found, else None."""
+    for _ in range(AT_BOUND_ROUNDS):
+        model = tm.model.clone()  # same variables, so `tm` reads its solutions
+        model.add(tm.weighted <= tm.lower_bound)
+        model.clear_objective()
+        wall, deterministic = budget.share(AT_BOUND_SHARE, cap)
+        solver = cp_model.CpSolver()
+        lns.configure(solver.parameters, workers=workers, seed=seed, wall=wall,
+                      deterministic=deterministic)
+        status = solver.solve(model)
+        budget.charge(solver.deterministic_time)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
+        if status != cp_model.INFEASIBLE:
+            return None
+        tm.lower_bound += 1
+        tm.model.add(tm.weighted >= tm.lower_bound)
+    return None
 
 
 def _add_bounds(tm: TimetableModel, budget: _Budget, workers: int, seed: int, neighbourhoods,
@@ -371,10 +425,15 @@ class _Budget:
     def reproducible(self) -> bool:
         return self.deterministic is not None
 
-    def share(self, fraction: float) -> tuple[float, float | None]:
+    def share(self, fraction: float, cap: tuple[float, float] | None = None
+              ) -> tuple[float, float | None]:
+        """(wall-clock seconds, deterministic seconds or None) for a stage; `cap` bounds the
+        wall-clock share, or the deterministic one in reproducible runs."""
         if self.deterministic is None:
-            return self.remaining() * fraction, None
-        return self.remaining(), max(0.0, self.deterministic) * fraction
+            wall = self.remaining() * fraction
+            return (wall if cap is None else min(wall, cap[0])), None
+        deterministic = max(0.0, self.deterministic) * fraction
+        return self.remaining(), deterministic if cap is None else min(deterministic, cap[1])
 
     def charge(self, spent: float) -> None:
         if self.deterministic is not None:

@@ -1,10 +1,13 @@
 """Periods first, rooms second (relaxation.py): the rooms relaxation bounds the full optimum,
 keeps two-period sessions in one room, and proves weeks whose rooms cost nothing more."""
 
+import time
+
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduling.solver import relaxation
+from scheduling.solver import check_solution, relaxation
+from scheduling.solver import solver as solver_module
 from scheduling.solver.generator import generate
 from scheduling.solver.model import add_room_counts, build_model
 from scheduling.solver.problem import load_problem
@@ -110,3 +113,25 @@ def test_short_room_sets_name_the_rooms_a_period_overfills():
     assert relaxation.short_room_sets(tm, crowded) == {frozenset({0, 1})}
     spread = crowded._replace(starts=frozenset({(0, 0), (1, 1), (2, 0)}))
     assert relaxation.short_room_sets(tm, spread) == set()
+
+
+def test_search_at_the_bound_raises_a_bound_it_cannot_reach_then_finds_the_optimum():
+    # Each room is closed on one of the two days: the relaxation, which counts rooms per
+    # period, sees no cost, but the activity cannot keep one room. Searching for a timetable
+    # at cost 0 proves there is none, so the bound rises to 1, where one is found.
+    raw = problem(
+        periods=periods("0:0", "1:0"),
+        rooms=[{"id": "r1", "capacity": 10, "unavailable": ["d1i0"]},
+               {"id": "r2", "capacity": 10, "unavailable": ["d0i0"]}],
+        activities=[{"id": "split", "sessions": 2}],
+        weights={"room_stability": 1},
+    )
+    prob = load_problem(raw)
+    tm = build_model(prob, compute_slots(prob))
+    tm.model.minimize(tm.weighted)
+    assert _optimum(prob, rooms=False) == 0
+    budget = solver_module._Budget(lambda: 60.0, 10.0)
+    answer = solver_module._at_bound(prob, tm, budget, 1, 0, time.perf_counter(), [])
+    assert tm.lower_bound == 1
+    assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 1, 1)
+    assert check_solution(raw, answer) == []
