@@ -372,13 +372,14 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings,
     hint. Each time that is proven infeasible, the bound rises by one (scaled) unit, as a cut
     of the full model and its `lower_bound`, and the search goes on.
 
-    The search gets AT_BOUND_SHARE of the time left. With `try_cap` (wall-clock seconds,
-    deterministic seconds), it restarts within that cap with the next seed, up to AT_BOUND_TRIES
-    tries: from one hint, some seeds find the timetable at once and others not in 10 s.
+    The search gets AT_BOUND_SHARE of the time left, for AT_BOUND_TRIES tries at most. With
+    `try_cap` (wall-clock seconds, deterministic seconds), a try that finds nothing within that
+    cap restarts with the next seed: from one hint, some seeds find the timetable at once and
+    others not in 10 s.
     Returns the OPTIMAL answer when such a timetable is found, else None."""
     wall, deterministic = budget.share(AT_BOUND_SHARE)
     deadline = time.perf_counter() + wall
-    for attempt in range(AT_BOUND_TRIES if try_cap else 1):
+    for attempt in range(AT_BOUND_TRIES):
         wall = deadline - time.perf_counter()
         if wall < 0.05 or (deterministic is not None and deterministic <= 0.01):
             break
@@ -402,6 +403,8 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings,
         if status == cp_model.INFEASIBLE:
             tm.lower_bound += 1
             tm.model.add(tm.weighted >= tm.lower_bound)
+        elif try_cap is None:  # out of its time
+            break
     return None
 
 
