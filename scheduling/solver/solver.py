@@ -173,7 +173,7 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                         FACILITATOR_BOUNDS_SHARE)
         if not prob.previous:
             outcome = _periods_first(prob, tm, hint, budget, workers, seed, started, warnings,
-                                     on_progress)
+                                     on_progress, presolve)
             if isinstance(outcome, dict):
                 return outcome
             if outcome is None:
@@ -260,7 +260,8 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                    warnings=warnings)
 
 
-def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_progress):
+def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_progress,
+                   presolve):
     """The rooms relaxation, then rooms for its timetable (see relaxation.py).
 
     When some period lacks rooms, the relaxation learns the sets of rooms it overfilled and is
@@ -322,7 +323,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         placed = repaired.placed if repaired is not None else seated
         _apply_hint(tm, placed, budget)
         if relaxed.status == cp_model.OPTIMAL:
-            found = _at_bound(prob, tm, budget, workers, seed, started, warnings)
+            found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve)
             if found is not None:
                 return found
         return placed
@@ -335,7 +336,8 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
                     max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed.spent))
     if round(solver.objective_value) > bound and relaxed.status == cp_model.OPTIMAL:
         _apply_hint(tm, placed, budget)
-        found = _at_bound(prob, tm, budget, workers, seed, started, warnings, at_bound_cap)
+        found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve,
+                          at_bound_cap)
         if found is not None:
             return found
     moving = relaxation.moving_rooms(tm, placed)
@@ -358,14 +360,14 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         return _solution(prob, assigned, solver, "OPTIMAL", started, warnings)
     _apply_hint(tm, placed, budget)
     if relaxed.status == cp_model.OPTIMAL:
-        found = _at_bound(prob, tm, budget, workers, seed, started, warnings, at_bound_cap,
-                          first_seed=AT_BOUND_TRIES)
+        found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve,
+                          at_bound_cap, first_seed=AT_BOUND_TRIES)
         if found is not None:
             return found
     return placed
 
 
-def _at_bound(prob, tm, budget, workers, seed, started, warnings,
+def _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve: dict,
               try_cap: tuple[float, float] | None = None, first_seed: int = 0) -> dict | None:
     """Look for a timetable that costs no more than the proven lower bound, as a satisfaction
     problem: the full model with `weighted <= bound` and no objective, from the full model's
@@ -375,7 +377,9 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings,
     The search gets AT_BOUND_SHARE of the time left, for AT_BOUND_TRIES tries at most. With
     `try_cap` (wall-clock seconds, deterministic seconds), a try that finds nothing within that
     cap restarts with the next seed: from one hint, some seeds find the timetable at once and
-    others not in 10 s.
+    others not in 10 s. On school-like weeks (`presolve`, see LIGHT_PRESOLVE) the relaxation's
+    bound is rarely reached and their models are large: one try, within the cap, and it only
+    goes on while it proves the bound unreachable.
     Returns the OPTIMAL answer when such a timetable is found, else None."""
     wall, deterministic = budget.share(AT_BOUND_SHARE)
     deadline = time.perf_counter() + wall
@@ -392,6 +396,8 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings,
         model.add(tm.weighted <= tm.lower_bound)
         model.clear_objective()
         solver = cp_model.CpSolver()
+        for name, value in presolve.items():
+            setattr(solver.parameters, name, value)
         lns.configure(solver.parameters, workers=workers, seed=seed + first_seed + attempt,
                       wall=wall, deterministic=try_deterministic)
         status = solver.solve(model)
@@ -403,7 +409,7 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings,
         if status == cp_model.INFEASIBLE:
             tm.lower_bound += 1
             tm.model.add(tm.weighted >= tm.lower_bound)
-        elif try_cap is None:  # out of its time
+        elif try_cap is None or presolve:  # out of its time, or no restarts
             break
     return None
 
