@@ -143,7 +143,7 @@ ROOM_ROUNDS, RECOUNT_SHARE = 4, 0.1
 LIGHT_PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
 # The search for a timetable at the relaxation's proven bound (`_at_bound`): its share of the
 # time left, its tries at most, and the cap of each try, as a multiple of the relaxation's own
-# solve (wall-clock or deterministic) but at least AT_BOUND_MINIMUM seconds. As a satisfaction
+# wall-clock time but at least AT_BOUND_MINIMUM seconds. As a satisfaction
 # problem, the full model found the optimum of generated 400-session prison weeks in 0.7-1.9 s,
 # where the optimising run, hinted the same timetable, had not found it after 30 s. Whether it
 # does depends on the seed: from four hints, seeds 0-5 succeeded 13 times in 24, each time
@@ -332,8 +332,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
                      "objective": _number(solver.objective_value / tm.scale),
                      "bound": _number(min(bound, solver.objective_value) / tm.scale)})
     placed = lns.placements(assigned, solver)
-    at_bound_cap = (max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed_wall),
-                    max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed.spent))
+    at_bound_cap = max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed_wall)
     if round(solver.objective_value) > bound and relaxed.status == cp_model.OPTIMAL:
         _apply_hint(tm, placed, budget)
         found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve,
@@ -368,30 +367,31 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
 
 
 def _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve: dict,
-              try_cap: tuple[float, float] | None = None, first_seed: int = 0) -> dict | None:
+              try_cap: float | None = None, first_seed: int = 0) -> dict | None:
     """Look for a timetable that costs no more than the proven lower bound, as a satisfaction
     problem: the full model with `weighted <= bound` and no objective, from the full model's
     hint. Each time that is proven infeasible, the bound rises by one (scaled) unit, as a cut
     of the full model and its `lower_bound`, and the search goes on.
 
     The search gets AT_BOUND_SHARE of the time left, for AT_BOUND_TRIES tries at most. With
-    `try_cap` (wall-clock seconds, deterministic seconds), a try that finds nothing within that
-    cap restarts with the next seed: from one hint, some seeds find the timetable at once and
-    others not in 10 s. On school-like weeks (`presolve`, see LIGHT_PRESOLVE) the relaxation's
-    bound is rarely reached and their models are large: one try, within the cap, and it only
-    goes on while it proves the bound unreachable.
-    Returns the OPTIMAL answer when such a timetable is found, else None."""
-    wall, deterministic = budget.share(AT_BOUND_SHARE)
+    `try_cap` (wall-clock seconds), a try that finds nothing within that cap restarts with the
+    next seed: from one hint, some seeds find the timetable at once and others not in 10 s. On
+    school-like weeks (`presolve`, see LIGHT_PRESOLVE) the relaxation's bound is rarely reached
+    and their models are large: one try, within the cap, and it only goes on while it proves
+    the bound unreachable. Returns the OPTIMAL answer when such a timetable is found, else None.
+    """
+    if workers < 2 or budget.reproducible:
+        # What finds these timetables is CP-SAT's feasibility-jump local search, which runs
+        # only beside a full-model worker, not with one worker nor interleaved (reproducible
+        # runs): there the tries only cost time (150-session week, one worker: 4.7 s without
+        # them, 6.8-14 s with them).
+        return None
+    wall, _ = budget.share(AT_BOUND_SHARE)
     deadline = time.perf_counter() + wall
     for attempt in range(AT_BOUND_TRIES):
         wall = deadline - time.perf_counter()
-        if wall < 0.05 or (deterministic is not None and deterministic <= 0.01):
+        if wall < 0.05:
             break
-        try_deterministic = deterministic
-        if try_cap is not None:
-            wall = min(wall, try_cap[0])
-            if deterministic is not None:
-                try_deterministic = min(deterministic, try_cap[1])
         model = tm.model.clone()  # same variables, so `tm` reads its solutions
         model.add(tm.weighted <= tm.lower_bound)
         model.clear_objective()
@@ -399,11 +399,8 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve: dict
         for name, value in presolve.items():
             setattr(solver.parameters, name, value)
         lns.configure(solver.parameters, workers=workers, seed=seed + first_seed + attempt,
-                      wall=wall, deterministic=try_deterministic)
+                      wall=wall if try_cap is None else min(wall, try_cap), deterministic=None)
         status = solver.solve(model)
-        budget.charge(solver.deterministic_time)
-        if deterministic is not None:
-            deterministic -= solver.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
         if status == cp_model.INFEASIBLE:
