@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.factories import ActivityFactory, DetaineeFactory, FacilitatorFactory
 
@@ -27,6 +28,9 @@ def browser_page():
                 and page.csp_violations.append(message.text))
         yield page
         browser.close()
+        # Inside Playwright's event loop, Django's thread-local connections are another
+        # context's: close the one the test opened there, or it outlives the test database.
+        connections.close_all()
 
 
 def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, browser_page, coordinator, unit):

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import timezone, translation
 
 from enrolment.models import Attendance
@@ -38,6 +39,9 @@ def phone():
                 and page.csp_violations.append(message.text))
         yield page
         browser.close()
+        # Inside Playwright's event loop, Django's thread-local connections are another
+        # context's: close the one the test opened there, or it outlives the test database.
+        connections.close_all()
 
 
 def test_facilitator_takes_the_register_on_a_phone(live_server, phone, site, facilitator_user):

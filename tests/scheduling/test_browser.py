@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import override_settings
 
 from activities.models import Session
@@ -33,6 +34,9 @@ def browser_page():
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield page
         browser.close()
+        # Inside Playwright's event loop, Django's thread-local connections are another
+        # context's: close the one the test opened there, or it outlives the test database.
+        connections.close_all()
 
 
 def _sign_in(page, live_server, username):
