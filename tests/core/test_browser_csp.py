@@ -1,10 +1,8 @@
 """Key pages in headless Chromium: they work under our Content-Security-Policy without a violation."""
-import os
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
+from tests.browser import chromium_page
 from tests.factories import ActivityFactory, DetaineeFactory, FacilitatorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,24 +11,8 @@ PASSWORD = "a-long-test-password"
 
 @pytest.fixture
 def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.csp_violations = []
-        page.on("console", lambda message: "Content Security Policy" in message.text
-                and page.csp_violations.append(message.text))
+    with chromium_page(viewport={"width": 1280, "height": 900}) as page:
         yield page
-        browser.close()
-        # Inside Playwright's event loop, Django's thread-local connections are another
-        # context's: close the one the test opened there, or it outlives the test database.
-        connections.close_all()
 
 
 def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, browser_page, coordinator, unit):

@@ -1,13 +1,11 @@
 """The register on a phone in headless Chromium: big targets, fields that apply, no CSP violation."""
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.utils import timezone, translation
 
 from enrolment.models import Attendance
+from tests.browser import chromium_page
 from tests.factories import CycleFactory, EnrolmentFactory, SessionFactory, TermFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,24 +22,8 @@ def english(settings):
 
 @pytest.fixture
 def phone():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-        page.csp_violations = []
-        page.on("console", lambda message: "Content Security Policy" in message.text
-                and page.csp_violations.append(message.text))
+    with chromium_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True) as page:
         yield page
-        browser.close()
-        # Inside Playwright's event loop, Django's thread-local connections are another
-        # context's: close the one the test opened there, or it outlives the test database.
-        connections.close_all()
 
 
 def test_facilitator_takes_the_register_on_a_phone(live_server, phone, site, facilitator_user):

@@ -1,14 +1,13 @@
 """Plan → review → publish → the facilitator's calendar, in headless Chromium."""
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.test import override_settings
 
 from activities.models import Session
 from core.models import Role
+from tests.browser import chromium_page
 from tests.factories import UserFactory
 
 from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
@@ -22,21 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with chromium_page(viewport={"width": 1400, "height": 1000}) as page:
         yield page
-        browser.close()
-        # Inside Playwright's event loop, Django's thread-local connections are another
-        # context's: close the one the test opened there, or it outlives the test database.
-        connections.close_all()
 
 
 def _sign_in(page, live_server, username):
