@@ -205,8 +205,10 @@ def add_bounds(tm: TimetableModel, hoods: list[Neighbourhood], *, deterministic:
 
 def _sub_model(tm: TimetableModel, hood: Neighbourhood) -> cp_model.CpModel:
     sub = sub_problem(tm.prob, hood)
-    # Rooms relaxed: smaller, and its bounds then hold for the rooms relaxation too.
-    sub_tm = build_model(sub, compute_slots(sub), rooms=False)
+    # Rooms relaxed: smaller, and its bounds then hold for the rooms relaxation too. Without the
+    # capacity floor, which is no activity's own term: the bound holds on `terms`, which the
+    # relaxation's capacity of one-period sessions is not part of.
+    sub_tm = build_model(sub, compute_slots(sub), rooms=False, capacity_floor=False)
     for inner, bound in tm.proven:
         if inner.activities <= hood.activities and inner.compact <= hood.compact:
             sub_tm.model.add(terms(sub_tm, inner) >= bound)

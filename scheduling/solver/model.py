@@ -60,13 +60,15 @@ def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
     return {kind: round(v * scale) for kind, v in values.items()}, scale
 
 
-def build_model(prob: Problem, slots: Slots, *, rooms: bool = True) -> TimetableModel:
+def build_model(prob: Problem, slots: Slots, *, rooms: bool = True,
+                capacity_floor: bool = True) -> TimetableModel:
     """The model of `prob` over the admissible placements `slots`. With `rooms=False`, the
     rooms relaxation: one-period sessions get start periods only (y, no x) and meet rooms only
     through the per-period counts of `_add_hall_bounds`; sessions of several periods keep their
     rooms, which must stay the same from one period to the next, and so do activities with
     fixed sessions (those name their rooms). Room stability and change count zero there, so
-    its optimum is a lower bound of the full problem's."""
+    its optimum is a lower bound of the full problem's. There, `capacity_floor` adds the
+    per-period bound of the soft-capacity penalty of one-period sessions (`_capacity_floor`)."""
     model = cp_model.CpModel()
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
     y: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -95,7 +97,7 @@ def build_model(prob: Problem, slots: Slots, *, rooms: bool = True) -> Timetable
     _add_hall_bounds(prob, slots, model, y, None if rooms else x)
     tm = TimetableModel(prob, slots, model, x, y, counts={}, run_cuts=RUN_CUTS, rooms=rooms)
     tm.int_weights, tm.scale = integer_weights(prob)
-    _add_penalties(tm, starts_of)
+    _add_penalties(tm, starts_of, capacity_floor)
     tm.weighted = sum(tm.int_weights[kind] * tm.counts[kind] for kind in WEIGHT_KINDS
                       if tm.int_weights[kind])
     return tm
@@ -178,7 +180,8 @@ def add_room_counts(tm: TimetableModel, room_sets) -> None:
                      set(room_sets))
 
 
-def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]]) -> None:
+def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]],
+                   capacity_floor: bool) -> None:
     prob, slots, x, y = tm.prob, tm.slots, tm.x, tm.y
     w = tm.int_weights
     counts: dict[str, cp_model.LinearExprT] = dict.fromkeys(WEIGHT_KINDS, 0)
@@ -208,10 +211,48 @@ def _add_penalties(tm: TimetableModel, starts_of: dict[int, list[int]]) -> None:
         by_activity["room_stability"] = _room_stability(tm, starts_of)
     for kind, terms in by_activity.items():
         counts[kind] = sum(terms.values())
+    if prob.weights.capacity is not None and not tm.rooms and capacity_floor:
+        counts["capacity"] += _capacity_floor(tm)
     tm.by_activity = by_activity
     tm.by_cohort = _isolation(tm) if w["isolation"] else {}
     counts["isolation"] = sum(tm.by_cohort.values())
     tm.counts = counts
+
+
+def _capacity_floor(tm: TimetableModel) -> cp_model.LinearExprT:
+    """The rooms relaxation's lower bound of the soft-capacity penalty of its one-period sessions
+    (which have no rooms there), per period.
+
+    A session of p participants in a room of capacity c costs the number of integers t with
+    c < t <= p. So at threshold t, the N(t) sessions of at least t participants running in a
+    period, with only R(t) open rooms of capacity t or more, put at least N(t) - R(t) of them in
+    smaller rooms: the penalty is at least the sum over t of max(0, N(t) - R(t)), and exactly that
+    when rooms differ only in capacity (largest sessions in largest rooms). Without it, the
+    relaxation of a school-like week with soft capacity ignored capacity altogether, and its
+    timetable cost hundreds once rooms were assigned."""
+    prob, slots, model = tm.prob, tm.slots, tm.model
+    roomless: dict[int, list[tuple[int, object]]] = defaultdict(list)  # period -> (size, y)
+    for (a, p), var in tm.y.items():
+        if (a, p) not in slots.rooms or any((a, p, r) in tm.x for r in slots.rooms[a, p]):
+            continue  # placed in a room of its own: its capacity is counted exactly
+        roomless[p].append((prob.activities[a].participants, var))
+    floor = []
+    for q, sessions in sorted(roomless.items()):
+        open_sizes = [room.capacity for room in prob.rooms if q not in room.unavailable]
+        thresholds = sorted({size for size, _ in sessions} | set(open_sizes))
+        below = 0
+        for t in thresholds:
+            step, below = t - below, t
+            if t <= 0:
+                continue
+            big = [var for size, var in sessions if size >= t]
+            rooms = sum(1 for capacity in open_sizes if capacity >= t)
+            if len(big) <= rooms:
+                continue
+            short = model.new_int_var(0, len(big) - rooms, "")
+            model.add(short >= sum(big) - rooms)
+            floor.append(step * short)
+    return sum(floor)
 
 
 def _unpreferred(prob: Problem, a: int, periods: tuple[int, ...]) -> int:

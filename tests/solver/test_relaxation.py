@@ -66,6 +66,43 @@ def test_soft_capacity_of_a_two_period_session_counts_in_the_relaxation_and_its_
     assert (solution["status"], solution["objective"]) == ("OPTIMAL", 2)
 
 
+def test_relaxation_sees_the_capacity_cost_of_sessions_that_outnumber_large_rooms():
+    # Two groups of 8 and one period: rooms of 10 and 5 seat them at a cost of 3 at best. The
+    # relaxation has no rooms for one-period sessions; its per-period floor still sees that cost.
+    raw = problem(
+        periods=periods("0:0"),
+        rooms=[{"id": "large", "capacity": 10}, {"id": "small", "capacity": 5}],
+        activities=[{"id": "a", "sessions": 1, "participants": 8},
+                    {"id": "b", "sessions": 1, "participants": 8}],
+        weights={"capacity": 1},
+    )
+    prob = load_problem(raw)
+    assert _optimum(prob, rooms=False) == _optimum(prob, rooms=True) == 3
+    without_floor = build_model(prob, compute_slots(prob), rooms=False, capacity_floor=False)
+    without_floor.model.minimize(without_floor.weighted)
+    cp = cp_model.CpSolver()
+    assert cp.solve(without_floor.model) == cp_model.OPTIMAL
+    assert cp.objective_value == 0
+
+
+def test_cohort_bounds_do_not_count_the_capacity_floor_as_the_cohorts_own_cost():
+    # One small room, a compact cohort of two groups of 8: the optimum is 6 (3 per group, side
+    # by side). The cohort's sub-problem costs 6 too, all of it capacity. Its bound holds on the
+    # cohort's own terms, which in the relaxation do not hold the floor: counted there, the cut
+    # asked the relaxation for isolation 6, which two sessions cannot reach (INFEASIBLE).
+    raw = problem(
+        periods=periods("0:0", "0:1"),
+        rooms=[{"id": "small", "capacity": 5}],
+        activities=[{"id": "a", "sessions": 1, "participants": 8},
+                    {"id": "b", "sessions": 1, "participants": 8}],
+        cohorts=[{"id": "group", "activities": ["a", "b"], "compact": True}],
+        weights={"capacity": 1, "isolation": 2},
+    )
+    solution = solved(raw)
+    assert (solution["status"], solution["objective"]) == ("OPTIMAL", 6)
+    assert solution["penalties"]["capacity"] == 6
+
+
 def test_prison_weeks_relaxation_is_as_high_as_its_optimum_and_learns_its_room_shortages():
     # On prison weeks rooms barely matter: the relaxation's bound is the optimum itself. Where
     # its timetable overfills a set of rooms in some period, that set is named, the relaxation
