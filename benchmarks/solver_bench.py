@@ -1,13 +1,14 @@
 """Benchmark of the timetable solver on generated prison and dense weeks.
 
     .venv/bin/python benchmarks/solver_bench.py [--sizes small,medium,large,xlarge] [--dense N]
-        [--time-limit S] [--seeds 0 1 ...] [--workers N] [--json FILE]
+        [--time-limit S] [--seeds 0 1 ...] [--workers N] [--json FILE] [--ctt FILE ...]
 
 For every instance: Relais's status, objective, bound, gap and time; re-planning after 1 and 5
 disruptions (a volunteer loses a day, `stability: "strict"`): time, sessions moved and sessions the
 disruption forced to move; and the same instance solved by a first-fit greedy and by a plain CP-SAT
 model, with Relais's objective and time as ratios to theirs. Every solution is verified with
-`check_solution`.
+`check_solution`. `--ctt` adds public ITC 2007 curriculum-based instances (`.ctt` files, see
+scheduling/solver/itc2007.py), whose objective is the competition's penalty.
 """
 
 import argparse
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scheduling.solver import check_solution, solve  # noqa: E402
 from scheduling.solver.baselines import greedy, plain_cpsat  # noqa: E402
 from scheduling.solver.generator import SIZES, disrupt, generate  # noqa: E402
+from scheduling.solver.itc2007 import convert  # noqa: E402
 
 DENSE_SIZES = ("medium", "large")
 SOLVED = ("OPTIMAL", "FEASIBLE")
@@ -39,6 +41,8 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--disruptions", type=int, nargs="+", default=[1, 5])
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
+    parser.add_argument("--ctt", type=Path, nargs="+", default=[],
+                        help="ITC 2007 curriculum-based instances (.ctt) to add")
     args = parser.parse_args(argv)
     args.sizes = [s for s in args.sizes.split(",") if s]
     unknown = [s for s in args.sizes if s not in SIZES]
@@ -54,6 +58,8 @@ def instances(args):
     for i in range(args.dense):
         size = DENSE_SIZES[i % len(DENSE_SIZES)]
         yield f"dense-{size}-s{i}", generate(size, i, "dense")
+    for path in args.ctt:
+        yield path.stem, convert(path.read_text(encoding="utf-8"))
 
 
 def verified(problem, solution):
