@@ -128,6 +128,11 @@ FULL_MODEL_SUBSOLVER = bounds.FULL_MODEL_SUBSOLVER
 # better start and its bound the only one there (400-session dense week at 60 s: 11 / 8 with it,
 # 20 / 3 without; a 150-session one proven optimal in 12 s instead of 56 s).
 RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.6, 0.2, 0.2
+# The same shares on school-like weeks, whose relaxation rarely proves its bound in time and whose
+# rooms (stability, capacity) cost as much as its periods: the full model and the neighbourhood
+# search improve the timetable faster than it (ITC 2007 comp07, 434 lectures, at 60 s: 106 with
+# 0.6 and 0.2, 49 and 58 with these).
+SCHOOL_RELAXATION_SHARE, SCHOOL_ROOMS_SHARE = 0.25, 0.1
 # Wall-clock cap of the step that lets activities changing rooms move, as a multiple of the
 # relaxation's last solve. Since it frees their rooms' other activities too, uncapped it spent
 # 6 s of a 150-session week's 7.5 (2.0 s with the cap); on 400-session weeks it then reaches or
@@ -270,7 +275,9 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     found (a set of placements, possibly empty) after adding the relaxation's bound to the
     full model."""
     relaxed_tm = relaxation.build_relaxation(tm)
-    share, bound = RELAXATION_SHARE, 0
+    school = bool(presolve)  # LIGHT_PRESOLVE marks a school-like week
+    share, bound = SCHOOL_RELAXATION_SHARE if school else RELAXATION_SHARE, 0
+    rooms_share = SCHOOL_ROOMS_SHARE if school else ROOMS_SHARE
     relaxed = previous = assigned = None
     for _ in range(ROOM_ROUNDS):
         wall, deterministic = budget.share(share)
@@ -287,7 +294,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
             relaxed = previous
             break
         previous = relaxed
-        wall, deterministic = budget.share(ROOMS_SHARE)
+        wall, deterministic = budget.share(rooms_share)
         solver, status, assigned = relaxation.assign_rooms(
             tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed)
         budget.charge(solver.deterministic_time)
@@ -346,7 +353,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         # The relaxation does not see room stability: let the activities that change rooms,
         # and those tied to them, move in time too, the rest staying where they are.
         wall, deterministic = budget.share(
-            ROOMS_SHARE, (MOVING_LIMIT * relaxed_wall, MOVING_LIMIT * relaxed.spent))
+            rooms_share, (MOVING_LIMIT * relaxed_wall, MOVING_LIMIT * relaxed.spent))
         again, status, reassigned = relaxation.assign_rooms(
             tm, relaxed, wall=wall, deterministic=deterministic,
             workers=workers, seed=seed, free=moving, bound=bound)
