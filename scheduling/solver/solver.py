@@ -356,7 +356,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
             rooms_share, (MOVING_LIMIT * relaxed_wall, MOVING_LIMIT * relaxed.spent))
         again, status, reassigned = relaxation.assign_rooms(
             tm, relaxed, wall=wall, deterministic=deterministic,
-            workers=workers, seed=seed, free=moving, bound=bound)
+            workers=workers, seed=seed, free=moving, bound=bound, hint=placed)
         budget.charge(again.deterministic_time)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
                 and again.objective_value < solver.objective_value:
