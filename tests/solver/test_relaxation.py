@@ -103,6 +103,24 @@ def test_cohort_bounds_do_not_count_the_capacity_floor_as_the_cohorts_own_cost()
     assert solution["penalties"]["capacity"] == 6
 
 
+def test_home_rooms_keep_each_activity_in_one_room_that_fits_it():
+    # Largest first: the group of 15 takes the large room at both its periods, the group of 5
+    # the small one; seated one session at a time, the small group could have taken the large
+    # room first and split the large group over two rooms.
+    raw = problem(
+        periods=periods("0:0", "0:1"),
+        rooms=[{"id": "large", "capacity": 20}, {"id": "small", "capacity": 10}],
+        activities=[{"id": "few", "sessions": 1, "participants": 5},
+                    {"id": "many", "sessions": 2, "participants": 15}],
+        weights={"capacity": 1, "room_stability": 1},
+    )
+    prob = load_problem(raw)
+    tm = build_model(prob, compute_slots(prob))
+    relaxed = relaxation.Relaxed(cp_model.OPTIMAL, 0, frozenset({(0, 0), (1, 0), (1, 1)}), {},
+                                 0.0)
+    assert relaxation.home_rooms(tm, relaxed) == {(0, 0, 1), (1, 0, 0), (1, 1, 0)}
+
+
 def test_prison_weeks_relaxation_is_as_high_as_its_optimum_and_learns_its_room_shortages():
     # On prison weeks rooms barely matter: the relaxation's bound is the optimum itself. Where
     # its timetable overfills a set of rooms in some period, that set is named, the relaxation
