@@ -54,8 +54,11 @@ def build_relaxation(tm: TimetableModel) -> TimetableModel:
 
 
 def solve_relaxation(relaxed: TimetableModel, hint: set[tuple[int, int, int]], *, wall: float,
-                     deterministic: float | None, workers: int, seed: int) -> Relaxed:
-    """Solve the rooms relaxation from `hint`'s start periods and rooms."""
+                     deterministic: float | None, workers: int, seed: int,
+                     presolve: dict | None = None) -> Relaxed:
+    """Solve the rooms relaxation from `hint`'s start periods and rooms, with the `presolve`
+    parameters of the week's full runs (solver.LIGHT_PRESOLVE on school-like weeks: ITC 2007
+    comp07's relaxation stood at 21-31 after 15 s with it, 31-33 without)."""
     relaxed.model.clear_hints()
     hinted = {(a, p) for a, p, _ in hint}
     hinted_vars = set()
@@ -72,6 +75,8 @@ def solve_relaxation(relaxed: TimetableModel, hint: set[tuple[int, int, int]], *
     # Without symmetry handling, a generated 400-session prison week's relaxation was proven in
     # 3.2-3.6 s instead of 5.5-10 s; other large weeks took about as long either way.
     solver.parameters.symmetry_level = 0
+    for name, value in (presolve or {}).items():
+        setattr(solver.parameters, name, value)
     status = solver.solve(relaxed.model)
     starts: frozenset[tuple[int, int]] = frozenset()
     rooms: dict[tuple[int, int], int] = {}

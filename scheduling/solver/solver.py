@@ -287,7 +287,8 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         relaxed_started = time.perf_counter()
         relaxed = relaxation.solve_relaxation(
             relaxed_tm, hint if relaxed is None else relaxation.placements(relaxed),
-            wall=wall, deterministic=deterministic, workers=workers, seed=seed)
+            wall=wall, deterministic=deterministic, workers=workers, seed=seed,
+            presolve=presolve)
         relaxed_wall = time.perf_counter() - relaxed_started
         budget.charge(relaxed.spent)
         if relaxed.status == cp_model.INFEASIBLE:
