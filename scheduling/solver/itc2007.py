@@ -59,19 +59,18 @@ def convert(text: str) -> dict:
                          ("Constraints", "UNAVAILABILITY_CONSTRAINTS")):
         if _count(header, key) != len(rows[section]):
             raise CttError(f"{section}: the header announces {header[key]} rows, "
-                               f"the section has {len(rows[section])}")
+                           f"the section has {len(rows[section])}")
 
+    courses = {words[0] for _, words in rows["COURSES"]}
     unavailable: dict[str, list[str]] = {}
     for number, words in rows["UNAVAILABILITY_CONSTRAINTS"]:
         course, day, index = _fields(number, words, 3, "course day period")
         day_number, index_number = _integer(number, day), _integer(number, index)
         if day_number >= days or index_number >= per_day:
             raise CttError(f"line {number}: period {day} {index} is outside the week")
+        if course not in courses:
+            raise CttError(f"line {number}: unknown course '{course}'")
         unavailable.setdefault(course, []).append(period_id(day_number, index_number))
-    courses = {words[0] for _, words in rows["COURSES"]}
-    for number, words in rows["UNAVAILABILITY_CONSTRAINTS"]:
-        if words[0] not in courses:
-            raise CttError(f"line {number}: unknown course '{words[0]}'")
 
     activities, teachers = [], []
     for number, words in rows["COURSES"]:
@@ -92,7 +91,7 @@ def convert(text: str) -> dict:
     for number, words in rows["CURRICULA"]:
         if len(words) < 2 or _integer(number, words[1]) != len(words) - 2:
             raise CttError(f"line {number}: expected curriculum, number of courses, "
-                               "then that many courses")
+                           "then that many courses")
         cohorts.append({"id": words[0], "activities": words[2:], "compact": True})
     return {
         "format": "relais-timetable/1",
@@ -116,8 +115,7 @@ def _count(header: dict[str, str], key: str) -> int:
 
 def _fields(number: int, words: list[str], count: int, names: str) -> list[str]:
     if len(words) != count:
-        raise CttError(f"line {number}: expected {count} fields ({names}), "
-                           f"found {len(words)}")
+        raise CttError(f"line {number}: expected {count} fields ({names}), found {len(words)}")
     return words
 
 

@@ -233,7 +233,7 @@ def _capacity_floor(tm: TimetableModel) -> cp_model.LinearExprT:
     prob, slots, model = tm.prob, tm.slots, tm.model
     roomless: dict[int, list[tuple[int, object]]] = defaultdict(list)  # period -> (size, y)
     for (a, p), var in tm.y.items():
-        if (a, p) not in slots.rooms or any((a, p, r) in tm.x for r in slots.rooms[a, p]):
+        if any((a, p, r) in tm.x for r in slots.rooms[a, p]):
             continue  # placed in a room of its own: its capacity is counted exactly
         roomless[p].append((prob.activities[a].participants, var))
     floor = []
