@@ -122,23 +122,38 @@ def _add_clash_constraints(prob, slots, model, x, y) -> None:
     owners = [acts for acts in led_by.values()]
     owners += [list(cohort.activities) for cohort in prob.cohorts]
     owners += [[a] for a, activity in enumerate(prob.activities) if activity.length > 1]
-    placed = {a for (a, _) in y}  # sub-problems leave most activities without sessions
-    owners = [kept for acts in owners if (kept := [a for a in acts if a in placed])]
-    for q in range(len(prob.periods)):
-        for acts in owners:
-            groups.append([var for a in acts for var in covering.get((a, q), ())])
+    by_activity: dict[int, dict[int, list]] = defaultdict(dict)  # activity -> period -> starts
+    for (a, q), starts in covering.items():
+        by_activity[a][q] = starts
+    # Per period, in the owners' order; an owner only where its activities run, since
+    # sub-problems (bounds.py) leave most activities without sessions.
+    by_period: dict[int, list[list]] = defaultdict(list)
+    for acts in owners:
+        running: dict[int, list] = {}
+        for a in acts:
+            for q, starts in by_activity.get(a, {}).items():
+                running.setdefault(q, []).extend(starts)
+        for q, starts in running.items():
+            by_period[q].append(starts)
+    for q in sorted(by_period):
+        groups += by_period[q]
     seen: set[frozenset[int]] = set()
     for group in groups:
+        if len(group) < 2:
+            continue
         key = frozenset(v.index for v in group)
-        if len(group) > 1 and key not in seen:
+        if key not in seen:
             seen.add(key)
             model.add_at_most_one(group)
 
     for w, wing in enumerate(prob.wings):
-        members = [a for a, activity in enumerate(prob.activities) if w in activity.wings]
+        members = [a for a, activity in enumerate(prob.activities)
+                   if w in activity.wings and a in by_activity]
+        if not members:
+            continue
         for q in range(len(prob.periods)):
             limit = wing.limit(q)
-            running = [var for a in members for var in covering.get((a, q), ())]
+            running = [var for a in members for var in by_activity[a].get(q, ())]
             if limit is not None and len(running) > limit:
                 model.add(sum(running) <= limit)
 

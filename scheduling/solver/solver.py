@@ -155,6 +155,11 @@ LIGHT_PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
 # within 1.4 s, and the others found nothing in 5 s; so it restarts with the next seed.
 AT_BOUND_SHARE, AT_BOUND_TRIES = 0.25, 8
 AT_BOUND_LIMIT, AT_BOUND_MINIMUM = 0.5, 0.6
+# The search at the bound's tree-search worker goes without the LP: it follows the hint, and the
+# bound is already a cut, so the LP only slows each node. Generated 150-session prison week,
+# seed 1: the optimum in 0.13-0.2 s instead of 0.21-0.44 s (whole solve: 10 runs in 0.88-0.99 s,
+# against 0.99-1.23 s). Generated dense weeks and ITC 2007 comp01 ended their tries as before.
+AT_BOUND_IGNORED = "default_lp"
 # Cap of each try on school-like weeks: generated 150-session dense weeks found their optimum in
 # 0.4-0.5 s when it was at the bound, and tries that found nothing spent 4-6 s each.
 SCHOOL_AT_BOUND_CAP = 2.0
@@ -413,6 +418,7 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve: dict
             setattr(solver.parameters, name, value)
         lns.configure(solver.parameters, workers=workers, seed=seed + first_seed + attempt,
                       wall=wall if try_cap is None else min(wall, try_cap), deterministic=None)
+        solver.parameters.ignore_subsolvers.append(AT_BOUND_IGNORED)
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
