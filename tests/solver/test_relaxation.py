@@ -191,3 +191,29 @@ def test_search_at_the_bound_raises_a_bound_it_cannot_reach_then_finds_the_optim
     assert tm.lower_bound == 1
     assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 1, 1)
     assert check_solution(raw, answer) == []
+
+
+def test_week_whose_relaxed_timetable_finds_no_rooms_is_still_proven_optimal():
+    # Four activities whose facilitators prefer the first period, and four rooms: a can use
+    # r1, b r1-r2, c r2-r3, d r3, and r4 suits none of them. The relaxation counts each
+    # activity's own rooms and all four rooms, so it puts all four first (cost 0), where r1-r3
+    # cannot seat them. Searching from a first fit proves cost 0 out of reach; the relaxation
+    # then learns the set {r1, r2, r3}, and one session moves: optimum 1.
+    people = [{"id": f"p{i}", "preferred": ["d0i0"]} for i in range(4)]
+    kinds = {"a": ["x"], "b": ["x", "y"], "c": ["y", "z"], "d": ["z"]}
+    raw = problem(
+        rooms=[{"id": f"r{i + 1}", "capacity": 10, "kind": kind}
+               for i, kind in enumerate(("x", "y", "z", "w"))],
+        people=people,
+        activities=[{"id": name, "sessions": 1, "room_kinds": room_kinds,
+                     "facilitators": [f"p{i}"]}
+                    for i, (name, room_kinds) in enumerate(kinds.items())],
+        weights={"preference": 1},
+    )
+    prob = load_problem(raw)
+    assert _optimum(prob, rooms=False) == 0
+    # Two workers on the wall clock: the search at the bound runs only there.
+    answer = solved(raw, workers=2, deterministic_time=None, time_limit=60)
+    assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 1, 1)
+    first = [row["activity"] for row in answer["assignments"] if row["period"] == "d0i0"]
+    assert len(first) == 3
