@@ -246,11 +246,33 @@ def home_rooms(tm: TimetableModel, relaxed: Relaxed) -> set[tuple[int, int, int]
 def moving_rooms(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> frozenset[int]:
     """Activities whose sessions use more than one room, with the activities that share a
     compact cohort, a facilitator or a room with them (those are what keeps them in place)."""
-    prob = tm.prob
     rooms_of: dict[int, set[int]] = defaultdict(set)
     for a, _, r in placed:
         rooms_of[a].add(r)
     moving = {a for a, rooms in rooms_of.items() if len(rooms) > 1}
+    return _with_ties(tm, placed, moving, {r for a, _, r in placed if a in moving})
+
+
+def stranded(tm: TimetableModel, relaxed: Relaxed,
+             seated: set[tuple[int, int, int]]) -> frozenset[int]:
+    """Activities whose sessions in the relaxation's timetable `seated` (a first fit) left
+    without a room, with the activities sharing a compact cohort or a facilitator with them
+    and those seated, in those sessions' periods, in rooms they could use."""
+    seated_starts = {(a, p) for a, p, _ in seated}
+    unseated = [(a, p) for a, p in relaxed.starts if (a, p) not in seated_starts]
+    short = {a for a, _ in unseated}
+    crowded = {(r, q) for a, p in unseated for q in tm.slots.cover[a, p]
+               for r in tm.slots.rooms[a, p]}
+    in_the_way = {b for b, p, r in seated
+                  if any((r, q) in crowded for q in tm.slots.cover[b, p])}
+    return _with_ties(tm, seated, short, set()) | in_the_way
+
+
+def _with_ties(tm: TimetableModel, placed: set[tuple[int, int, int]], moving: set[int],
+               rooms: set[int]) -> frozenset[int]:
+    """`moving` with the activities sharing a compact cohort or a facilitator with them, and
+    those placed in `rooms`: what keeps them where they are."""
+    prob = tm.prob
     tied = set(moving)
     for cohort in prob.cohorts:
         if cohort.compact and moving.intersection(cohort.activities):
@@ -259,14 +281,13 @@ def moving_rooms(tm: TimetableModel, placed: set[tuple[int, int, int]]) -> froze
     tied.update(a for a, activity in enumerate(prob.activities)
                 if people.intersection(activity.facilitators))
     # and the activities in their rooms, which may have to make way
-    rooms = {r for a, _, r in placed if a in moving}
     tied.update(a for a, _, r in placed if r in rooms)
     return frozenset(a for a in tied if prob.activities[a].sessions)
 
 
 def first_fit_rooms(tm: TimetableModel, relaxed: Relaxed) -> set[tuple[int, int, int]]:
     """Rooms for as many of the relaxation's sessions as a first fit finds (the rest stay out,
-    for `lns.repair`): sessions with their own rooms first, then those with the fewest rooms."""
+    for `stranded`): sessions with their own rooms first, then those with the fewest rooms."""
     slots = tm.slots
     taken: set[tuple[int, int]] = set()  # (room, period)
     placed: set[tuple[int, int, int]] = set()

@@ -6,7 +6,7 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduling.solver import check_solution, relaxation
+from scheduling.solver import check_solution, lns, relaxation
 from scheduling.solver import solver as solver_module
 from scheduling.solver.generator import generate
 from scheduling.solver.model import add_room_counts, build_model
@@ -193,23 +193,29 @@ def test_search_at_the_bound_raises_a_bound_it_cannot_reach_then_finds_the_optim
     assert check_solution(raw, answer) == []
 
 
-def test_week_whose_relaxed_timetable_finds_no_rooms_is_still_proven_optimal():
-    # Four activities whose facilitators prefer the first period, and four rooms: a can use
-    # r1, b r1-r2, c r2-r3, d r3, and r4 suits none of them. The relaxation counts each
-    # activity's own rooms and all four rooms, so it puts all four first (cost 0), where r1-r3
-    # cannot seat them. Searching from a first fit proves cost 0 out of reach; the relaxation
-    # then learns the set {r1, r2, r3}, and one session moves: optimum 1.
-    people = [{"id": f"p{i}", "preferred": ["d0i0"]} for i in range(4)]
+def _first_period_crowd(extra_room: bool = False) -> dict:
+    """Four activities whose facilitators prefer the first period, and four rooms: a can use
+    r1, b r1-r2, c r2-r3, d r3; r4 suits none of them, or e when `extra_room`. The relaxation
+    counts each activity's own rooms and all rooms, so it sees no cost in putting them all
+    first, where r1-r3 cannot seat a, b, c and d: one must move (optimum 1)."""
     kinds = {"a": ["x"], "b": ["x", "y"], "c": ["y", "z"], "d": ["z"]}
-    raw = problem(
+    if extra_room:
+        kinds["e"] = ["w"]
+    return problem(
         rooms=[{"id": f"r{i + 1}", "capacity": 10, "kind": kind}
                for i, kind in enumerate(("x", "y", "z", "w"))],
-        people=people,
+        people=[{"id": f"p{i}", "preferred": ["d0i0"]} for i in range(len(kinds))],
         activities=[{"id": name, "sessions": 1, "room_kinds": room_kinds,
                      "facilitators": [f"p{i}"]}
                     for i, (name, room_kinds) in enumerate(kinds.items())],
         weights={"preference": 1},
     )
+
+
+def test_week_whose_relaxed_timetable_finds_no_rooms_is_still_proven_optimal():
+    # Searching from a first fit proves cost 0 out of reach; the relaxation then learns the
+    # set {r1, r2, r3}, and one session moves.
+    raw = _first_period_crowd()
     prob = load_problem(raw)
     assert _optimum(prob, rooms=False) == 0
     # Two workers on the wall clock: the search at the bound runs only there.
@@ -217,3 +223,23 @@ def test_week_whose_relaxed_timetable_finds_no_rooms_is_still_proven_optimal():
     assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 1, 1)
     first = [row["activity"] for row in answer["assignments"] if row["period"] == "d0i0"]
     assert len(first) == 3
+
+
+def test_sessions_left_without_rooms_move_with_those_in_their_way_only():
+    # All five first: a first fit seats a, d and e in their only rooms, then b in r2, and
+    # leaves c out. c may move, with b and d, which hold the rooms c could use then; a and e
+    # keep their periods. Moving one of b, c, d costs 1.
+    raw = _first_period_crowd(extra_room=True)
+    prob = load_problem(raw)
+    tm = build_model(prob, compute_slots(prob))
+    crowded = relaxation.Relaxed(cp_model.FEASIBLE, 0, frozenset((a, 0) for a in range(5)), {},
+                                 0.0)
+    seated = relaxation.first_fit_rooms(tm, crowded)
+    assert seated == {(0, 0, 0), (1, 0, 1), (3, 0, 2), (4, 0, 3)}
+    free = relaxation.stranded(tm, crowded, seated)
+    assert free == {1, 2, 3}
+    solver, status, assigned = relaxation.assign_rooms(
+        tm, crowded, wall=60, deterministic=10, workers=1, seed=0, free=free, hint=seated)
+    assert status == cp_model.OPTIMAL and round(solver.objective_value) == 1
+    timetable = lns.placements(assigned, solver)
+    assert {(a, p) for a, p, _ in timetable if a in (0, 4)} == {(0, 0), (4, 0)}
