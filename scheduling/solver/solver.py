@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -172,7 +173,7 @@ EXPLAIN_DETERMINISTIC = 5.0
 def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started, remaining,
               warnings, change_limit, presolve) -> dict:
     total = sum(activity.sessions for activity in prob.activities)
-    status = None
+    status, skip_full_runs = None, False
     if prob.previous:
         # A re-plan starts from the published timetable, which a short run usually proves
         # optimal before the facilitators' and wings' bounds are worth their cost.
@@ -191,16 +192,26 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                 return outcome
             if outcome is None:
                 return _infeasible(prob, slots, started, remaining, warnings, budget)
-            hint = outcome or hint
-        first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
-        solver, status = _run(tm, budget, first, workers, seed, on_progress, started,
-                              **presolve)
+            hint = outcome.placed or hint
+            # On a prison week whose rooms relaxation is not proven, the full model, larger
+            # still, proves nothing either, and improves the timetable more slowly than the
+            # neighbourhood search: it gets the time (generated 1,000-session weeks at 60 s,
+            # seed 0: 251-261 in 7 runs, against 256-267 with the full runs, which spent 5-6 s
+            # each in presolve or for 0-14 points; seed 1: 261-263, against 267-268).
+            skip_full_runs = not outcome.proven and not presolve and len(hint) == total
+        if skip_full_runs:
+            solver, status = None, cp_model.UNKNOWN
+        else:
+            first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
+            solver, status = _run(tm, budget, first, workers, seed, on_progress, started,
+                                  **presolve)
     if status == cp_model.INFEASIBLE:
         return _infeasible(prob, slots, started, remaining, warnings, budget)
     if status == cp_model.OPTIMAL:
         return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
     # Scaled; valid for the whole problem. A run cut short by presolve reports none of its own.
-    bound = max(solver.best_objective_bound, tm.lower_bound)
+    bound = tm.lower_bound if solver is None else max(solver.best_objective_bound,
+                                                      tm.lower_bound)
     best: lns.Incumbent | None = None
     if status == cp_model.FEASIBLE:
         best = lns.Incumbent(lns.placements(tm, solver), round(solver.objective_value), tm,
@@ -208,7 +219,7 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
     # A run that returns nothing although it was hinted a complete timetable never got past
     # presolve (a 1,000-session week needs 7 s of it): a last run would stall too, so the
     # neighbourhood search takes all the time left.
-    stalled = status == cp_model.UNKNOWN and len(hint) == total
+    stalled = skip_full_runs or (status == cp_model.UNKNOWN and len(hint) == total)
     wall, deterministic = budget.share(1.0 if stalled else LNS_RUN)
     deadline = time.perf_counter() + wall
     meter = lns.Meter()
@@ -273,6 +284,12 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                    warnings=warnings)
 
 
+class _Start(NamedTuple):
+    """What the rooms relaxation leaves for the full model."""
+    placed: set[tuple[int, int, int]]  # a timetable, possibly partial or empty
+    proven: bool  # the relaxation was solved to optimality
+
+
 def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_progress,
                    presolve):
     """The rooms relaxation, then rooms for its timetable (see relaxation.py).
@@ -280,8 +297,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     When some period lacks rooms, the relaxation learns the sets of rooms it overfilled and is
     solved again from its timetable, a few times. Returns the answer when a timetable is proven
     optimal, None when the relaxation is infeasible (so is the problem), else the timetable
-    found (a set of placements, possibly empty) after adding the relaxation's bound to the
-    full model."""
+    found and whether the relaxation was proven, after adding its bound to the full model."""
     relaxed_tm = relaxation.build_relaxation(tm)
     school = bool(presolve)  # LIGHT_PRESOLVE marks a school-like week
     share, bound = SCHOOL_RELAXATION_SHARE if school else RELAXATION_SHARE, 0
@@ -331,7 +347,8 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         share = RECOUNT_SHARE
     _add_relaxed_bound(tm, bound)
     if relaxed is None:
-        return set()
+        return _Start(set(), False)
+    proven = relaxed.status == cp_model.OPTIMAL
     if assigned is None:
         # Short of rooms: the activities a first fit cannot seat, and those tied to them, may
         # move in time; the rest keep the relaxation's periods. On a generated 1,000-session
@@ -364,7 +381,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
             found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve)
             if found is not None:
                 return found
-        return placed
+        return _Start(placed, proven)
     if on_progress is not None:
         on_progress({"elapsed": round(time.perf_counter() - started, 3),
                      "objective": _number(solver.objective_value / tm.scale),
@@ -401,7 +418,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
                           at_bound_cap, first_seed=AT_BOUND_TRIES)
         if found is not None:
             return found
-    return placed
+    return _Start(placed, proven)
 
 
 def _add_relaxed_bound(tm: TimetableModel, bound: int) -> None:
