@@ -19,7 +19,7 @@ from typing import NamedTuple
 from ortools.sat.python import cp_model
 
 from .bounds import FULL_MODEL_SUBSOLVER, terms
-from .lns import configure
+from .lns import configure, hint_placements
 from .model import TimetableModel, build_model
 from .slots import Slots
 
@@ -177,9 +177,7 @@ def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
     if bound:  # the relaxation's: reaching it proves the timetable optimal at once
         assigned.model.add(relaxed_terms(assigned) >= bound)
     assigned.model.minimize(assigned.weighted)
-    hinted = home_rooms(tm, relaxed) if hint is None else hint
-    for key, var in assigned.x.items():
-        assigned.model.add_hint(var, int(key in hinted))
+    hint_placements(assigned.model, assigned.x, home_rooms(tm, relaxed) if hint is None else hint)
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers=workers, seed=seed, wall=wall,
               deterministic=deterministic)
