@@ -328,7 +328,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         assigned = None
         if status != cp_model.INFEASIBLE or relaxed.status != cp_model.OPTIMAL:
             # Out of time, or an unproven relaxation that a short re-solve would not improve
-            # (1,000-session week: nothing found in 2 s): the repair below seats it.
+            # (1,000-session week: nothing found in 2 s): its sessions without rooms move below.
             break
         # A few sessions lack rooms: from what a first fit seats, one search at the bound
         # usually seats them at no cost, sooner than another round of the relaxation
@@ -368,7 +368,6 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         # with neighbours drawn at random, and re-solve them.
         wall, deterministic = budget.share(REPAIR_SHARE)
         meter = lns.Meter()
-        seated = relaxation.first_fit_rooms(tm, relaxed)
         repaired = lns.repair(prob, tm.slots, seated, deadline=time.perf_counter() + wall,
                               deterministic=deterministic, workers=workers, seed=seed,
                               change_limit=None, meter=meter)
