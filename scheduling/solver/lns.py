@@ -156,7 +156,10 @@ def solve_restricted(prob: Problem, slots: Slots, placed: set[Placement], free: 
                      wall: float, deterministic: float | None, workers: int, seed: int,
                      change_limit: int | None, hint: bool = True, optimise: bool = True
                      ) -> tuple[cp_model.CpSolver, int, TimetableModel]:
-    tm = build_model(prob, restricted_slots(slots, placed, free))
+    # Most sessions are frozen, so the redundant room counts mostly restate them, and they
+    # were a fifth of each step's building time on a generated 1,000-session week (at 60 s,
+    # seeds 0 and 1: 253-256 without them in 4 runs, 254-262 with them).
+    tm = build_model(prob, restricted_slots(slots, placed, free), room_counts=False)
     if change_limit is not None:
         tm.model.add(tm.counts["change"] <= change_limit)
     if optimise:

@@ -61,14 +61,16 @@ def integer_weights(prob: Problem) -> tuple[dict[str, int], int]:
 
 
 def build_model(prob: Problem, slots: Slots, *, rooms: bool = True,
-                capacity_floor: bool = True) -> TimetableModel:
+                capacity_floor: bool = True, room_counts: bool = True) -> TimetableModel:
     """The model of `prob` over the admissible placements `slots`. With `rooms=False`, the
     rooms relaxation: one-period sessions get start periods only (y, no x) and meet rooms only
     through the per-period counts of `_add_hall_bounds`; sessions of several periods keep their
     rooms, which must stay the same from one period to the next, and so do activities with
     fixed sessions (those name their rooms). Room stability and change count zero there, so
     its optimum is a lower bound of the full problem's. There, `capacity_floor` adds the
-    per-period bound of the soft-capacity penalty of one-period sessions (`_capacity_floor`)."""
+    per-period bound of the soft-capacity penalty of one-period sessions (`_capacity_floor`).
+    With rooms, `room_counts=False` leaves out the redundant counts per set of rooms
+    (`_add_hall_bounds`)."""
     model = cp_model.CpModel()
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
     y: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -94,7 +96,8 @@ def build_model(prob: Problem, slots: Slots, *, rooms: bool = True,
             model.add((x[a, p, r] if (a, p, r) in x else y[a, p]) == 1)
 
     _add_clash_constraints(prob, slots, model, x, y)
-    _add_hall_bounds(prob, slots, model, y, None if rooms else x)
+    if room_counts or not rooms:  # without rooms, the counts are what stands for them
+        _add_hall_bounds(prob, slots, model, y, None if rooms else x)
     tm = TimetableModel(prob, slots, model, x, y, counts={}, run_cuts=RUN_CUTS, rooms=rooms)
     tm.int_weights, tm.scale = integer_weights(prob)
     _add_penalties(tm, starts_of, capacity_floor)
