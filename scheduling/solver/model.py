@@ -114,10 +114,10 @@ def _add_clash_constraints(prob, slots, model, x, y) -> None:
             in_room[r, q].append(var)
     groups: list[list] = list(in_room.values())
 
-    covering: dict[tuple[int, int], list] = defaultdict(list)  # (activity, period) -> starts
+    by_activity: dict[int, dict[int, list]] = defaultdict(dict)  # activity -> period -> starts
     for (a, p), var in y.items():
         for q in slots.cover[a, p]:
-            covering[a, q].append(var)
+            by_activity[a].setdefault(q, []).append(var)
     led_by: dict[int, list[int]] = defaultdict(list)
     for a, activity in enumerate(prob.activities):
         for person in activity.facilitators:
@@ -125,9 +125,6 @@ def _add_clash_constraints(prob, slots, model, x, y) -> None:
     owners = [acts for acts in led_by.values()]
     owners += [list(cohort.activities) for cohort in prob.cohorts]
     owners += [[a] for a, activity in enumerate(prob.activities) if activity.length > 1]
-    by_activity: dict[int, dict[int, list]] = defaultdict(dict)  # activity -> period -> starts
-    for (a, q), starts in covering.items():
-        by_activity[a][q] = starts
     # Per period, in the owners' order; an owner only where its activities run, since
     # sub-problems (bounds.py) leave most activities without sessions.
     by_period: dict[int, list[list]] = defaultdict(list)

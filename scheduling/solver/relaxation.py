@@ -263,11 +263,11 @@ def stranded(tm: TimetableModel, relaxed: Relaxed,
                for r in tm.slots.rooms[a, p]}
     in_the_way = {b for b, p, r in seated
                   if any((r, q) in crowded for q in tm.slots.cover[b, p])}
-    return _with_ties(tm, seated, short, set()) | in_the_way
+    return _with_ties(tm, seated, short) | in_the_way
 
 
 def _with_ties(tm: TimetableModel, placed: set[tuple[int, int, int]], moving: set[int],
-               rooms: set[int]) -> frozenset[int]:
+               rooms: frozenset[int] | set[int] = frozenset()) -> frozenset[int]:
     """`moving` with the activities sharing a compact cohort or a facilitator with them, and
     those placed in `rooms`: what keeps them where they are."""
     prob = tm.prob
