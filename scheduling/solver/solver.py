@@ -115,11 +115,15 @@ BOUNDS_SHARE, FACILITATOR_BOUNDS_SHARE, BOUNDS_DETERMINISTIC_CAP = 0.05, 0.1, 10
 # Share of a re-plan's first run, before those bounds (150-session week, strict re-plan after one
 # disruption: 0.16 s with it, 0.5 to 0.7 s without).
 REPLAN_QUICK_RUN = 0.05
-# The full-model worker: CP-SAT's "max_lp" (every constraint in the LP from the start, more cuts)
-# instead of "default_lp". The bound is what limits us, and on generated prison weeks it proved
-# a 150-session week in 0.7 s that default_lp left at 25 / 18 after 20 s, and a 400-session week
-# in 7.7 s (60 / 53 after 30 s). The other worker keeps CP-SAT's own neighbourhood searches.
-FULL_MODEL_SUBSOLVER = bounds.FULL_MODEL_SUBSOLVER
+# The full-model worker: every constraint in the LP from the start, more cuts ("max_lp", not
+# "default_lp": on generated prison weeks it proved a 150-session week in 0.7 s that default_lp
+# left at 25 / 18 after 20 s, a 400-session week in 7.7 s against 60 / 53 after 30 s), and a
+# search for a timetable at the objective's current lower bound, as in the rooms relaxation. The
+# bound is what limits us: generated school-like weeks are proven optimal where max_lp alone left
+# a gap at 60 s (150 sessions: OPTIMAL 24 in 21 s, against 24 / 20; 400 sessions: OPTIMAL 9 in
+# 56 s, against 12-13 / 9). Re-plans of prison weeks take as long as before (0.16-0.18 s). The
+# other worker keeps CP-SAT's own neighbourhood searches.
+FULL_MODEL_SUBSOLVER = relaxation.RELAXATION_SUBSOLVER
 # Shares of the rooms relaxation, of each room assignment that completes its timetable, and of a
 # repair when rooms stay short, before the first full run (relaxation.py). The relaxation proves
 # generated 400-session prison weeks in 2-7 s and then stops; on 1,000-session weeks it finds
