@@ -107,38 +107,6 @@ def wing_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
     return _unique(found)
 
 
-def component_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
-    """The groups of activities that compact cohorts and shared facilitators tie together,
-    with their compact cohorts: every penalty term of the week lies in one of them."""
-    active = _active(prob)
-    parent = {a: a for a in active}
-
-    def root(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    groups = [list(cohort.activities) for cohort in prob.cohorts if cohort.compact]
-    led_by: dict[int, list[int]] = defaultdict(list)
-    for a in sorted(active):
-        for person in prob.activities[a].facilitators:
-            led_by[person].append(a)
-    groups += list(led_by.values())
-    for group in groups:
-        members = [a for a in group if a in active]
-        for a in members[1:]:
-            parent[root(a)] = root(members[0])
-    members_of: dict[int, set[int]] = defaultdict(set)
-    for a in sorted(active):
-        members_of[root(a)].add(a)
-    compact_of = _compact_cohorts_of(prob, active)
-    found = [Neighbourhood(frozenset(members),
-                           frozenset(c for a in members for c in compact_of[a]))
-             for members in members_of.values() if len(members) > 1]
-    return sorted(found, key=lambda hood: (len(hood.activities), min(hood.activities)))
-
-
 def facilitator_and_wing_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
     return _unique(facilitator_neighbourhoods(prob) + wing_neighbourhoods(prob))
 
@@ -270,12 +238,3 @@ def add_cohort_bounds(tm: TimetableModel, *, deterministic: float, wall: float,
     """The compact cohorts' bounds (see `add_bounds`)."""
     return add_bounds(tm, cohort_neighbourhoods(tm.prob), deterministic=deterministic,
                       wall=wall, seed=seed)
-
-
-def component_and_wing_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
-    return _unique(component_neighbourhoods(prob) + wing_neighbourhoods(prob))
-
-
-def all_neighbourhoods(prob: Problem) -> list[Neighbourhood]:
-    return _unique(facilitator_neighbourhoods(prob) + component_neighbourhoods(prob)
-                   + wing_neighbourhoods(prob))
