@@ -34,7 +34,7 @@ from .model import TimetableModel, build_model
 from .problem import Activity, Problem
 from .slots import compute_slots
 
-# The stronger LP, as in the full runs (solver.py): 10-20 % faster here, slightly better bounds.
+# The stronger LP, the full runs' own (solver.py): 10-20 % faster here, slightly better bounds.
 FULL_MODEL_SUBSOLVER = "max_lp"
 # Deterministic time for one sub-problem (a proof usually takes a fraction of it).
 PER_NEIGHBOURHOOD_DETERMINISTIC = 0.5

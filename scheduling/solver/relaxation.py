@@ -31,12 +31,11 @@ RELAXED_KINDS = ("capacity", "min_days", "isolation", "preference")
 # The relaxation's full-model worker: CP-SAT's search for a timetable at its current lower
 # bound (raising it when there is none), with every constraint in the LP, instead of the plain
 # "max_lp". Its other worker keeps the neighbourhood and local searches that improve the
-# timetable. Generated 1,000-session prison week: bound 249 instead of 245, which is only the sum
-# of the optima of its parts that share no cohort nor facilitator (the timetables found cost
-# 250-261 either way); 249 is reached 20 s in. 150-session weeks,
-# seeds 0-9, five runs each: proven in 0.20-0.52 s on average instead of 0.16-0.68 s (2.8 s in
-# all instead of 3.6 s); 400-session weeks as fast on the whole (9.9 s instead of 9.2 s over
-# seeds 0-2).
+# timetable. Generated 1,000-session prison week: bound 249, reached 20 s in, instead of 245,
+# which is only the sum of the optima of its parts that share no cohort nor facilitator (the
+# timetables found cost 250-261 either way). 150-session weeks, seeds 0-9, five runs each:
+# proven in 0.20-0.52 s on average instead of 0.16-0.68 s (2.8 s in all instead of 3.6 s);
+# 400-session weeks as fast on the whole (9.9 s instead of 9.2 s over seeds 0-2).
 RELAXATION_SUBSOLVER = "objective_lb_search_max_lp"
 
 
