@@ -346,7 +346,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         _add_relaxed_bound(tm, bound)
         _apply_hint(tm, relaxation.first_fit_rooms(tm, relaxed), budget)
         found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve,
-                          max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed_wall), tries=1)
+                          _at_bound_cap(relaxed_wall), tries=1)
         if found is not None:
             return found
         short = relaxation.short_room_sets(tm, relaxed)
@@ -395,7 +395,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
                      "objective": _number(solver.objective_value / tm.scale),
                      "bound": _number(min(bound, solver.objective_value) / tm.scale)})
     placed = lns.placements(assigned, solver)
-    at_bound_cap = max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed_wall)
+    at_bound_cap = _at_bound_cap(relaxed_wall)
     if round(solver.objective_value) > bound and relaxed.status == cp_model.OPTIMAL:
         _apply_hint(tm, placed, budget)
         found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve,
@@ -427,6 +427,11 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         if found is not None:
             return found
     return _Start(placed, proven)
+
+
+def _at_bound_cap(relaxed_wall: float) -> float:
+    """Wall-clock cap of each try at the bound, from the relaxation's time over its rounds."""
+    return max(AT_BOUND_MINIMUM, AT_BOUND_LIMIT * relaxed_wall)
 
 
 def _add_relaxed_bound(tm: TimetableModel, bound: int) -> None:
