@@ -168,6 +168,13 @@ AT_BOUND_IGNORED = "default_lp"
 # Cap of each try on school-like weeks: generated 150-session dense weeks found their optimum in
 # 0.4-0.5 s when it was at the bound, and tries that found nothing spent 4-6 s each.
 SCHOOL_AT_BOUND_CAP = 2.0
+# The full-model worker of the run that improves the timetable of a week whose relaxation is
+# not proven, with LIGHT_PRESOLVE: there the bound is the relaxation's, so the run spends
+# nothing on raising its own; CP-SAT's neighbourhood searches on the full model, hinted the
+# relaxation's timetable with rooms, win back the room stability that assigning rooms costs
+# faster than ours (generated 1,000-session week, from 301 with 20 s: 253-254 in 3 runs,
+# against 254-260). With the full presolve, the same run spent 5-7 s in presolve.
+TAIL_SUBSOLVER = "default_lp"
 # Below this much wall-clock time (without a deterministic budget), skip the last run.
 LAST_RUN_MINIMUM = 1.0
 # Deterministic time of the infeasibility explanation in reproducible runs.
@@ -198,12 +205,16 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                 return _infeasible(prob, slots, started, remaining, warnings, budget)
             hint = outcome.placed or hint
             # On a prison week whose rooms relaxation is not proven, the full model, larger
-            # still, proves nothing either, and improves the timetable more slowly than the
-            # neighbourhood search: it gets the time (generated 1,000-session weeks at 60 s,
-            # seed 0: 251-261 in 7 runs, against 256-267 with the full runs, which spent 5-6 s
-            # each in presolve or for 0-14 points; seed 1: 261-263, against 267-268).
+            # still, proves nothing either: the time left goes to improving the timetable (see
+            # TAIL_SUBSOLVER), with one run instead of a first and a last one.
             skip_full_runs = not outcome.proven and not presolve and len(hint) == total
-        if skip_full_runs:
+        if skip_full_runs and workers >= 2:
+            _apply_hint(tm, hint, budget)
+            solver, status = _run(tm, budget, 1.0, workers, seed, on_progress, started,
+                                  subsolver=TAIL_SUBSOLVER, **LIGHT_PRESOLVE)
+            if status == cp_model.UNKNOWN:
+                solver = None
+        elif skip_full_runs:  # one worker: no neighbourhood search in CP-SAT, ours instead
             solver, status = None, cp_model.UNKNOWN
         else:
             first = FIRST_RUN if len(hint) == total else FIRST_RUN_INCOMPLETE
@@ -222,7 +233,8 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                              solver)
     # A run that returns nothing although it was hinted a complete timetable never got past
     # presolve (a 1,000-session week needs 7 s of it): a last run would stall too, so the
-    # neighbourhood search takes all the time left.
+    # neighbourhood search takes all the time left. After an unproven relaxation, no last run
+    # either: the one run had all the time, or there is one worker.
     stalled = skip_full_runs or (status == cp_model.UNKNOWN and len(hint) == total)
     wall, deterministic = budget.share(1.0 if stalled else LNS_RUN)
     deadline = time.perf_counter() + wall
@@ -558,15 +570,16 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
 
 
 def _run(tm: TimetableModel, budget: _Budget, fraction: float, workers, seed, on_progress,
-         started, **extra):
-    """A monolithic run on a `fraction` of the remaining budget, charged to it."""
+         started, subsolver: str = FULL_MODEL_SUBSOLVER, **extra):
+    """A monolithic run on a `fraction` of the remaining budget, charged to it, with
+    `subsolver` as its full-model worker."""
     wall, deterministic = budget.share(fraction)
     solver = cp_model.CpSolver()
     params = solver.parameters
     for name, value in extra.items():
         setattr(params, name, value)
     lns.configure(params, workers=workers, seed=seed, wall=wall, deterministic=deterministic)
-    params.subsolvers.append(FULL_MODEL_SUBSOLVER)
+    params.subsolvers.append(subsolver)
     callback = _ProgressReporter(on_progress, tm.scale, started) if on_progress else None
     status = solver.solve(tm.model, callback)
     budget.charge(solver.deterministic_time)

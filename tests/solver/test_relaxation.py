@@ -243,3 +243,31 @@ def test_sessions_left_without_rooms_move_with_those_in_their_way_only():
     assert status == cp_model.OPTIMAL and round(solver.objective_value) == 1
     timetable = lns.placements(assigned, solver)
     assert {(a, p) for a, p, _ in timetable if a in (0, 4)} == {(0, 0), (4, 0)}
+
+
+def test_week_whose_relaxation_is_not_proven_gets_one_full_run_from_its_timetable(monkeypatch):
+    # As on a 1,000-session week, where the relaxation is never proven in time: the full model,
+    # hinted its timetable with rooms, gets the time left, and its neighbourhood searches find
+    # the optimum that the relaxation's bound then proves. Rooms for its timetable cost 3 more
+    # than it here.
+    prob = generate("medium", 0, "prison")
+    real = relaxation.solve_relaxation
+
+    def unproven(*args, **kwargs):
+        relaxed = real(*args, **kwargs)
+        if relaxed.status == cp_model.OPTIMAL:
+            relaxed = relaxed._replace(status=cp_model.FEASIBLE)
+        return relaxed
+
+    monkeypatch.setattr(relaxation, "solve_relaxation", unproven)
+    subsolvers = []
+    real_run = solver_module._run
+
+    def recorded(*args, subsolver=solver_module.FULL_MODEL_SUBSOLVER, **kwargs):
+        subsolvers.append(subsolver)
+        return real_run(*args, subsolver=subsolver, **kwargs)
+
+    monkeypatch.setattr(solver_module, "_run", recorded)
+    answer = solved(prob, workers=2, deterministic_time=8)
+    assert subsolvers == [solver_module.TAIL_SUBSOLVER]
+    assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 40, 40)
