@@ -208,8 +208,7 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
             # still, proves nothing either: the time left goes to improving the timetable (see
             # TAIL_SUBSOLVER), with one run instead of a first and a last one.
             skip_full_runs = not outcome.proven and not presolve and len(hint) == total
-        if skip_full_runs and workers >= 2:
-            _apply_hint(tm, hint, budget)
+        if skip_full_runs and workers >= 2:  # _periods_first has hinted its timetable
             solver, status = _run(tm, budget, 1.0, workers, seed, on_progress, started,
                                   subsolver=TAIL_SUBSOLVER, **LIGHT_PRESOLVE)
             if status == cp_model.UNKNOWN:
