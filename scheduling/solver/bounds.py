@@ -195,10 +195,11 @@ def add_bounds(tm: TimetableModel, hoods: list[Neighbourhood], *, deterministic:
                 break
             batch = hoods[first:first + batch_size]
             limit = min(PER_NEIGHBOURHOOD_DETERMINISTIC, left / len(batch))
-            models = [_sub_model(tm, hood, dropped) for hood in batch]
-            # CP-SAT releases the GIL while it solves, so the batch runs on every core.
-            solve = partial(_solve_sub_model, seed=seed, deterministic=limit, wall=wall_left)
-            results = list(pool.map(solve, models))
+            # CP-SAT releases the GIL while it solves, so the batch runs on every core, and one
+            # thread builds its sub-problem while the other solves.
+            solve = partial(_build_and_solve, tm, dropped=dropped, seed=seed,
+                            deterministic=limit, wall=wall_left)
+            results = list(pool.map(solve, batch))
             for hood, (status, found, cost) in zip(batch, results, strict=True):
                 spent += cost
                 tried += 1
@@ -228,6 +229,12 @@ def _sub_model(tm: TimetableModel, hood: Neighbourhood,
             sub_tm.model.add(terms(sub_tm, inner) >= bound)
     sub_tm.model.minimize(sub_tm.weighted)
     return sub_tm.model
+
+
+def _build_and_solve(tm: TimetableModel, hood: Neighbourhood, *, dropped: tuple[Activity, ...],
+                     seed: int, deterministic: float, wall: float) -> tuple[int, float, float]:
+    return _solve_sub_model(_sub_model(tm, hood, dropped), seed=seed,
+                            deterministic=deterministic, wall=wall)
 
 
 def _solve_sub_model(model: cp_model.CpModel, seed: int, deterministic: float,
