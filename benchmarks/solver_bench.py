@@ -17,6 +17,7 @@ and gap. The last table checks the targets of the solver issue on every run.
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 from collections import Counter
@@ -221,21 +222,13 @@ def target_results(rows):
     return results
 
 
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def spread(values, digits=2):
     """min / median / max of the known values, '-' without any."""
     known = [v for v in values if v is not None]
     if not known:
         return "-"
     shown = [int(v) if isinstance(v, float) and v.is_integer() else v
-             for v in (min(known), median(known), max(known))]
+             for v in (min(known), statistics.median(known), max(known))]
     return " / ".join(cell(v, digits) for v in shown)
 
 
