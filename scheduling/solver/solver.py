@@ -211,8 +211,6 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
         if skip_full_runs and workers >= 2:  # _periods_first has hinted its timetable
             solver, status = _run(tm, budget, 1.0, workers, seed, on_progress, started,
                                   subsolver=TAIL_SUBSOLVER, **LIGHT_PRESOLVE)
-            if status == cp_model.UNKNOWN:
-                solver = None
         elif skip_full_runs:  # one worker: no neighbourhood search in CP-SAT, ours instead
             solver, status = None, cp_model.UNKNOWN
         else:
