@@ -162,12 +162,13 @@ def _matching(options: dict) -> dict:
 
 
 def period_slots(slots: Slots, relaxed: Relaxed, free: frozenset[int] = frozenset()) -> Slots:
-    """Admissible placements when every session keeps its start period, and sessions of several
-    periods their rooms too; one-period sessions may take any usable room. Activities in `free`
-    keep nothing."""
+    """Admissible placements when every session keeps its start period and may take any usable
+    room; activities in `free` keep nothing. The rooms the relaxation chose for sessions of
+    several periods are one choice among others: it does not see room stability, and keeping
+    them cost 47 of it on a generated 1,000-session week (303 after rooms for a timetable of
+    256), where letting them change cost none (252 for 252, in 1.3 s instead of 0.5 s)."""
     cover = {key: slots.cover[key] for key in relaxed.starts if key[0] not in free}
-    rooms = {key: (relaxed.rooms[key],) if key in relaxed.rooms else slots.rooms[key]
-             for key in cover}
+    rooms = {key: slots.rooms[key] for key in cover}
     for key, usable in slots.rooms.items():
         if key[0] in free:
             cover[key], rooms[key] = slots.cover[key], usable
@@ -179,8 +180,8 @@ def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
                  free: frozenset[int] = frozenset(), bound: int = 0,
                  hint: set[tuple[int, int, int]] | None = None
                  ) -> tuple[cp_model.CpSolver, int, TimetableModel]:
-    """The cheapest rooms for the relaxation's timetable: the full model restricted to it, a
-    matching per period, where activities in `free` may also move. It may be infeasible: counts
+    """The cheapest rooms for the relaxation's timetable: the full model restricted to its
+    start periods (`period_slots`), where activities in `free` may also move. It may be infeasible: counts
     per set of rooms do not see every shortage. `bound`, a proven lower bound of the relaxed
     penalties, lets it stop when it reaches it. It starts from `hint` (placements), by default
     from `home_rooms`."""

@@ -121,6 +121,27 @@ def test_home_rooms_keep_each_activity_in_one_room_that_fits_it():
     assert relaxation.home_rooms(tm, relaxed) == {(0, 0, 1), (1, 0, 0), (1, 1, 0)}
 
 
+def test_room_assignment_may_change_the_rooms_the_relaxation_chose_for_long_sessions():
+    # The relaxation does not see room stability: it put the two-period workshop in r1 on
+    # Monday and r2 on Tuesday. Rooms for its timetable seat both sessions in one room.
+    raw = problem(
+        periods=periods("0:0", "0:1", "1:0", "1:1"),
+        rooms=[{"id": "r1", "capacity": 10}, {"id": "r2", "capacity": 10}],
+        activities=[{"id": "workshop", "sessions": 2, "length": 2, "min_days": 2}],
+        weights={"room_stability": 1},
+    )
+    prob = load_problem(raw)
+    tm = build_model(prob, compute_slots(prob))
+    relaxed = relaxation.Relaxed(cp_model.OPTIMAL, 0, frozenset({(0, 0), (0, 2)}),
+                                 {(0, 0): 0, (0, 2): 1}, 0.0)
+    solver, status, assigned = relaxation.assign_rooms(tm, relaxed, wall=60, deterministic=10,
+                                                       workers=1, seed=0)
+    assert status == cp_model.OPTIMAL and round(solver.objective_value) == 0
+    timetable = lns.placements(assigned, solver)
+    assert {(a, p) for a, p, _ in timetable} == {(0, 0), (0, 2)}
+    assert len({r for _, _, r in timetable}) == 1
+
+
 def test_prison_weeks_relaxation_is_as_high_as_its_optimum_and_learns_its_room_shortages():
     # On prison weeks rooms barely matter: the relaxation's bound is the optimum itself. Where
     # its timetable overfills a set of rooms in some period, that set is named, the relaxation
