@@ -161,14 +161,17 @@ def _matching(options: dict) -> dict:
     return holder
 
 
-def period_slots(slots: Slots, relaxed: Relaxed, free: frozenset[int] = frozenset()) -> Slots:
-    """Admissible placements when every session keeps its start period and may take any usable
-    room; activities in `free` keep nothing. The rooms the relaxation chose for sessions of
-    several periods are one choice among others: it does not see room stability, and keeping
-    them cost 47 of it on a generated 1,000-session week (303 after rooms for a timetable of
-    256), where letting them change cost none (252 for 252, in 1.3 s instead of 0.5 s)."""
+def period_slots(slots: Slots, relaxed: Relaxed, free: frozenset[int] = frozenset(),
+                 keep_rooms: bool = True) -> Slots:
+    """Admissible placements when every session keeps its start period, and sessions of
+    several periods their rooms too unless not `keep_rooms`; one-period sessions may take any
+    usable room. Activities in `free` keep nothing. The relaxation does not see room
+    stability: on a generated 1,000-session week, keeping its rooms cost 47 of it (303 after
+    rooms for a timetable of 256), letting them change none (252 for 252, in 1.3 s instead
+    of 0.5 s)."""
     cover = {key: slots.cover[key] for key in relaxed.starts if key[0] not in free}
-    rooms = {key: slots.rooms[key] for key in cover}
+    rooms = {key: (relaxed.rooms[key],) if keep_rooms and key in relaxed.rooms
+             else slots.rooms[key] for key in cover}
     for key, usable in slots.rooms.items():
         if key[0] in free:
             cover[key], rooms[key] = slots.cover[key], usable
@@ -178,14 +181,14 @@ def period_slots(slots: Slots, relaxed: Relaxed, free: frozenset[int] = frozense
 def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
                  deterministic: float | None, workers: int, seed: int,
                  free: frozenset[int] = frozenset(), bound: int = 0,
-                 hint: set[tuple[int, int, int]] | None = None
+                 hint: set[tuple[int, int, int]] | None = None, keep_rooms: bool = True
                  ) -> tuple[cp_model.CpSolver, int, TimetableModel]:
     """The cheapest rooms for the relaxation's timetable: the full model restricted to its
     start periods (`period_slots`), where activities in `free` may also move. It may be infeasible: counts
     per set of rooms do not see every shortage. `bound`, a proven lower bound of the relaxed
     penalties, lets it stop when it reaches it. It starts from `hint` (placements), by default
-    from `home_rooms`."""
-    assigned = build_model(tm.prob, period_slots(tm.slots, relaxed, free))
+    from `home_rooms`; `keep_rooms` as in `period_slots`."""
+    assigned = build_model(tm.prob, period_slots(tm.slots, relaxed, free, keep_rooms))
     if bound:  # the relaxation's: reaching it proves the timetable optimal at once
         assigned.model.add(relaxed_terms(assigned) >= bound)
     assigned.model.minimize(assigned.weighted)

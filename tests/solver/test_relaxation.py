@@ -123,7 +123,8 @@ def test_home_rooms_keep_each_activity_in_one_room_that_fits_it():
 
 def test_room_assignment_may_change_the_rooms_the_relaxation_chose_for_long_sessions():
     # The relaxation does not see room stability: it put the two-period workshop in r1 on
-    # Monday and r2 on Tuesday. Rooms for its timetable seat both sessions in one room.
+    # Monday and r2 on Tuesday. Rooms for its timetable, free to change those, seat both
+    # sessions in one room.
     raw = problem(
         periods=periods("0:0", "0:1", "1:0", "1:1"),
         rooms=[{"id": "r1", "capacity": 10}, {"id": "r2", "capacity": 10}],
@@ -135,7 +136,7 @@ def test_room_assignment_may_change_the_rooms_the_relaxation_chose_for_long_sess
     relaxed = relaxation.Relaxed(cp_model.OPTIMAL, 0, frozenset({(0, 0), (0, 2)}),
                                  {(0, 0): 0, (0, 2): 1}, 0.0)
     solver, status, assigned = relaxation.assign_rooms(tm, relaxed, wall=60, deterministic=10,
-                                                       workers=1, seed=0)
+                                                       workers=1, seed=0, keep_rooms=False)
     assert status == cp_model.OPTIMAL and round(solver.objective_value) == 0
     timetable = lns.placements(assigned, solver)
     assert {(a, p) for a, p, _ in timetable} == {(0, 0), (0, 2)}
