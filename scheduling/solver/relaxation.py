@@ -184,10 +184,10 @@ def assign_rooms(tm: TimetableModel, relaxed: Relaxed, *, wall: float,
                  hint: set[tuple[int, int, int]] | None = None, keep_rooms: bool = True
                  ) -> tuple[cp_model.CpSolver, int, TimetableModel]:
     """The cheapest rooms for the relaxation's timetable: the full model restricted to its
-    start periods (`period_slots`), where activities in `free` may also move. It may be infeasible: counts
-    per set of rooms do not see every shortage. `bound`, a proven lower bound of the relaxed
-    penalties, lets it stop when it reaches it. It starts from `hint` (placements), by default
-    from `home_rooms`; `keep_rooms` as in `period_slots`."""
+    start periods (`period_slots`), where activities in `free` may also move. It may be
+    infeasible: counts per set of rooms do not see every shortage. `bound`, a proven lower
+    bound of the relaxed penalties, lets it stop when it reaches it. It starts from `hint`
+    (placements), by default from `home_rooms`; `keep_rooms` as in `period_slots`."""
     assigned = build_model(tm.prob, period_slots(tm.slots, relaxed, free, keep_rooms))
     if bound:  # the relaxation's: reaching it proves the timetable optimal at once
         assigned.model.add(relaxed_terms(assigned) >= bound)
