@@ -163,8 +163,8 @@ def _matching(options: dict) -> dict:
 
 def period_slots(slots: Slots, relaxed: Relaxed, free: frozenset[int] = frozenset(),
                  keep_rooms: bool = True) -> Slots:
-    """Admissible placements when every session keeps its start period, and sessions of
-    several periods their rooms too unless not `keep_rooms`; one-period sessions may take any
+    """Admissible placements when every session keeps its start period and, with
+    `keep_rooms`, sessions of several periods their rooms too; other sessions may take any
     usable room. Activities in `free` keep nothing. The relaxation does not see room
     stability: on a generated 1,000-session week, keeping its rooms cost 47 of it (303 after
     rooms for a timetable of 256), letting them change none (252 for 252, in 1.3 s instead

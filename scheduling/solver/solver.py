@@ -131,7 +131,10 @@ FULL_MODEL_SUBSOLVER = relaxation.RELAXATION_SUBSOLVER
 # stood at 274 / 238 after 46 s), so it gets most of the time. School-like weeks use it too,
 # although it does not see the capacity of rooms for one-period sessions: its timetable is a
 # better start and its bound the only one there (400-session dense week at 60 s: 11 / 8 with it,
-# 20 / 3 without; a 150-session one proven optimal in 12 s instead of 56 s).
+# 20 / 3 without; a 150-session one proven optimal in 12 s instead of 56 s). Once rooms cost
+# next to nothing after an unproven relaxation (relaxation.period_slots), 0.85 did no better
+# on the 1,000-session week (gap <= 1 % in 8 of 12 runs, as with 0.6), and 0.92 worse (0 of 6:
+# the room assignment then ran out of time).
 RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.6, 0.2, 0.2
 # The same shares on school-like weeks, whose relaxation rarely proves its bound in time and whose
 # rooms (stability, capacity) cost as much as its periods: the full model and the neighbourhood
@@ -175,9 +178,7 @@ SCHOOL_AT_BOUND_CAP = 2.0
 # faster than ours (generated 1,000-session week, from 301 with 20 s: 253-254 in 3 runs,
 # against 254-260). With the full presolve, the same run spent 5-7 s in presolve. Now that
 # assigning rooms costs next to nothing (relaxation.period_slots), the run improves the
-# timetable itself: 255 -> 251 in 21 s, or none from 252 in another run. Giving the
-# relaxation more of the time instead (0.85, not 0.6) changed nothing: gap <= 1 % in 8 of 12
-# runs either way, objectives 250-252 against 250-263.
+# timetable itself: 255 -> 251 in 21 s, or none from 252 in another run.
 TAIL_SUBSOLVER = "default_lp"
 # Below this much wall-clock time (without a deterministic budget), skip the last run.
 LAST_RUN_MINIMUM = 1.0
