@@ -215,6 +215,16 @@ def test_search_at_the_bound_raises_a_bound_it_cannot_reach_then_finds_the_optim
     assert check_solution(raw, answer) == []
 
 
+def test_tries_at_the_bound_restart_on_luby_sequence_except_a_single_or_school_try():
+    assert [solver_module._luby(i) for i in range(1, 16)] == [
+        1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
+    caps = [solver_module._try_cap(4.0, attempt, single=False) for attempt in range(8)]
+    assert caps == [2.0, 2.0, 4.0, 2.0, 2.0, 4.0, 8.0, 2.0]
+    # Half of a short cap still leaves a try time to presolve.
+    assert solver_module._try_cap(0.6, 0, single=False) == solver_module.AT_BOUND_MINIMUM
+    assert solver_module._try_cap(4.0, 0, single=True) == 4.0
+
+
 def _first_period_crowd(extra_room: bool = False) -> dict:
     """Four activities whose facilitators prefer the first period, and four rooms: a can use
     r1, b r1-r2, c r2-r3, d r3; r4 suits none of them, or e when `extra_room`. The relaxation
