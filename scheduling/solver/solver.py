@@ -171,9 +171,10 @@ AT_BOUND_LIMIT, AT_BOUND_MINIMUM = 0.5, 0.6
 AT_BOUND_IGNORED = "default_lp"
 # Presolve of each try: one pass instead of three. Each try presolves the full model again, and
 # on 400-session prison weeks the full presolve took 0.7-0.9 s of a try that then found the
-# timetable in 0.1-0.7 s. From the same hints (generated 400-session weeks 1-4, six seeds, 4 s
-# cap): found in 0.4-2.0 s instead of 1.1-2.3 s, and as often or more (week 4: 7 in 12 against
-# 2). School-like weeks keep their lighter presolve (LIGHT_PRESOLVE).
+# timetable in 0.1-0.7 s. From the same hints (generated 400-session weeks 1-4, two hints each,
+# six seeds, 4 s cap): weeks 1-2 found it in 0.4-2.0 s instead of 0.8-2.7 s; week 3 in 2 tries
+# of 12 against 3, week 4 in 7 against 2. No presolve at all, or no probing either, failed more
+# often. School-like weeks keep their lighter presolve (LIGHT_PRESOLVE).
 AT_BOUND_PRESOLVE = {"max_presolve_iterations": 1}
 # Cap of each try on school-like weeks: generated 150-session dense weeks found their optimum in
 # 0.4-0.5 s when it was at the bound, and tries that found nothing spent 4-6 s each.
