@@ -526,7 +526,7 @@ def _try_cap(cap: float, attempt: int, single: bool) -> float:
     AT_BOUND_MINIMUM. Whether a try finds the timetable depends on its seed more than on its
     time: on 400-session weeks the tries that found it did so in 0.3-1.2 s (3.9 s at most), so
     tries of half the cap waste less. Generated 400-session week 0, ten runs: every one proven
-    within 9.5 s, against 4 of 10 over 10 s with every try at the cap (74.9 s in all against
+    within 9.5 s, against 5 of 10 over 10 s with every try at the cap (74.9 s in all against
     151.8 s); weeks 1-4 took about as long either way (noisy: 9-42 s by seed and week)."""
     if single:
         return cap
