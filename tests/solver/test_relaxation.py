@@ -215,7 +215,7 @@ def test_search_at_the_bound_raises_a_bound_it_cannot_reach_then_finds_the_optim
     assert check_solution(raw, answer) == []
 
 
-def test_tries_at_the_bound_restart_on_luby_sequence_except_a_single_or_school_try():
+def test_tries_at_the_bound_restart_on_luby_sequence_except_a_single_try():
     assert [solver_module._luby(i) for i in range(1, 16)] == [
         1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
     caps = [solver_module._try_cap(4.0, attempt, single=False) for attempt in range(8)]
