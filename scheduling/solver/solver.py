@@ -329,6 +329,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     share, bound = SCHOOL_RELAXATION_SHARE if school else RELAXATION_SHARE, 0
     rooms_share = SCHOOL_ROOMS_SHARE if school else ROOMS_SHARE
     relaxed = previous = assigned = None
+    seated_stranded = False  # whether _seat_stranded has tried the last relaxed timetable
     # The relaxation's wall-clock time over all its rounds: the caps below scale with it. A
     # re-solve from the last timetable is quick, and capped by it alone, the searches at the
     # bound of a 400-session week stopped in presolve (seed 2: sixteen tries of 0.6 s, where
@@ -349,7 +350,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         if not relaxed.starts:  # out of time: keep the last timetable it found, if any
             relaxed = previous
             break
-        previous = relaxed
+        previous, seated_stranded = relaxed, False
         wall, deterministic = budget.share(rooms_share)
         # An unproven relaxation's timetable is what the rest of the run improves: its rooms
         # must cost nothing more, so sessions of several periods may leave the rooms it chose.
@@ -366,10 +367,20 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
             # Out of time, or an unproven relaxation that a short re-solve would not improve
             # (1,000-session week: nothing found in 2 s): its sessions without rooms move below.
             break
-        # A few sessions lack rooms: from what a first fit seats, one search at the bound
-        # usually seats them at no cost, sooner than another round of the relaxation
-        # (generated 150-session week, seed 4: 0.2 s, where one to three more rounds and the
-        # search after them took 0.4-1.0 s).
+        # A few sessions lack rooms: those a first fit cannot seat, and those in their way,
+        # may move in time; the searches at the bound then start from that timetable. Sooner
+        # than another round of the relaxation, and the searches found nothing from the first
+        # fit itself on large weeks (generated 400-session week, four such timetables, three
+        # seeds each: the optimum in 0.9-7.5 s, median 1.7, where a try from the first fit
+        # found nothing in 12 and the round after it took 2-4 s).
+        solver, status, assigned = _seat_stranded(tm, relaxed, bound, budget, rooms_share,
+                                                  workers, seed)
+        seated_stranded = True
+        if assigned is not None:
+            break
+        # When those cannot move enough, one search at the bound from what the first fit seats
+        # may still seat the rest at no cost (generated 150-session week, seed 1: 6 tries of
+        # 9 within 0.6 s, where moving the stranded sessions was infeasible).
         _add_relaxed_bound(tm, bound)
         _apply_hint(tm, relaxation.first_fit_rooms(tm, relaxed), budget)
         found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve,
@@ -385,21 +396,11 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     if relaxed is None:
         return _Start(set(), False)
     proven = relaxed.status == cp_model.OPTIMAL
+    if assigned is None and not seated_stranded:
+        solver, status, assigned = _seat_stranded(tm, relaxed, bound, budget, rooms_share,
+                                                  workers, seed)
     if assigned is None:
-        # Short of rooms: the activities a first fit cannot seat, and those tied to them, may
-        # move in time; the rest keep the relaxation's periods. On a generated 1,000-session
-        # week this costs what a room assignment does when it succeeds (290-308 in 1.4-1.6 s),
-        # where the repair below gave 790 in 4.2 s; such runs ended at 257-267 instead of
-        # 345-390.
         seated = relaxation.first_fit_rooms(tm, relaxed)
-        wall, deterministic = budget.share(rooms_share)
-        solver, status, assigned = relaxation.assign_rooms(
-            tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed,
-            free=relaxation.stranded(tm, relaxed, seated), bound=bound, hint=seated)
-        budget.charge(solver.deterministic_time)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            assigned = None
-    if assigned is None:
         # Still short of rooms, or out of time: free the sessions a first fit cannot seat,
         # with neighbours drawn at random, and re-solve them.
         wall, deterministic = budget.share(REPAIR_SHARE)
@@ -454,6 +455,24 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         if found is not None:
             return found
     return _Start(placed, proven)
+
+
+def _seat_stranded(tm, relaxed, bound, budget, rooms_share, workers, seed):
+    """Rooms for the relaxation's timetable when some period is short of them: the activities a
+    first fit cannot seat, and those tied to them, may move in time; the rest keep the
+    relaxation's periods. On a generated 1,000-session week this costs what a room assignment
+    does when it succeeds (290-308 in 1.4-1.6 s), where a random repair gave 790 in 4.2 s;
+    such runs ended at 257-267 instead of 345-390. Returns (solver, status, assigned model),
+    the model None when it found no timetable."""
+    seated = relaxation.first_fit_rooms(tm, relaxed)
+    wall, deterministic = budget.share(rooms_share)
+    solver, status, assigned = relaxation.assign_rooms(
+        tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed,
+        free=relaxation.stranded(tm, relaxed, seated), bound=bound, hint=seated)
+    budget.charge(solver.deterministic_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        assigned = None
+    return solver, status, assigned
 
 
 def _at_bound_cap(relaxed_wall: float) -> float:
