@@ -373,8 +373,9 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         # fit itself on large weeks (generated 400-session week, four such timetables, three
         # seeds each: the optimum in 0.9-7.5 s, median 1.7, where a try from the first fit
         # found nothing in 12 and the round after it took 2-4 s).
-        solver, status, assigned = _seat_stranded(tm, relaxed, bound, budget, rooms_share,
-                                                  workers, seed)
+        seated = relaxation.first_fit_rooms(tm, relaxed)
+        solver, assigned = _seat_stranded(tm, relaxed, seated, bound, budget, rooms_share,
+                                          workers, seed)
         seated_stranded = True
         if assigned is not None:
             break
@@ -382,7 +383,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         # may still seat the rest at no cost (generated 150-session week, seed 1: 6 tries of
         # 9 within 0.6 s, where moving the stranded sessions was infeasible).
         _add_relaxed_bound(tm, bound)
-        _apply_hint(tm, relaxation.first_fit_rooms(tm, relaxed), budget)
+        _apply_hint(tm, seated, budget)
         found = _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve,
                           _at_bound_cap(relaxed_wall), tries=1)
         if found is not None:
@@ -396,11 +397,12 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     if relaxed is None:
         return _Start(set(), False)
     proven = relaxed.status == cp_model.OPTIMAL
-    if assigned is None and not seated_stranded:
-        solver, status, assigned = _seat_stranded(tm, relaxed, bound, budget, rooms_share,
-                                                  workers, seed)
     if assigned is None:
         seated = relaxation.first_fit_rooms(tm, relaxed)
+        if not seated_stranded:
+            solver, assigned = _seat_stranded(tm, relaxed, seated, bound, budget, rooms_share,
+                                              workers, seed)
+    if assigned is None:
         # Still short of rooms, or out of time: free the sessions a first fit cannot seat,
         # with neighbours drawn at random, and re-solve them.
         wall, deterministic = budget.share(REPAIR_SHARE)
@@ -457,22 +459,21 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     return _Start(placed, proven)
 
 
-def _seat_stranded(tm, relaxed, bound, budget, rooms_share, workers, seed):
-    """Rooms for the relaxation's timetable when some period is short of them: the activities a
-    first fit cannot seat, and those tied to them, may move in time; the rest keep the
-    relaxation's periods. On a generated 1,000-session week this costs what a room assignment
+def _seat_stranded(tm, relaxed, seated, bound, budget, rooms_share, workers, seed):
+    """Rooms for the relaxation's timetable when some period is short of them: the activities
+    its first fit (`seated`) cannot seat, and those tied to them, may move in time; the rest
+    keep the relaxation's periods. On a generated 1,000-session week this costs what a room assignment
     does when it succeeds (290-308 in 1.4-1.6 s), where a random repair gave 790 in 4.2 s;
-    such runs ended at 257-267 instead of 345-390. Returns (solver, status, assigned model),
-    the model None when it found no timetable."""
-    seated = relaxation.first_fit_rooms(tm, relaxed)
+    such runs ended at 257-267 instead of 345-390. Returns the solver and the restricted
+    model, None when it found no timetable."""
     wall, deterministic = budget.share(rooms_share)
     solver, status, assigned = relaxation.assign_rooms(
         tm, relaxed, wall=wall, deterministic=deterministic, workers=workers, seed=seed,
         free=relaxation.stranded(tm, relaxed, seated), bound=bound, hint=seated)
     budget.charge(solver.deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        assigned = None
-    return solver, status, assigned
+        return solver, None
+    return solver, assigned
 
 
 def _at_bound_cap(relaxed_wall: float) -> float:
