@@ -94,8 +94,8 @@ def solve(
 
 
 # Shares of the optimisation time, after the lower bounds: a first monolithic run (it proves most
-# weeks up to 400 sessions optimal), then large-neighbourhood search, then a last monolithic run from the best timetable (it improves the timetable and the bound,
-# and may prove optimality).
+# weeks up to 400 sessions optimal), then large-neighbourhood search, then a last monolithic run
+# from the best timetable (it improves the timetable and the bound, and may prove optimality).
 # When the greedy construction is incomplete, the week is crowded: the first run must find a
 # timetable (repair by neighbourhoods fails on the largest prison weeks), and CP-SAT's own
 # neighbourhoods on the full model then improve it faster than ours (generated 1,000-session
@@ -462,9 +462,9 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
 def _seat_stranded(tm, relaxed, seated, bound, budget, rooms_share, workers, seed):
     """Rooms for the relaxation's timetable when some period is short of them: the activities
     its first fit (`seated`) cannot seat, and those tied to them, may move in time; the rest
-    keep the relaxation's periods. On a generated 1,000-session week this costs what a room assignment
-    does when it succeeds (290-308 in 1.4-1.6 s), where a random repair gave 790 in 4.2 s;
-    such runs ended at 257-267 instead of 345-390. Returns the solver and the restricted
+    keep the relaxation's periods. On a generated 1,000-session week this costs what a room
+    assignment does when it succeeds (290-308 in 1.4-1.6 s), where a random repair gave 790 in
+    4.2 s; such runs ended at 257-267 instead of 345-390. Returns the solver and the restricted
     model, None when it found no timetable."""
     wall, deterministic = budget.share(rooms_share)
     solver, status, assigned = relaxation.assign_rooms(
