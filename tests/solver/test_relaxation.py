@@ -314,3 +314,40 @@ def test_week_whose_relaxation_is_not_proven_gets_one_full_run_from_its_timetabl
     answer = solved(prob, workers=2, deterministic_time=8)
     assert subsolvers == [solver_module.TAIL_SUBSOLVER]
     assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 40, 40)
+
+
+def test_unproven_relaxation_is_solved_again_from_its_timetable_before_the_full_run(
+        monkeypatch):
+    # Its first solve stops at its first timetable, far from the optimum. Solved again from
+    # that timetable, the relaxation finds the optimum 40 (with rooms) before the full model's
+    # run, which then starts from it; the relaxation is never proven, the answer is.
+    prob = generate("medium", 0, "prison")
+    real_solve, real_configure = relaxation.solve_relaxation, relaxation.configure
+    hints, timetables, events = [], [], []
+
+    def first_solution_only(params, **kwargs):
+        real_configure(params, **kwargs)
+        params.stop_after_first_solution = True
+
+    def unproven(relaxed_tm, hint, **kwargs):
+        with monkeypatch.context() as patch:
+            if not hints:
+                patch.setattr(relaxation, "configure", first_solution_only)
+            relaxed = real_solve(relaxed_tm, hint, **kwargs)
+        hints.append({(a, p) for a, p, _ in hint})
+        timetables.append(relaxed.starts)
+        return relaxed._replace(status=cp_model.FEASIBLE)
+
+    def full_run(*args, **kwargs):
+        events.append("full run")
+        return real_run(*args, **kwargs)
+
+    real_run = solver_module._run
+    monkeypatch.setattr(relaxation, "solve_relaxation", unproven)
+    monkeypatch.setattr(solver_module, "_run", full_run)
+    answer = solved(prob, workers=2, deterministic_time=8,
+                    on_progress=lambda progress: events.append(progress["objective"]))
+    assert len(hints) == 2 and hints[1] == timetables[0]
+    assert events[0] > 40
+    assert events[events.index("full run") - 1] == 40
+    assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 40, 40)
