@@ -139,10 +139,10 @@ RELAXATION_SHARE, ROOMS_SHARE, REPAIR_SHARE = 0.6, 0.2, 0.2
 # Share of the time left, once rooms are found for an unproven relaxation's timetable, for
 # solving the relaxation again from that timetable (`_relax_again`), before the full model's
 # run from the better of the two. On a 1,000-session prison week the full model's run alone
-# often left the timetable as it was (seed 0, eight runs: 250-256, mean 252.1); the relaxation,
-# a quarter of its size, improves it further (250-252, mean 250.75, with 0.6 of a 20 s tail;
-# relaxation alone for the whole tail: 250-252, mean 251.25), and the full model's run after it
-# wins back what its rooms cost more than it (room stability: 253 -> 251).
+# often left the timetable as it was (seed 0, eight runs: 250-256, mean 252.1; seed 1, three:
+# 257-259); the relaxation, a quarter of its size, improves it further (seed 0, twelve runs:
+# 250-253, mean 250.75; seed 1: 250-252; relaxation alone for the whole 20 s: 250-252, mean
+# 251.25), and the full model's run after it wins back what rooms cost more than it (253 -> 251).
 RELAX_AGAIN_SHARE = 0.6
 # The same shares on school-like weeks, whose relaxation rarely proves its bound in time and whose
 # rooms (stability, capacity) cost as much as its periods: the full model and the neighbourhood
