@@ -282,12 +282,7 @@ def _optimise(prob, slots, tm, hint, budget, workers, seed, on_progress, started
                               seed=seed, change_limit=change_limit, meter=meter)
 
     def report(incumbent: lns.Incumbent) -> None:
-        if on_progress is not None:
-            on_progress({
-                "elapsed": round(time.perf_counter() - started, 3),
-                "objective": _number(incumbent.cost / tm.scale),
-                "bound": _number(max(0, min(bound, incumbent.cost)) / tm.scale),
-            })
+        _report(on_progress, started, tm, incumbent.cost, bound)
 
     if best is not None:
         best = lns.improve(prob, slots, best, deadline=deadline,
@@ -332,7 +327,7 @@ class _Start(NamedTuple):
     proven: bool  # the relaxation was solved to optimality
     relaxed_tm: TimetableModel | None = None  # the relaxation, to solve it again
     relaxed: relaxation.Relaxed | None = None  # its last solve
-    cost: int | None = None  # scaled cost of `placed` when rooms were found for it
+    cost: int | None = None  # of `placed`, scaled, when rooms were found (with the two above)
 
 
 def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_progress,
@@ -439,10 +434,7 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
             if found is not None:
                 return found
         return _Start(placed, proven)
-    if on_progress is not None:
-        on_progress({"elapsed": round(time.perf_counter() - started, 3),
-                     "objective": _number(solver.objective_value / tm.scale),
-                     "bound": _number(min(bound, solver.objective_value) / tm.scale)})
+    _report(on_progress, started, tm, round(solver.objective_value), bound)
     placed = lns.placements(assigned, solver)
     at_bound_cap = _at_bound_cap(relaxed_wall)
     if round(solver.objective_value) > bound and relaxed.status == cp_model.OPTIMAL:
@@ -483,7 +475,7 @@ def _relax_again(prob, tm, start: _Start, budget, workers, seed, started, warnin
     """Solve the rooms relaxation again from its last timetable, on RELAX_AGAIN_SHARE of the
     time left, and find rooms for what it finds. Returns the OPTIMAL answer when that proves
     itself, the new timetable when it costs less than `start`'s, else None."""
-    if start.relaxed_tm is None or start.relaxed is None or start.cost is None:
+    if start.cost is None:  # no rooms found, so no relaxation to start from either
         return None
     wall, deterministic = budget.share(RELAX_AGAIN_SHARE)
     again = relaxation.solve_relaxation(
@@ -505,11 +497,17 @@ def _relax_again(prob, tm, start: _Start, budget, workers, seed, started, warnin
         return _solution(prob, assigned, solver, "OPTIMAL", started, warnings)
     if cost >= start.cost:
         return None
+    _report(on_progress, started, tm, cost, tm.lower_bound)
+    return lns.placements(assigned, solver)
+
+
+def _report(on_progress: Progress | None, started: float, tm: TimetableModel, cost: int,
+            bound: int) -> None:
+    """Report a timetable of scaled `cost` found outside a CP-SAT run, with the proven bound."""
     if on_progress is not None:
         on_progress({"elapsed": round(time.perf_counter() - started, 3),
                      "objective": _number(cost / tm.scale),
-                     "bound": _number(tm.lower_bound / tm.scale)})
-    return lns.placements(assigned, solver)
+                     "bound": _number(max(0, min(bound, cost)) / tm.scale)})
 
 
 def _seat_stranded(tm, relaxed, seated, bound, budget, rooms_share, workers, seed):
