@@ -329,6 +329,9 @@ def test_unproven_relaxation_is_solved_again_from_its_timetable_before_the_full_
         real_configure(params, **kwargs)
         params.stop_after_first_solution = True
 
+    def short_search(params, **kwargs):
+        real_configure(params, **{**kwargs, "workers": 1, "deterministic": 0.3})
+
     def unproven(relaxed_tm, hint, **kwargs):
         with monkeypatch.context() as patch:
             if not hints:
@@ -351,3 +354,38 @@ def test_unproven_relaxation_is_solved_again_from_its_timetable_before_the_full_
     assert events[0] > 40
     assert events[events.index("full run") - 1] == 40
     assert (answer["status"], answer["objective"], answer["bound"]) == ("OPTIMAL", 40, 40)
+
+
+def test_relaxation_solved_again_starts_from_the_bound_its_first_solve_proved(monkeypatch):
+    # The first solve returns its first timetable, unproven, with the bound that a solve given
+    # the time proves (the relaxation's optimum, 186), so the relaxation is solved again. That
+    # second solve, on one worker and a short budget, could not prove that much on its own
+    # (176-180 without the first's bound) and reports the optimum as its bound.
+    prob = generate("large", 0, "prison")
+    real_solve, real_configure = relaxation.solve_relaxation, relaxation.configure
+    solves = []
+
+    def first_solution_only(params, **kwargs):
+        real_configure(params, **kwargs)
+        params.stop_after_first_solution = True
+
+    def short_search(params, **kwargs):
+        real_configure(params, **{**kwargs, "workers": 1, "deterministic": 0.3})
+
+    def unproven(relaxed_tm, hint, **kwargs):
+        if not solves:
+            proven = real_solve(relaxed_tm, hint, **{**kwargs, "wall": 60, "deterministic": None})
+            assert proven.status == cp_model.OPTIMAL
+        with monkeypatch.context() as patch:
+            patch.setattr(relaxation, "configure", short_search if solves else first_solution_only)
+            relaxed = real_solve(relaxed_tm, hint, **kwargs)
+        if not solves:
+            relaxed = relaxed._replace(bound=proven.bound)
+        solves.append(relaxed)
+        return relaxed._replace(status=cp_model.FEASIBLE)
+
+    monkeypatch.setattr(relaxation, "solve_relaxation", unproven)
+    answer = solved(prob, workers=2, deterministic_time=3)
+    first, second = solves
+    assert second.bound == first.bound
+    assert answer["status"] in ("OPTIMAL", "FEASIBLE")
