@@ -329,9 +329,6 @@ def test_unproven_relaxation_is_solved_again_from_its_timetable_before_the_full_
         real_configure(params, **kwargs)
         params.stop_after_first_solution = True
 
-    def short_search(params, **kwargs):
-        real_configure(params, **{**kwargs, "workers": 1, "deterministic": 0.3})
-
     def unproven(relaxed_tm, hint, **kwargs):
         with monkeypatch.context() as patch:
             if not hints:
