@@ -189,7 +189,7 @@ AT_BOUND_PRESOLVE = {"max_presolve_iterations": 1}
 # at the bound within 1.6 s (generated 400-session prison week 0, five hints, 24 seeds
 # each): 77 of 120 with this, against 52 of 120 with CP-SAT's default (0.95); on weeks 1-3
 # and 150-session weeks, where every seed finds it, as fast as before.
-AT_BOUND_FJ_DECAY = 1.0
+AT_BOUND_FJ_DECAY = relaxation.FJ_DECAY
 # Cap of each try on school-like weeks: generated 150-session dense weeks found their optimum in
 # 0.4-0.5 s when it was at the bound, and tries that found nothing spent 4-6 s each.
 SCHOOL_AT_BOUND_CAP = 2.0
