@@ -93,7 +93,7 @@ def solve_relaxation(relaxed: TimetableModel, hint: set[tuple[int, int, int]], *
             setattr(solver.parameters, name, value)
     else:
         # CP-SAT's local search ("ls") keeps the weights of the constraints it violated instead
-        # of letting them decay, as in the searches at the bound (solver.AT_BOUND_FJ_DECAY):
+        # of letting them decay, as in the searches at the bound (solver._at_bound):
         # late in a 1,000-session prison week's relaxation it finds most of the improvements,
         # and the run ended within 1 % of its bound in 12 of 14 runs with this, against 9 of 14
         # (mean 250.6 / 251.4). Not on school-like weeks: a generated 400-session dense week

@@ -184,13 +184,6 @@ AT_BOUND_IGNORED = "default_lp"
 # of 12 against 3, week 4 in 7 against 2. No presolve at all, or no probing either, failed more
 # often. School-like weeks keep their lighter presolve (LIGHT_PRESOLVE).
 AT_BOUND_PRESOLVE = {"max_presolve_iterations": 1}
-# Feasibility jump in each try keeps the weights of the constraints it violated instead of
-# letting them decay. From the same hint, the share of seeds whose try found the timetable
-# at the bound within 1.6 s (generated 400-session prison week 0, five hints, 24 seeds
-# each): 77 of 120 with this, against 52 of 120 with CP-SAT's default (0.95); on weeks 1-3
-# and 150-session weeks, where every seed finds it, as fast as before. Whole solves of week
-# 0, 20 runs each: none over 10 s (4.5-8.3 s), against 5 (4.4-12.0 s).
-AT_BOUND_FJ_DECAY = relaxation.FJ_DECAY
 # Cap of each try on school-like weeks: generated 150-session dense weeks found their optimum in
 # 0.4-0.5 s when it was at the bound, and tries that found nothing spent 4-6 s each.
 SCHOOL_AT_BOUND_CAP = 2.0
@@ -593,7 +586,13 @@ def _at_bound(prob, tm, budget, workers, seed, started, warnings, presolve: dict
         lns.configure(solver.parameters, workers=workers, seed=seed + first_seed + attempt,
                       wall=wall, deterministic=None)
         solver.parameters.ignore_subsolvers.append(AT_BOUND_IGNORED)
-        solver.parameters.feasibility_jump_decay = AT_BOUND_FJ_DECAY
+        # Feasibility jump keeps the weights of the constraints it violated instead of letting
+        # them decay. From the same hint, the share of seeds whose try found the timetable at
+        # the bound within 1.6 s (generated 400-session prison week 0, five hints, 24 seeds
+        # each): 77 of 120 with this, against 52 of 120 with CP-SAT's default (0.95); weeks 1-3
+        # and 150-session weeks, where every seed finds it, as fast as before. Whole solves of
+        # week 0, 20 runs each: none over 10 s (4.5-8.3 s), against 5 (4.4-12.0 s).
+        solver.parameters.feasibility_jump_decay = relaxation.FJ_DECAY
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _solution(prob, tm, solver, "OPTIMAL", started, warnings)
