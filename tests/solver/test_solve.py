@@ -1,6 +1,8 @@
 """Solving: the worked example, and one tiny problem per soft constraint with its exact optimum."""
 
 from scheduling.solver import compute_penalties
+from scheduling.solver import solver as solver_module
+from scheduling.solver.generator import generate
 
 from .builders import example, periods, problem, solved
 
@@ -178,6 +180,30 @@ def test_progress_reports_improving_solutions():
     solved(example(), on_progress=reports.append)
     assert reports and set(reports[-1]) == {"elapsed", "objective", "bound"}
     assert reports[-1]["objective"] == 3
+
+
+def test_progress_never_goes_back():
+    # What the coordinator's page shows while a run goes on: a later stage's CP-SAT run reports
+    # its own, lower bound and may start from a dearer timetable; neither is passed on.
+    reports = []
+    report = solver_module._improvements_only(reports.append)
+    for elapsed, objective, bound in [(1, 253, 249), (2, 250, 249), (3, 250, 171), (4, 255, 100),
+                                      (5, 250, 250), (6, 249, -1e30)]:
+        report({"elapsed": elapsed, "objective": objective, "bound": bound})
+    assert reports == [{"elapsed": 1, "objective": 253, "bound": 249},
+                       {"elapsed": 2, "objective": 250, "bound": 249},
+                       {"elapsed": 5, "objective": 250, "bound": 250},
+                       {"elapsed": 6, "objective": 249, "bound": 249}]
+
+
+def test_progress_of_a_whole_solve_only_improves():
+    reports = []
+    answer = solved(generate("medium", 1), deterministic_time=5, on_progress=reports.append)
+    objectives = [report["objective"] for report in reports]
+    bounds = [report["bound"] for report in reports]
+    assert objectives == sorted(objectives, reverse=True) and bounds == sorted(bounds)
+    assert all(0 <= report["bound"] <= report["objective"] for report in reports)
+    assert objectives[-1] == answer["objective"]
 
 
 def test_one_worker_with_a_seed_is_reproducible():
