@@ -86,8 +86,11 @@ def solve_relaxation(relaxed: TimetableModel, hint: set[tuple[int, int, int]], *
               deterministic=deterministic)
     solver.parameters.subsolvers.append(RELAXATION_SUBSOLVER)
     # Without symmetry handling, a generated 400-session prison week's relaxation was proven in
-    # 3.2-3.6 s instead of 5.5-10 s; other large weeks took about as long either way.
-    solver.parameters.symmetry_level = 0
+    # 3.2-3.6 s instead of 5.5-10 s; other large weeks took about as long either way. One
+    # worker keeps it: there the bound search alone, without symmetries, did not prove in 2.5 s
+    # that three activities of two sessions cannot share a cohort in five periods.
+    if workers > 1:
+        solver.parameters.symmetry_level = 0
     if presolve:  # a school-like week
         for name, value in presolve.items():
             setattr(solver.parameters, name, value)

@@ -1,5 +1,9 @@
 """Impossible problems come back INFEASIBLE with the requirements that clash, in plain words."""
 
+from collections import Counter
+
+from scheduling.solver.generator import generate
+
 from .builders import periods, problem, solved
 
 
@@ -90,3 +94,79 @@ def test_escort_limit_too_low_for_the_week():
     solution = solved(prob)
     assert solution["status"] == "INFEASIBLE"
     assert "wing_limit" in {item["code"] for item in solution["explanation"]}
+
+
+def overloaded_week() -> tuple[dict, str, set[str]]:
+    """A generated 150-session week whose busiest facilitator keeps one free period fewer than
+    the periods their sessions need: each activity fits alone, theirs together do not."""
+    prob = generate("medium", 0)
+    need: Counter = Counter()
+    for activity in prob["activities"]:
+        for person in activity.get("facilitators", []):
+            need[person] += activity["sessions"] * activity.get("length", 1)
+    person, periods_needed = need.most_common(1)[0]
+    ids = [period["id"] for period in prob["periods"]]
+    for entry in prob["people"]:
+        if entry["id"] == person:
+            entry["unavailable"] = ids[:len(ids) - (periods_needed - 1)]
+    led = {activity["id"] for activity in prob["activities"]
+           if person in activity.get("facilitators", [])}
+    return prob, person, led
+
+
+def test_facilitator_with_more_sessions_than_free_periods_in_a_real_week():
+    prob, person, led = overloaded_week()
+    solution = solved(prob, deterministic_time=10)
+    assert solution["status"] == "INFEASIBLE"
+    first = solution["explanation"][0]
+    assert first["code"] == "overloaded"
+    assert f"These {len(led)} activities led by" in first["message"]
+    assert {ref["id"] for ref in first["refs"] if ref["type"] == "activity"} == led
+    named = {ident for kind, ident in refs(solution) if kind == "activity"}
+    assert named == led  # no activity of anyone else
+    assert ("person", person) in refs(solution)
+    assert {"person_busy", "person_unavailable"} <= {item["code"]
+                                                    for item in solution["explanation"]}
+
+
+def test_explanation_of_a_real_week_is_reproducible():
+    prob, _, _ = overloaded_week()
+    first = solved(prob, deterministic_time=10)["explanation"]
+    assert solved(prob, deterministic_time=10)["explanation"] == first
+
+
+def test_too_many_sessions_for_the_only_stage():
+    prob = problem(
+        periods=periods("0:0", "0:1", "1:0", "1:1"),
+        rooms=[{"id": "stage", "capacity": 30, "kind": "stage", "unavailable": ["d1i1"],
+                "label": "Stage"},
+               {"id": "class", "capacity": 30, "kind": "classroom"}],
+        activities=[{"id": "theatre", "label": "Theatre", "sessions": 2, "room_kinds": ["stage"]},
+                    {"id": "drama", "label": "Drama", "sessions": 2, "room_kinds": ["stage"]},
+                    {"id": "french", "sessions": 3}],
+    )
+    solution = solved(prob)
+    assert solution["status"] == "INFEASIBLE"
+    first = solution["explanation"][0]
+    assert first["code"] == "overloaded"
+    assert first["message"] == ("These 2 activities that can only use room Stage need 4 periods "
+                                "of sessions in all, and cannot all fit in the week.")
+    assert ("activity", "french") not in refs(solution)
+    assert {"room_busy", "room_unavailable"} <= {item["code"] for item in solution["explanation"]}
+
+
+def test_cohort_whose_activities_cannot_all_fit():
+    prob = problem(
+        periods=periods("0:0", "0:1", "0:2", "1:0", "1:1"),
+        rooms=[{"id": "r1", "capacity": 10}, {"id": "r2", "capacity": 10}],
+        activities=[{"id": "dutch", "sessions": 2}, {"id": "maths", "sessions": 2},
+                    {"id": "art", "sessions": 2}, {"id": "gym", "sessions": 4}],
+        cohorts=[{"id": "newcomers", "label": "Newcomers", "activities": ["dutch", "maths", "art"]}],
+    )
+    solution = solved(prob)
+    assert solution["status"] == "INFEASIBLE"
+    first = solution["explanation"][0]
+    assert first["code"] == "overloaded"
+    assert first["message"].startswith("These 3 activities of Newcomers need 6 periods")
+    assert ("cohort", "newcomers") in refs(solution) and ("activity", "gym") not in refs(solution)
+    assert "cohort_overlap" in {item["code"] for item in solution["explanation"]}
