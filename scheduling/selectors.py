@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import rules as access
 from prisons.models import RegimePeriod, Weekday
 
+from .explanations import ProblemIndex, sentence
 from .models import DraftSession, Publication, SolverRun
 from .problem_builder import BuiltProblem, period_id
 from .solver import compute_penalties
@@ -133,7 +134,9 @@ def _ref_label(ref: dict, problem: dict) -> str:
 
 
 def explanation(run: SolverRun, built: BuiltProblem) -> list[dict]:
-    """The solver's explanation of an infeasible term, with links to what it names."""
+    """The solver's explanation of an infeasible term in the reader's language, with links to what it names."""
+    cycle_names = {code: f"{cycle.activity.title()} ({code})" for code, cycle in built.cycles.items()}
+    index = ProblemIndex(run.problem or {}, cycle_names)
     lines = []
     for line in (run.solution or {}).get("explanation", []):
         refs, seen = [], set()
@@ -144,7 +147,7 @@ def explanation(run: SolverRun, built: BuiltProblem) -> list[dict]:
             seen.add(key)
             refs.append({"kind": REF_WORDS.get(ref["type"], ref["type"]), "label": _ref_label(ref, run.problem or {}),
                          "url": _ref_url(ref, built)})
-        lines.append({"code": line.get("code", ""), "message": line.get("message", ""), "refs": refs})
+        lines.append({"code": line.get("code", ""), "message": sentence(line, index), "refs": refs})
     return lines
 
 

@@ -67,6 +67,20 @@ def test_infeasible_run_shows_the_explanation_with_links(client, prison, coordin
     page = client.get(reverse("planning:term", args=[prison.term.pk])).content.decode()
     assert "No timetable can satisfy all these requirements together" in page
     assert reverse("activities:cycle-detail", args=[prison.french.pk]) in page
+    assert "No room suits French (french): the largest suitable room" in page
+
+
+def test_infeasible_run_explained_in_french(client, prison, coordinator):
+    prison.french.capacity = 15
+    prison.french.save()
+    prison.french.activity.title_fr = "Français langue étrangère"
+    prison.french.activity.save()
+    run = SolverRun.objects.create(term=prison.term, time_limit=10, problem=services.plan_problem(prison.term))
+    services.execute_run(run.pk, workers=1)
+    client.force_login(coordinator)
+    page = client.get(reverse("planning:term", args=[prison.term.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Aucun local ne convient à Français langue étrangère (french) : le plus grand local adapté" in page
+    assert "No room suits" not in page
 
 
 def test_move_page_asks_confirmation_for_clashes(client, prison, coordinator, draft):
