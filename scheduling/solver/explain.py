@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -24,8 +25,11 @@ from .slots import Group, compute_slots, start_blockers, suitable_rooms
 MAX_LISTED = 8
 
 
-def precheck(prob: Problem, slots) -> list[dict]:
-    """Explanations for fixed sessions and activities that are impossible on their own."""
+def precheck(prob: Problem, slots, time_limit: float = 10.0,
+             deterministic: float | None = None) -> list[dict]:
+    """Explanations for fixed sessions and activities that are impossible on their own, and
+    for the activities of one person or one cohort that need more periods than they can use
+    together (`_overfull`); the limits are those of `explain_infeasibility`."""
     k = 0
     for a, activity in enumerate(prob.activities):
         for i, (p, r) in enumerate(activity.fixed):
@@ -36,7 +40,27 @@ def precheck(prob: Problem, slots) -> list[dict]:
     for a, activity in enumerate(prob.activities):
         if activity.sessions and _placeable(prob, a, frozenset()) < activity.sessions:
             return _activity_alone(prob, a)
+    usable: dict[int, set[int]] = defaultdict(set)  # activity -> periods its sessions may cover
+    for (a, _), periods in slots.cover.items():
+        usable[a].update(periods)
+    dropped = None
+    for members, shared in _local_groups(prob):
+        if shared[0] in ("person", "cohort") and _overfull(prob, members, usable):
+            dropped = dropped or _dropped(prob)
+            reasons = _explain_set(prob, _only(prob, members, dropped), shared,
+                                   _Oracle(time_limit, deterministic))
+            if reasons:
+                return reasons
     return []
+
+
+def _overfull(prob: Problem, members: frozenset[int], usable: dict[int, set[int]]) -> bool:
+    """Whether activities that may never overlap (one person's, one cohort's) need more periods
+    than their sessions may cover together: impossible, whatever the rest of the week. Found
+    before any search, this is explained in about a second, where the rooms relaxation of a
+    generated 1,000-session week took 8 s to find that no timetable exists."""
+    needed = sum(prob.activities[a].sessions * prob.activities[a].length for a in members)
+    return needed > len(set().union(*(usable[a] for a in members)))
 
 
 # Largest set of activities that the local pass looks at on its own (`_local_explanation`).
@@ -76,38 +100,74 @@ def explain_infeasibility(prob: Problem, slots, time_limit: float = 10.0,
 
 def _local_explanation(prob: Problem, oracle: _Oracle) -> list[dict]:
     """The requirements of the first small set of activities that cannot hold on its own (see
-    `_local_groups`), shrunk by a deletion filter, after a sentence on what the set needs in
-    all; [] when every such set fits.
-
-    A first fit of the set into an empty week proves most sets feasible at once; the others
-    are solved without assumptions (see _RelaxedModel), so that a count such as "22 periods of
-    sessions, 21 free periods" is proven at once, where the whole problem under assumptions
-    was not in 2.5 s (generated 400-session week)."""
-    dropped = tuple(dataclasses.replace(activity, sessions=0, fixed=())
-                    for activity in prob.activities)
+    `_local_groups` and `_explain_set`); [] when every such set fits. A first fit of the set
+    into an empty week proves most sets feasible at once."""
+    dropped = _dropped(prob)
     for members, shared in _local_groups(prob):
         if oracle.exhausted():
             break
-        sub = dataclasses.replace(
-            prob, activities=tuple(activity if a in members else dropped[a]
-                                   for a, activity in enumerate(prob.activities)),
-            previous=(), strict_stability=False)
+        sub = _only(prob, members, dropped)
         needed = sum(sub.activities[a].sessions for a in members)
         if len(greedy_placement(sub, compute_slots(sub))) == needed:
             continue
-        kept = list(_RelaxedModel(sub).literals)  # every requirement group of the set
-        if not oracle.infeasible(_RelaxedModel(sub, frozenset(kept)).model,
-                                 cap=LOCAL_CALL_CAP):
-            continue
-        for group in list(kept):  # deletion filter
-            trial = [other for other in kept if other != group]
-            if oracle.infeasible(_RelaxedModel(sub, frozenset(trial)).model,
-                                 cap=LOCAL_CALL_CAP):
-                kept = trial
-        needing = sorted(i for kind, i in kept if kind == "activity")
-        summary = [_overloaded(prob, needing, shared)] if len(needing) > 1 else []
-        return summary + [_describe(sub, group) for group in kept]
+        reasons = _explain_set(prob, sub, shared, oracle)
+        if reasons:
+            return reasons
     return []
+
+
+def _dropped(prob: Problem) -> tuple:
+    return tuple(dataclasses.replace(activity, sessions=0, fixed=())
+                 for activity in prob.activities)
+
+
+def _only(prob: Problem, members: frozenset[int], dropped: tuple) -> Problem:
+    """`prob` with the sessions of `members` only."""
+    return dataclasses.replace(
+        prob, activities=tuple(activity if a in members else dropped[a]
+                               for a, activity in enumerate(prob.activities)),
+        previous=(), strict_stability=False)
+
+
+def _explain_set(prob: Problem, sub: Problem, shared: tuple, oracle: _Oracle) -> list[dict]:
+    """When the sessions of `sub` (a set of activities) cannot all be placed, its requirements
+    that show it, shrunk by `_shrink`, after a sentence on what the set needs in all; else [].
+
+    Solved without assumptions (see _RelaxedModel.fixed), so that a count such as "22 periods
+    of sessions, 21 free periods" is proven at once, where the whole problem under assumptions
+    was not in 2.5 s (generated 400-session week)."""
+    relaxed = _RelaxedModel(sub)
+
+    def infeasible(groups: list[Group]) -> bool:
+        return oracle.infeasible(relaxed.fixed(groups), cap=LOCAL_CALL_CAP)
+
+    every = list(relaxed.literals)  # every requirement group of the set
+    if not infeasible(every):
+        return []
+    kept = _shrink(every, infeasible)
+    needing = sorted(i for kind, i in kept if kind == "activity")
+    summary = [_overloaded(prob, needing, shared)] if len(needing) > 1 else []
+    return summary + [_describe(sub, group) for group in kept]
+
+
+def _shrink(candidates: list, infeasible: Callable[[list], bool]) -> list:
+    """A minimal subset of `candidates`, which together are infeasible, that is still infeasible:
+    QuickXplain's divide and conquer, a few calls per requirement kept instead of one per
+    candidate (generated 1,000-session week: a set of 12 activities with 150 requirements,
+    which one call per requirement did not finish in 10 s). A call that runs out of time
+    counts as feasible, so what it tested is kept."""
+
+    def needed(base: list, part: list, base_grew: bool) -> list:
+        if base_grew and infeasible(base):
+            return []
+        if len(part) == 1:
+            return part
+        first, second = part[:len(part) // 2], part[len(part) // 2:]
+        in_second = needed(base + first, second, True)
+        in_first = needed(base + in_second, first, bool(in_second))
+        return in_first + in_second
+
+    return needed([], candidates, False)
 
 
 def _local_groups(prob: Problem) -> list[tuple[frozenset[int], tuple]]:
@@ -210,17 +270,10 @@ class _Oracle:
 
 
 class _RelaxedModel:
-    """The timetable model with its relaxable requirements, in one of two forms.
+    """The timetable model with every relaxable requirement group guarded by a literal."""
 
-    With `enforced` None, every requirement group is guarded by a literal, to be assumed.
-    Otherwise the groups in `enforced` hold unconditionally and the others are left out: such a
-    model has no assumptions, so presolve and the LP see its counting arguments (a person with
-    more sessions than free periods), which a search under assumptions proves only by
-    enumeration."""
-
-    def __init__(self, prob: Problem, enforced: frozenset[Group] | None = None):
+    def __init__(self, prob: Problem):
         self.prob = prob
-        self.enforced = enforced
         self.model = cp_model.CpModel()
         self.literals: dict[Group, cp_model.IntVar] = {}
         everything = frozenset(self._all_groups())
@@ -233,13 +286,9 @@ class _RelaxedModel:
             for r in rooms:
                 closed = {("room_unavailable", r)} if any(
                     q in prob.rooms[r].unavailable for q in periods) else set()
-                groups = sorted(blockers | closed)  # not set order: strings hash randomly
-                if enforced is not None and any(group in enforced for group in groups):
-                    continue
                 var = x[a, p, r] = model.new_bool_var("")
-                if enforced is None:
-                    for group in groups:
-                        model.add_implication(self.literal(group), var.Not())
+                for group in sorted(blockers | closed):  # not set order: strings hash randomly
+                    model.add_implication(self.literal(group), var.Not())
 
         # Sessions covering each (activity, period) and each (room, period), then the same per
         # person, cohort and wing: only where some session can run.
@@ -281,25 +330,27 @@ class _RelaxedModel:
                 if limit is not None and len(vars_) > limit:
                     self._add(sum(vars_) <= limit, group)
         for k, (a, p, r) in enumerate(_fixed_entries(prob)):
-            group = ("fixed", k)
-            if enforced is None:
-                lit = self.literal(group)
-                if (a, p, r) in x:
-                    model.add(x[a, p, r] == 1).only_enforce_if(lit)
-                else:
-                    model.add_bool_or([lit.Not()])
-            elif group in enforced:
-                if (a, p, r) in x:
-                    model.add(x[a, p, r] == 1)
-                else:
-                    model.add_bool_or([])  # an empty clause: this fixed session cannot hold
+            lit = self.literal(("fixed", k))
+            if (a, p, r) in x:
+                model.add(x[a, p, r] == 1).only_enforce_if(lit)
+            else:
+                model.add_bool_or([lit.Not()])
 
     def _add(self, constraint, group: Group) -> None:
-        """Add `constraint` of `group`: guarded by its literal, or left out when not enforced."""
-        if self.enforced is None:
-            self.model.add(constraint).only_enforce_if(self.literal(group))
-        elif group in self.enforced:
-            self.model.add(constraint)
+        self.model.add(constraint).only_enforce_if(self.literal(group))
+
+    def fixed(self, groups) -> cp_model.CpModel:
+        """A copy of the model in which `groups` hold and every other group is dropped, each
+        literal fixed instead of assumed: presolve then removes the literals, and the LP sees
+        the counting arguments (a person with more sessions than free periods) that a search
+        under assumptions proves only by enumeration."""
+        model = self.model.clone()
+        holding = set(groups)
+        for group, lit in self.literals.items():
+            value = int(group in holding)
+            domain = model.proto.variables[lit.index].domain  # [0, 1]: a literal
+            domain[0] = domain[1] = value
+        return model
 
     def literal(self, group: Group) -> cp_model.IntVar:
         if group not in self.literals:

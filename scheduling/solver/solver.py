@@ -55,7 +55,9 @@ def solve(
     def remaining() -> float:
         return max(0.05, time_limit - (time.perf_counter() - started))
 
-    reasons = precheck(prob, slots)
+    reproducible = deterministic_time is not None or workers <= 1
+    reasons = precheck(prob, slots, time_limit=max(2.0, min(10.0, remaining())),
+                       deterministic=EXPLAIN_DETERMINISTIC if reproducible else None)
     if reasons:
         return _answer(prob, started, "INFEASIBLE", explanation=reasons, warnings=warnings)
 

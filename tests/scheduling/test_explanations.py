@@ -107,7 +107,7 @@ def test_unknown_code_or_a_reference_the_problem_lacks_keeps_the_solvers_sentenc
 
 def test_a_real_explanation_reads_in_dutch():
     problem = {**PROBLEM, "rooms": [{"id": "class", "label": "Classroom 1", "capacity": 20}], "wings": [],
-               "activities": [{"id": a, "label": a.title(), "sessions": 2, "facilitators": ["fac-1"]}
+               "activities": [{"id": a, "label": a.title(), "sessions": 1, "facilitators": ["fac-1"]}
                               for a in ("dutch", "maths", "art")],
                "cohorts": [], "people": [{"id": "fac-1", "label": "Ana Peeters", "unavailable": ["mon-0", "mon-1"]}]}
     solution = solve(problem, workers=1, deterministic_time=5)
@@ -115,6 +115,6 @@ def test_a_real_explanation_reads_in_dutch():
     index = ProblemIndex(problem)
     with translation.override("nl"):
         texts = [sentence(line, index) for line in solution["explanation"]]
-    assert texts[0] == ("Deze 3 reeksen, begeleid door Ana Peeters, vragen samen 6 tijdvakken aan sessies en passen "
+    assert texts[0] == ("Deze 3 reeksen, begeleid door Ana Peeters, vragen samen 3 tijdvakken aan sessies en passen "
                         "niet allemaal in de week.")
     assert all(text != line["message"] for text, line in zip(texts, solution["explanation"], strict=True))

@@ -2,7 +2,10 @@
 
 from collections import Counter
 
+from scheduling.solver.explain import precheck
 from scheduling.solver.generator import generate
+from scheduling.solver.problem import load_problem
+from scheduling.solver.slots import compute_slots
 
 from .builders import periods, problem, solved
 
@@ -170,3 +173,14 @@ def test_cohort_whose_activities_cannot_all_fit():
     assert first["message"].startswith("These 3 activities of Newcomers need 6 periods")
     assert ("cohort", "newcomers") in refs(solution) and ("activity", "gym") not in refs(solution)
     assert "cohort_overlap" in {item["code"] for item in solution["explanation"]}
+
+
+def test_overfull_facilitator_is_explained_before_any_search():
+    # Counting the periods their activities may use is enough: no model is built or solved.
+    prob, person, led = overloaded_week()
+    loaded = load_problem(prob)
+    reasons = precheck(loaded, compute_slots(loaded))
+    assert reasons[0]["code"] == "overloaded"
+    assert {ref["id"] for ref in reasons[0]["refs"] if ref["type"] == "activity"} == led
+    feasible = load_problem(generate("medium", 0))
+    assert precheck(feasible, compute_slots(feasible)) == []
