@@ -46,8 +46,9 @@ test: system-deps $(STAMP) messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# Quick settings so the three benchmarks finish in a few minutes; run a script alone for the full sizes.
+# Quick settings so the four benchmarks finish in a few minutes; run a script alone for the full sizes.
 bench: $(STAMP)
 	$(PY) benchmarks/solver_bench.py --sizes small,medium --dense 0 --time-limit 30
+	$(PY) benchmarks/explain_bench.py --sizes medium,large
 	$(PY) benchmarks/feeds_bench.py
 	$(PY) benchmarks/export_bench.py --rows 10000 --repeat 1

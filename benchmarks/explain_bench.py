@@ -3,9 +3,8 @@
     .venv/bin/python benchmarks/explain_bench.py [--sizes medium,large,xlarge] [--seeds 0 1 ...]
         [--time-limit S] [--workers N]
 
-Each generated week is made impossible in three ways, each of which leaves every activity
-placeable on its own: its busiest facilitator keeps one free period fewer than their sessions
-need ("facilitator"); its busiest activities, taken together until they need more periods than
+Each generated week is made impossible in three ways: its busiest facilitator keeps one free
+period fewer than their sessions need ("facilitator"); its busiest activities, taken together until they need more periods than
 the week has, become one cohort ("cohort"); its busiest wing gets an escort limit of one and
 goes out in one period fewer than its sessions need ("wing"). The table shows the status, the
 whole solve's time (finding that no timetable exists, then explaining it), the explanation's
