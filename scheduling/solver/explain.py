@@ -28,8 +28,8 @@ MAX_LISTED = 8
 def precheck(prob: Problem, slots, time_limit: float = 10.0,
              deterministic: float | None = None) -> list[dict]:
     """Explanations for fixed sessions and activities that are impossible on their own, and
-    for the activities of one person or one cohort that need more periods than they can use
-    together (`_overfull`); the limits are those of `explain_infeasibility`."""
+    for the activities of one person, cohort, wing or set of rooms that need more periods than
+    they can have together (`_overfull`); the limits are those of `explain_infeasibility`."""
     k = 0
     for a, activity in enumerate(prob.activities):
         for i, (p, r) in enumerate(activity.fixed):
@@ -45,7 +45,7 @@ def precheck(prob: Problem, slots, time_limit: float = 10.0,
         usable[a].update(periods)
     dropped = None
     for members, shared in _local_groups(prob):
-        if shared[0] in ("person", "cohort") and _overfull(prob, members, usable):
+        if _overfull(prob, members, shared, usable):
             dropped = dropped or _dropped(prob)
             reasons = _explain_set(prob, _only(prob, members, dropped), shared,
                                    _Oracle(time_limit, deterministic))
@@ -54,13 +54,27 @@ def precheck(prob: Problem, slots, time_limit: float = 10.0,
     return []
 
 
-def _overfull(prob: Problem, members: frozenset[int], usable: dict[int, set[int]]) -> bool:
-    """Whether activities that may never overlap (one person's, one cohort's) need more periods
-    than their sessions may cover together: impossible, whatever the rest of the week. Found
-    before any search, this is explained in about a second, where the rooms relaxation of a
-    generated 1,000-session week took 8 s to find that no timetable exists."""
+def _overfull(prob: Problem, members: frozenset[int], shared: tuple,
+              usable: dict[int, set[int]]) -> bool:
+    """Whether the activities of one person or cohort (one session at a time), of one wing
+    (its escort limit) or of one set of rooms (its open rooms) need more periods than they can
+    have together: in each period, no more sessions than the members that may cover it and
+    than the limit. Impossible whatever the rest of the week; found before any search, it is
+    explained in under a second, where the rooms relaxation of a generated 1,000-session week
+    took 8 s to find that no timetable exists."""
+    kind, what = shared
     needed = sum(prob.activities[a].sessions * prob.activities[a].length for a in members)
-    return needed > len(set().union(*(usable[a] for a in members)))
+    covering: Counter = Counter(q for a in members for q in usable[a])
+    available = 0
+    for q, count in covering.items():
+        if kind == "wing":
+            limit = prob.wings[what].limit(q)
+        elif kind == "rooms":
+            limit = sum(1 for r in what if q not in prob.rooms[r].unavailable)
+        else:
+            limit = 1
+        available += count if limit is None else min(count, limit)
+    return needed > available
 
 
 # Largest set of activities that the local pass looks at on its own (`_local_explanation`).
