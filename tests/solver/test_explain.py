@@ -97,6 +97,9 @@ def test_escort_limit_too_low_for_the_week():
     solution = solved(prob)
     assert solution["status"] == "INFEASIBLE"
     assert "wing_limit" in {item["code"] for item in solution["explanation"]}
+    assert solution["explanation"][0]["message"] == (
+        "These 2 activities of wing A need 3 periods of sessions in all, and cannot all fit in the "
+        "week.")
 
 
 def overloaded_week() -> tuple[dict, str, set[str]]:
