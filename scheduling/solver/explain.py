@@ -221,7 +221,7 @@ def _overloaded(prob: Problem, activities: list[int], shared: tuple) -> dict:
     elif kind == "cohort":
         whose, refs = f"of {_name(prob.cohorts[what])}", [_ref("cohort", prob.cohorts[what])]
     elif kind == "wing":
-        whose, refs = f"of wing {_name(prob.wings[what])}", [_ref("wing", prob.wings[what])]
+        whose, refs = f"of {_wing(prob.wings[what])}", [_ref("wing", prob.wings[what])]
     else:
         rooms = [prob.rooms[r] for r in sorted(what)]
         whose = f"that can only use room{'s' if len(rooms) > 1 else ''} " \
@@ -428,7 +428,7 @@ def _room_unsuitable(prob: Problem, a: int, r: int) -> dict:
         problems.append(f"is of kind '{room.kind}', not {_kinds(activity)}")
     for w in activity.wings:
         if room.wings is not None and w not in room.wings:
-            problems.append(f"cannot be reached from wing {_name(prob.wings[w])}")
+            problems.append(f"cannot be reached from {_wing(prob.wings[w])}")
     if prob.weights.capacity is None and activity.participants > room.capacity:
         problems.append(f"holds {room.capacity}, fewer than the {activity.participants} "
                         f"participants")
@@ -487,9 +487,9 @@ def _no_suitable_room(prob: Problem, a: int) -> dict:
         reachable = [room for room in rooms if room.wings is None
                      or all(w in room.wings for w in activity.wings)]
         if not reachable:
-            wings = _join([_name(prob.wings[w]) for w in activity.wings])
+            wings = _join([_wing(prob.wings[w]) for w in activity.wings])
             why = (f"no room of the right kind ({_join([_name(r) for r in rooms])}) can be "
-                   f"reached from wing {wings}")
+                   f"reached from {wings}")
             refs += [_ref("wing", prob.wings[w]) for w in activity.wings]
             refs += [_ref("room", room) for room in rooms[:MAX_LISTED]]
         else:
@@ -536,14 +536,14 @@ def _describe(prob: Problem, group: Group) -> dict:
                          f"time.", [_ref("room", room)])
     if kind == "wing_unavailable":
         wing = prob.wings[i]
-        return _sentence("wing_unavailable", f"Wing {_name(wing)} "
+        return _sentence("wing_unavailable", f"{_wing(wing, capital=True)} "
                          f"{_availability(prob, wing.unavailable)}.",
                          [_ref("wing", wing)] + _period_refs(prob, wing.unavailable))
     if kind == "wing_limit":
         wing = prob.wings[i]
         limits = Counter(wing.limit(q) for q in range(len(prob.periods)))
         text = ", ".join(f"{n}" for n in sorted(v for v in limits if v is not None))
-        return _sentence("wing_limit", f"Wing {_name(wing)} can escort at most {text} "
+        return _sentence("wing_limit", f"{_wing(wing, capital=True)} can escort at most {text} "
                          f"session(s) at a time.", [_ref("wing", wing)])
     if kind == "cohort":
         cohort = prob.cohorts[i]
@@ -568,7 +568,7 @@ def _need(prob: Problem, activity) -> str:
     if activity.room_kinds is not None:
         text += f" in a room of kind {_kinds(activity)}"
     if activity.wings:
-        text += f" reachable from wing {_join([_name(prob.wings[w]) for w in activity.wings])}"
+        text += f" reachable from {_join([_wing(prob.wings[w]) for w in activity.wings])}"
     if prob.weights.capacity is None and activity.participants:
         text += f" for {activity.participants} participants"
     return text
@@ -600,6 +600,14 @@ def _kinds(activity) -> str:
 
 def _name(obj) -> str:
     return obj.label or obj.id
+
+
+def _wing(wing, capital: bool = False) -> str:
+    """'wing A', or the label alone when it already says so ('Wing A', not 'wing Wing A')."""
+    name = _name(wing)
+    if name.lower().startswith("wing "):
+        return name
+    return f"{'Wing' if capital else 'wing'} {name}"
 
 
 def _join(items: list[str]) -> str:
