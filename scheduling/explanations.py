@@ -2,8 +2,9 @@
 
 The solver writes each requirement as an English sentence (relais-timetable-solution/1); its `code`
 and references, with the problem the run solved, are enough to write it again with gettext, so a
-coordinator reads it in French, Dutch or English and in the application's words (cycle, unit,
-facilitator). A code this module does not know keeps the solver's sentence.
+coordinator reads it in French, Dutch or English and in the application's words (cycle, facilitator).
+Units are named without a word before them: their names say it ("Wing A", "Unit WA01").
+A code this module does not know keeps the solver's sentence.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class ProblemIndex:
         if ident.startswith("enrolled:"):
             return _("participants enrolled in %(cycles)s") % {"cycles": self.cycles(row.get("activities", []))}
         if ident.startswith("unit:"):
-            return _("unit %(unit)s, escorted as one group") % {"unit": self.unit(ident[len("unit:"):])}
+            return _("%(unit)s, escorted as one group") % {"unit": self.unit(ident[len("unit:"):])}
         return _label(row, ident)
 
     def period(self, ident: str) -> str:
@@ -106,7 +107,7 @@ def _activity_sessions(refs, index, message) -> str:
     if row.get("room_kinds"):
         parts.append(_("It needs a room of kind %(kinds)s.") % {"kinds": ", ".join(row["room_kinds"])})
     if row.get("wings"):
-        parts.append(_("Its room must be reachable from unit %(units)s.")
+        parts.append(_("Its room must be reachable from %(units)s.")
                      % {"units": ", ".join(index.unit(w) for w in row["wings"])})
     if (index.problem.get("weights") or {}).get("capacity") is None and row.get("participants"):
         parts.append(_("Its room must hold its %(count)d participants.") % {"count": row["participants"]})
@@ -170,7 +171,7 @@ def _room_unsuitable(refs, index, message) -> str:
                        % {"kind": room.get("kind", ""), "kinds": ", ".join(kinds)})
     for wing in activity.get("wings", []):
         if room.get("wings") is not None and wing not in room["wings"]:
-            reasons.append(_("it cannot be reached from unit %(unit)s") % {"unit": index.unit(wing)})
+            reasons.append(_("it cannot be reached from %(unit)s") % {"unit": index.unit(wing)})
     if (index.problem.get("weights") or {}).get("capacity") is None \
             and activity.get("participants", 0) > room.get("capacity", 0):
         reasons.append(_("it holds %(capacity)d, fewer than the %(count)d participants")
@@ -189,7 +190,7 @@ def _no_suitable_room(refs, index, message) -> str:
     if not rooms:
         why = _("no room is of kind %(kinds)s") % {"kinds": ", ".join(kinds or [])}
     elif not reachable:
-        why = _("no room of the right kind (%(rooms)s) can be reached from unit %(units)s") % {
+        why = _("no room of the right kind (%(rooms)s) can be reached from %(units)s") % {
             "rooms": ", ".join(index.room(room["id"]) for room in rooms[:MAX_LISTED]),
             "units": ", ".join(index.unit(w) for w in wings)}
     else:
@@ -203,9 +204,9 @@ def _no_suitable_room(refs, index, message) -> str:
 def _wing_unavailable(refs, index, message) -> str:
     ident = refs["wing"][0]
     return _availability(index.rows["wings"][ident].get("unavailable", []), index,
-                         _("Unit %(unit)s cannot go out at %(periods)s."),
-                         _("Unit %(unit)s can go out only at %(periods)s."),
-                         _("Unit %(unit)s cannot go out in any period."), {"unit": index.unit(ident)})
+                         _("%(unit)s cannot go out at %(periods)s."),
+                         _("%(unit)s can go out only at %(periods)s."),
+                         _("%(unit)s cannot go out in any period."), {"unit": index.unit(ident)})
 
 
 def _wing_limit(refs, index, message) -> str:
@@ -215,8 +216,8 @@ def _wing_limit(refs, index, message) -> str:
     if wing.get("max_parallel") is not None:
         limits.add(wing["max_parallel"])
     most = max(limits) if limits else 1
-    return ngettext("Unit %(unit)s can escort at most %(limits)s session at a time.",
-                    "Unit %(unit)s can escort at most %(limits)s sessions at a time.", most) % {
+    return ngettext("%(unit)s can escort at most %(limits)s session at a time.",
+                    "%(unit)s can escort at most %(limits)s sessions at a time.", most) % {
         "unit": index.unit(ident), "limits": ", ".join(str(n) for n in sorted(limits))}
 
 
@@ -250,7 +251,7 @@ def _overloaded(refs, index, message) -> str:
                  "and cannot all fit in the week.")
         names["group"] = index.group(refs["cohort"][0])
     elif "wing" in refs:
-        text = _("These %(count)d cycles of unit %(unit)s need %(periods)d periods of sessions in all, "
+        text = _("These %(count)d cycles of %(unit)s need %(periods)d periods of sessions in all, "
                  "and cannot all fit in the week.")
         names["unit"] = index.unit(refs["wing"][0])
     else:

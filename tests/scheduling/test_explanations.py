@@ -18,7 +18,8 @@ PROBLEM = {
     "rooms": [{"id": "stage", "label": "Stage", "kind": "stage", "capacity": 12, "wings": ["A"],
                "unavailable": ["mon-0", "mon-1", "tue-0"]},
               {"id": "class", "label": "Classroom 1", "kind": "classroom", "capacity": 10}],
-    "wings": [{"id": "A", "label": "A1", "max_parallel": 1, "unavailable": ["tue-1"]}],
+    "wings": [{"id": "A", "label": "Wing A1", "max_parallel": 1, "unavailable": ["tue-1"]},
+              {"id": "B", "label": "Wing B"}],
     "people": [{"id": "fac-1", "label": "Ana Peeters", "unavailable": ["mon-0", "mon-1", "tue-0"]}],
     "activities": [{"id": "theatre", "label": "Theatre (theatre)", "sessions": 2, "length": 1, "participants": 14,
                     "room_kinds": ["stage"], "wings": ["B"], "facilitators": ["fac-1"], "unavailable": ["mon-0"]},
@@ -56,13 +57,13 @@ LINES = {
 
 EXPECTED = {
     ("fr", "activity_sessions"): "Theatre (theatre) demande 2 séances de 1 plage horaire par semaine. Il lui faut "
-                                 "un local de type stage. Son local doit être accessible depuis l'unité de vie B. "
+                                 "un local de type stage. Son local doit être accessible depuis Wing B. "
                                  "Son local doit accueillir ses 14 participants.",
     ("nl", "person_unavailable"): "Ana Peeters (begeleidt Theatre (theatre), French (french)) is alleen beschikbaar "
                                   "op dinsdag 10:15–11:45.",
     ("fr", "room_unsuitable"): "Le local Stage ne convient pas à Theatre (theatre) : il n'est pas accessible depuis "
-                               "l'unité de vie B; il accueille 12 personnes, moins que les 14 participants.",
-    ("en", "wing_limit"): "Unit A1 can escort at most 1 session at a time.",
+                               "Wing B; il accueille 12 personnes, moins que les 14 participants.",
+    ("en", "wing_limit"): "Wing A1 can escort at most 1 session at a time.",
     ("fr", "overloaded"): "Ces 2 cycles animés par Ana Peeters demandent 4 plages horaires de séances au total et "
                           "ne tiennent pas tous dans la semaine.",
     ("nl", "fixed"): "Een sessie van French (french) is vastgezet op dinsdag 08:30–10:00 in lokaal Classroom 1.",
