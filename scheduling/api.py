@@ -6,7 +6,7 @@ same services as the pages.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,22 +16,36 @@ from core import rules as access
 from core.findings import Severity
 
 from . import selectors, services
+from .explanations import explained
 from .models import DraftSession, Publication, PublicationChange, PublishedSlot, SolverRun
 from .solver import ProblemError
+
+
+class ExplanationLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField(help_text="In the request's language (Accept-Language).")
+    refs = serializers.ListField(child=serializers.DictField())
 
 
 class SolverRunSerializer(serializers.ModelSerializer):
     solver_status = serializers.CharField(read_only=True)
     percent = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = SolverRun
         fields = ["id", "term", "status", "solver_status", "requested_by", "created_at", "started_at", "finished_at",
-                  "time_limit", "elapsed", "best_objective", "bound", "percent", "applied", "error", "solution"]
+                  "time_limit", "elapsed", "best_objective", "bound", "percent", "applied", "error", "explanation",
+                  "solution"]
         read_only_fields = fields
 
     def get_percent(self, run) -> int:
         return selectors.run_progress(run)["percent"]
+
+    @extend_schema_field(ExplanationLineSerializer(many=True))
+    def get_explanation(self, run) -> list[dict]:
+        """Why an infeasible term has no timetable, in the request's language; [] otherwise."""
+        return explained(run.solution, run.problem)
 
 
 class StartRunSerializer(serializers.Serializer):

@@ -82,6 +82,18 @@ def _label(row: dict | None, ident: str) -> str:
     return (row or {}).get("label") or ident
 
 
+def explained(solution: dict | None, problem: dict | None, cycle_names: dict[str, str] | None = None
+              ) -> list[dict]:
+    """The explanation of a run's `solution`, each line {"code", "message", "refs"} with its
+    message in the active language."""
+    lines = (solution or {}).get("explanation") or []
+    if not lines:
+        return []
+    index = ProblemIndex(problem or {}, cycle_names)
+    return [{"code": line.get("code", ""), "message": sentence(line, index), "refs": line.get("refs", [])}
+            for line in lines]
+
+
 def sentence(line: dict, index: ProblemIndex) -> str:
     """`line` of the solver's explanation written again in the active language."""
     writer = WRITERS.get(line.get("code", ""))

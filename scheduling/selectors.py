@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import rules as access
 from prisons.models import RegimePeriod, Weekday
 
-from .explanations import ProblemIndex, sentence
+from .explanations import explained
 from .models import DraftSession, Publication, SolverRun
 from .problem_builder import BuiltProblem, period_id
 from .solver import compute_penalties
@@ -136,18 +136,17 @@ def _ref_label(ref: dict, problem: dict) -> str:
 def explanation(run: SolverRun, built: BuiltProblem) -> list[dict]:
     """The solver's explanation of an infeasible term in the reader's language, with links to what it names."""
     cycle_names = {code: f"{cycle.activity.title()} ({code})" for code, cycle in built.cycles.items()}
-    index = ProblemIndex(run.problem or {}, cycle_names)
     lines = []
-    for line in (run.solution or {}).get("explanation", []):
+    for line in explained(run.solution, run.problem, cycle_names):
         refs, seen = [], set()
-        for ref in line.get("refs", []):
+        for ref in line["refs"]:
             key = (ref["type"], ref["id"])
             if key in seen or ref["type"] in ("period", "fixed"):
                 continue
             seen.add(key)
             refs.append({"kind": REF_WORDS.get(ref["type"], ref["type"]), "label": _ref_label(ref, run.problem or {}),
                          "url": _ref_url(ref, built)})
-        lines.append({"code": line.get("code", ""), "message": sentence(line, index), "refs": refs})
+        lines.append({**line, "refs": refs})
     return lines
 
 

@@ -91,3 +91,17 @@ def test_publishing_through_the_api_with_warnings_needs_accept_warnings(api, pri
     assert any("Sport" in m or "sport" in m for m in refused.json()["accept_warnings"])
     accepted = api.post("/api/v1/planning/publications/", {**body, "accept_warnings": True}, format="json")
     assert accepted.status_code == 201 and prison.term.publications.count() == 1
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_an_infeasible_run_explains_itself_in_the_requests_language(api, prison):
+    prison.french.capacity = 15  # the only classroom holds 10
+    prison.french.save()
+    run = api.post("/api/v1/planning/runs/", {"term": prison.term.pk, "time_limit": 10}, format="json",
+                   HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert run["solver_status"] == "INFEASIBLE"
+    [line] = run["explanation"]
+    assert line["code"] == "no_suitable_room" and {"type": "activity", "id": "french"} in line["refs"]
+    assert line["message"].startswith("Geen enkel lokaal past voor French (french): het grootste geschikte lokaal")
+    english = api.get(f"/api/v1/planning/runs/{run['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()["explanation"]
+    assert english[0]["message"].startswith("No room suits French (french): the largest suitable room")
