@@ -23,6 +23,10 @@ from .problem import Problem
 from .slots import Group, compute_slots, start_blockers, suitable_rooms
 
 MAX_LISTED = 8
+# Largest set of activities that the local pass looks at on its own (`_local_explanation`).
+LOCAL_MAX_ACTIVITIES = 60
+# Wall-clock and deterministic caps of each solve of the local pass: its models are small.
+LOCAL_CALL_CAP = (1.0, 0.5)
 
 
 def precheck(prob: Problem, slots, time_limit: float = 10.0,
@@ -75,12 +79,6 @@ def _overfull(prob: Problem, members: frozenset[int], shared: tuple,
             limit = 1
         available += count if limit is None else min(count, limit)
     return needed > available
-
-
-# Largest set of activities that the local pass looks at on its own (`_local_explanation`).
-LOCAL_MAX_ACTIVITIES = 60
-# Wall-clock and deterministic caps of each solve of the local pass: its models are small.
-LOCAL_CALL_CAP = (1.0, 0.5)
 
 
 def explain_infeasibility(prob: Problem, slots, time_limit: float = 10.0,
