@@ -103,5 +103,5 @@ def test_an_infeasible_run_explains_itself_in_the_requests_language(api, prison)
     [line] = run["explanation"]
     assert line["code"] == "no_suitable_room" and {"type": "activity", "id": "french"} in line["refs"]
     assert line["message"].startswith("Geen enkel lokaal past voor French (french): het grootste geschikte lokaal")
-    english = api.get(f"/api/v1/planning/runs/{run['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()["explanation"]
-    assert english[0]["message"].startswith("No room suits French (french): the largest suitable room")
+    in_english = api.get(f"/api/v1/planning/runs/{run['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()["explanation"]
+    assert in_english[0]["message"].startswith("No room suits French (french): the largest suitable room")
