@@ -28,17 +28,27 @@ def periods_needed(activity: dict) -> int:
     return activity["sessions"] * activity.get("length", 1)
 
 
-def busiest_facilitator(problem: dict) -> dict:
+def busiest(problem: dict, field: str) -> tuple[str, int]:
+    """The person or wing (`field` of the activities) whose activities need the most periods."""
     need: Counter = Counter()
     for activity in problem["activities"]:
-        for person in activity.get("facilitators", []):
-            need[person] += periods_needed(activity)
-    person, periods = need.most_common(1)[0]
+        for key in activity.get(field, []):
+            need[key] += periods_needed(activity)
+    return need.most_common(1)[0]
+
+
+def all_but(problem: dict, periods: int) -> list[str]:
+    """The week's period ids but for its last `periods` ones."""
     ids = [period["id"] for period in problem["periods"]]
+    return ids[:max(0, len(ids) - periods)]
+
+
+def busiest_facilitator(problem: dict) -> dict:
+    person, periods = busiest(problem, "facilitators")
     impossible = copy.deepcopy(problem)
     for entry in impossible["people"]:
         if entry["id"] == person:
-            entry["unavailable"] = ids[:len(ids) - (periods - 1)]
+            entry["unavailable"] = all_but(problem, periods - 1)
     return impossible
 
 
@@ -56,18 +66,13 @@ def busiest_cohort(problem: dict) -> dict:
 
 
 def busiest_wing(problem: dict) -> dict:
-    need: Counter = Counter()
-    for activity in problem["activities"]:
-        for wing in activity.get("wings", []):
-            need[wing] += periods_needed(activity)
-    wing, periods = need.most_common(1)[0]
-    ids = [period["id"] for period in problem["periods"]]
+    wing, periods = busiest(problem, "wings")
     impossible = copy.deepcopy(problem)
     for entry in impossible["wings"]:
         if entry["id"] == wing:
             entry["max_parallel"] = 1
             entry.pop("max_parallel_by_period", None)
-            entry["unavailable"] = ids[:max(0, len(ids) - (periods - 1))]
+            entry["unavailable"] = all_but(problem, periods - 1)
     return impossible
 
 
