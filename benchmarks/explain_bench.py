@@ -4,11 +4,12 @@
         [--time-limit S] [--workers N]
 
 Each generated week is made impossible in three ways: its busiest facilitator keeps one free
-period fewer than their sessions need ("facilitator"); its busiest activities, taken together until they need more periods than
-the week has, become one cohort ("cohort"); its busiest wing gets an escort limit of one and
-goes out in one period fewer than its sessions need ("wing"). The table shows the status, the
-whole solve's time (finding that no timetable exists, then explaining it), the explanation's
-length and its first requirement, which should name what was made impossible.
+period fewer than their sessions need ("facilitator"); its busiest activities, taken together
+until they need more periods than the week has, become one cohort ("cohort"); its busiest wing
+gets an escort limit of one and goes out in one period fewer than its sessions need ("wing").
+The table shows the status, the whole solve's time (finding that no timetable exists, then
+explaining it), the explanation's length and its first requirement, which should name what was
+made impossible.
 """
 
 import argparse

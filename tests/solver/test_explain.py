@@ -167,7 +167,8 @@ def test_cohort_whose_activities_cannot_all_fit():
         rooms=[{"id": "r1", "capacity": 10}, {"id": "r2", "capacity": 10}],
         activities=[{"id": "dutch", "sessions": 2}, {"id": "maths", "sessions": 2},
                     {"id": "art", "sessions": 2}, {"id": "gym", "sessions": 4}],
-        cohorts=[{"id": "newcomers", "label": "Newcomers", "activities": ["dutch", "maths", "art"]}],
+        cohorts=[{"id": "newcomers", "label": "Newcomers",
+                  "activities": ["dutch", "maths", "art"]}],
     )
     solution = solved(prob)
     assert solution["status"] == "INFEASIBLE"

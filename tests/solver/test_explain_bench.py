@@ -31,6 +31,7 @@ def test_each_impossible_week_is_explained(bench, case):
 
 def test_the_table_has_a_row_per_week_and_case(bench, capsys):
     bench.main(["--sizes", "small", "--time-limit", "10", "--workers", "1"])
-    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| prison-small")]
+    rows = [line for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| prison-small")]
     assert [row.split(" | ")[1] for row in rows] == ["facilitator", "cohort", "wing"]
     assert all(" | INFEASIBLE | " in row for row in rows)
