@@ -47,12 +47,12 @@ def precheck(prob: Problem, slots, time_limit: float = 10.0,
     usable: dict[int, set[int]] = defaultdict(set)  # activity -> periods its sessions may cover
     for (a, _), periods in slots.cover.items():
         usable[a].update(periods)
-    dropped = None
-    for members, shared in _local_groups(prob):
-        if _overfull(prob, members, shared, usable):
-            dropped = dropped or _dropped(prob)
-            reasons = _explain_set(prob, _only(prob, members, dropped), shared,
-                                   _Oracle(time_limit, deterministic))
+    overfull = [(members, shared) for members, shared in _local_groups(prob)
+                if _overfull(prob, members, shared, usable)]
+    if overfull:
+        dropped, oracle = _dropped(prob), _Oracle(time_limit, deterministic)
+        for members, shared in overfull:
+            reasons = _explain_set(prob, _only(prob, members, dropped), shared, oracle)
             if reasons:
                 return reasons
     return []
