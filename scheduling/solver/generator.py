@@ -611,9 +611,9 @@ def disrupt(problem: dict, solution: dict, k: int, seed: int = 0) -> dict:
     """Re-planning input: `solution` becomes `previous`, and k volunteers each lose a whole day.
 
     Each lost day is one on which the person led sessions in the solution, and is only kept when a
-    repaired timetable (the other sessions left in place, the displaced ones put back first-fit)
-    still exists, so the disrupted problem stays feasible. Raises ValueError when fewer than k such
-    disruptions exist.
+    repaired timetable still exists, so the disrupted problem stays feasible: first one with the
+    other sessions left in place and the displaced ones put back first-fit, else one the solver
+    finds (see _Searched). Raises ValueError when fewer than k such disruptions are found.
     """
     rng = random.Random(f"disrupt/{problem.get('name', '')}/{k}/{seed}")
     disrupted = copy.deepcopy(problem)
@@ -641,23 +641,54 @@ def disrupt(problem: dict, solution: dict, k: int, seed: int = 0) -> dict:
     rng.shuffle(leads)
     lost = set()
     for _ in range(k):
-        for person, day in leads:
-            if (person, day) in lost:
+        # First a day whose sessions move alone (first fit, the rest in place); failing that,
+        # one of the first few days for which a search finds a timetable that moves more.
+        first_fit = lambda timetable=timetable: _repair(disrupted, timetable, rng)  # noqa: E731
+        for repair in (first_fit, _Searched(disrupted)):
+            for person, day in leads:
+                if (person, day) in lost:
+                    continue
+                entry = people.setdefault(person, {"id": person})
+                before = list(entry.get("unavailable", []))
+                entry["unavailable"] = sorted(set(before) | set(periods_of_day[day]))
+                repaired = repair()
+                if repaired is not None:
+                    timetable = repaired
+                    lost.add((person, day))
+                    break
+                entry["unavailable"] = before
+                if not before:
+                    del entry["unavailable"]
+            else:
                 continue
-            entry = people.setdefault(person, {"id": person})
-            before = list(entry.get("unavailable", []))
-            entry["unavailable"] = sorted(set(before) | set(periods_of_day[day]))
-            repaired = _repair(disrupted, timetable, rng)
-            if repaired is not None:
-                timetable = repaired
-                lost.add((person, day))
-                break
-            entry["unavailable"] = before
-            if not before:
-                del entry["unavailable"]
+            break
         else:
             raise ValueError(f"only {len(lost)} of {k} disruptions keep the week feasible")
     return disrupted
+
+
+class _Searched:
+    """A timetable of the disrupted week found by the solver itself, for at most SEARCHES
+    calls: in a crowded week's optimal timetable, the first fit often finds no room for a lost
+    day's sessions with every other session in place (generated 150-session week: none of the
+    days left after two disruptions), where moving a few more sessions does."""
+
+    SEARCHES = 3
+
+    def __init__(self, problem: dict):
+        self.problem, self.left = problem, self.SEARCHES
+
+    def __call__(self) -> list[tuple[str, str, str]] | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        from scheduling.solver import solve  # the solver imports nothing from here
+
+        week = {**copy.deepcopy(self.problem), "previous": [], "stability": "weighted"}
+        solution = solve(week, time_limit=10, workers=1, deterministic_time=2)
+        if solution["status"] not in ("OPTIMAL", "FEASIBLE"):
+            return None
+        return [(a["activity"], a["period"], a["room"]) for a in solution["assignments"]]
 
 
 def _repair(problem, timetable, rng, attempts=20):

@@ -130,3 +130,25 @@ def test_disruption_takes_whole_days_from_people_who_led_sessions_then(k):
     assert disrupt(problem, solution, k, seed=1) == disrupted
     replanned = solved(disrupted)
     assert replanned["penalties"]["change"] > 0
+
+
+def test_disruption_whose_sessions_must_push_another_session_is_kept():
+    # One room, two days: whichever day is lost, its session can only move where the other
+    # session sits, which moves to the freed day. A first fit with the rest in place finds
+    # nothing; the search finds the swap, so the disruption is kept and the week stays feasible.
+    problem = {
+        "format": "relais-timetable/1", "name": "swap",
+        "periods": [{"id": "mon", "day": 0, "index": 0}, {"id": "tue", "day": 1, "index": 0}],
+        "rooms": [{"id": "room", "capacity": 10}],
+        "people": [{"id": "ann"}, {"id": "bob"}],
+        "activities": [{"id": "a", "sessions": 1, "facilitators": ["ann"]},
+                       {"id": "b", "sessions": 1, "facilitators": ["bob"]}],
+    }
+    solution = solved(problem)
+    disrupted = disrupt(problem, solution, 1)
+    [person] = [person for person in disrupted["people"] if person.get("unavailable")]
+    [lost_period] = person["unavailable"]
+    own = "a" if person["id"] == "ann" else "b"
+    replanned = solved(disrupted)
+    assert replanned["status"] == "OPTIMAL" and replanned["penalties"]["change"] > 0
+    assert (own, lost_period) not in {(a["activity"], a["period"]) for a in replanned["assignments"]}
