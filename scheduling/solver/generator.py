@@ -640,29 +640,31 @@ def disrupt(problem: dict, solution: dict, k: int, seed: int = 0) -> dict:
     })
     rng.shuffle(leads)
     lost = set()
+
+    def lose_a_day(repair) -> bool:
+        """Take the first day of `leads` not yet lost after which `repair()` finds a timetable."""
+        nonlocal timetable
+        for person, day in leads:
+            if (person, day) in lost:
+                continue
+            entry = people.setdefault(person, {"id": person})
+            before = list(entry.get("unavailable", []))
+            entry["unavailable"] = sorted(set(before) | set(periods_of_day[day]))
+            repaired = repair()
+            if repaired is not None:
+                timetable = repaired
+                lost.add((person, day))
+                return True
+            entry["unavailable"] = before
+            if not before:
+                del entry["unavailable"]
+        return False
+
     for _ in range(k):
         # First a day whose sessions move alone (first fit, the rest in place); failing that,
         # one of the first few days for which a search finds a timetable that moves more.
-        first_fit = lambda timetable=timetable: _repair(disrupted, timetable, rng)  # noqa: E731
-        for repair in (first_fit, _Searched(disrupted)):
-            for person, day in leads:
-                if (person, day) in lost:
-                    continue
-                entry = people.setdefault(person, {"id": person})
-                before = list(entry.get("unavailable", []))
-                entry["unavailable"] = sorted(set(before) | set(periods_of_day[day]))
-                repaired = repair()
-                if repaired is not None:
-                    timetable = repaired
-                    lost.add((person, day))
-                    break
-                entry["unavailable"] = before
-                if not before:
-                    del entry["unavailable"]
-            else:
-                continue
-            break
-        else:
+        if not (lose_a_day(lambda: _repair(disrupted, timetable, rng))
+                or lose_a_day(_Searched(disrupted))):
             raise ValueError(f"only {len(lost)} of {k} disruptions keep the week feasible")
     return disrupted
 
