@@ -1,6 +1,7 @@
 """Builders for the solver tests: small hand-built problems solved in-process, reproducibly."""
 
 import copy
+import importlib.util
 import json
 from pathlib import Path
 
@@ -46,3 +47,12 @@ def solved(prob: dict, **options) -> dict:
 def example() -> dict:
     """The worked example of docs/timetable-format.md (optimum 3)."""
     return json.loads(EXAMPLE.read_text())
+
+
+def benchmark(name: str):
+    """A script of benchmarks/ imported as a module, to test its parts."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

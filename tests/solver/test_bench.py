@@ -1,20 +1,15 @@
 """The solver benchmark's repeated runs and its verdict on the issue's targets."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "solver_bench.py"
+from .builders import benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("solver_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("solver_bench")
 
 
 def run(status="OPTIMAL", objective=10, bound=10, seconds=0.5, check="ok", gap=None):

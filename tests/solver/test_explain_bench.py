@@ -1,22 +1,17 @@
 """The explanation benchmark's impossible weeks are impossible, and explained."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
 from scheduling.solver import solve
 from scheduling.solver.generator import generate
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "explain_bench.py"
+from .builders import benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("explain_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("explain_bench")
 
 
 @pytest.mark.parametrize("case", ["facilitator", "cohort", "wing"])
