@@ -29,6 +29,7 @@ urlpatterns = [
     path("enrolment/", include("enrolment.urls")),
     path("screening/", include("screening.urls")),
     path("attendance/", include("enrolment.attendance_urls")),
+    path("evaluation/", include("enrolment.evaluation_urls")),
     path("", include("core.urls")),
 ]
 

@@ -145,6 +145,9 @@ PERMISSIONS = {
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),
     "enrolment.export_attendance": is_coordinator_of_site,
     "enrolment.view_attendance_follow_up": is_planner,
+    # evaluation of the offer (step 11): counts only, per term (object: the Term)
+    "enrolment.view_indicator_list": is_planner,
+    "enrolment.view_indicators": is_coordinator_of_site,
     # applications, waiting lists and enrolment (objects: Enrolment or Cycle)
     "enrolment.view_application": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
     "enrolment.view_application_list": is_planner | is_screener | is_prison_staff,

@@ -313,9 +313,14 @@ def sheets(data: AttendanceData) -> list[Sheet]:
 
 
 def write_xlsx(data: AttendanceData) -> bytes:
+    return write_sheets(sheets(data))
+
+
+def write_sheets(sheets_to_write: list[Sheet]) -> bytes:
+    """A workbook of `sheets_to_write`, each a bold header row then its rows, streamed."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    for sheet in sheets(data):
+    for sheet in sheets_to_write:
         ws = workbook.create_sheet(sheet.title[:31])
         for index, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width

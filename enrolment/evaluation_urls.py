@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import evaluation_views as views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("terms/<int:pk>/", views.term_page, name="term"),
+    path("terms/<int:pk>/indicators.xlsx", views.term_export, name="term-export"),
+]

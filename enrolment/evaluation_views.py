@@ -1,0 +1,58 @@
+"""Evaluation of the offer (step 11): a term's indicators on a page and in a workbook."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core import rules as access
+from core.audit import record_export
+
+from . import indicator_sheets, indicators
+from .exports import FORMATS
+
+
+def _require(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _term(request, pk):
+    """The term, if the user may see it (404 otherwise) and its indicators (403 otherwise)."""
+    term = get_object_or_404(access.visible_terms(request.user), pk=pk)
+    _require(request.user, "enrolment.view_indicators", term)
+    return term
+
+
+@login_required
+def index(request):
+    """The newest term that has started, or the one chosen in the term picker."""
+    _require(request.user, "enrolment.view_indicator_list")
+    terms = indicators.terms_to_evaluate(access.visible_terms(request.user))
+    chosen = request.GET.get("term", "")
+    term = terms.filter(pk=chosen).first() if chosen.isdigit() else terms.first()
+    if term is None:
+        return render(request, "enrolment/evaluation.html", {"terms": terms, "data": None})
+    return redirect("evaluation:term", pk=term.pk)
+
+
+@login_required
+def term_page(request, pk):
+    term = _term(request, pk)
+    data = indicators.term_indicators(term)
+    return render(request, "enrolment/evaluation.html", {
+        "terms": indicators.terms_to_evaluate(access.visible_terms(request.user)),
+        "data": data,
+        "definitions": indicator_sheets.definitions(),
+    })
+
+
+@login_required
+def term_export(request, pk):
+    term = _term(request, pk)
+    data = indicators.term_indicators(term)
+    content = indicator_sheets.write_indicators_xlsx(data)
+    record_export(request.user, "enrolment.indicators", detail=f"term={term.pk} cycles={len(data.cycles)} format=xlsx")
+    content_type, extension = FORMATS["xlsx"]
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{indicator_sheets.filename(data)}.{extension}"'
+    return response

@@ -1,0 +1,105 @@
+"""A term's indicators as a workbook: one sheet per table of the evaluation page, and one that
+says what each figure counts. Rates are real percentages, counts real numbers, for pivots."""
+from collections.abc import Iterator
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .exports import Percent, Sheet, write_sheets
+from .indicators import TermIndicators
+
+
+def _percent(value: float | None) -> Percent | None:
+    return None if value is None else Percent(round(value, 4))
+
+
+def cycle_rows(data: TermIndicators) -> Iterator[list]:
+    yield [
+        _("Cycle"), _("Activity"), _("Kind"), _("Status"), _("Places"), _("Applications"), _("Declined"),
+        _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Left"), _("Dropout rate"),
+        _("Places filled"), _("Sessions planned"), _("Sessions so far"), _("Sessions cancelled"),
+        _("Present"), _("Absent"), _("Attendance rate"), _("Signals"),
+    ]
+    for row in data.cycles:
+        cycle = row.cycle
+        yield [
+            cycle.code, cycle.activity.title(), cycle.activity.get_kind_display(), cycle.get_status_display(),
+            cycle.capacity, row.applications, row.declined, row.waiting, row.enrolled_now, row.enrolled_ever,
+            row.dropouts, _percent(row.dropout_rate), _percent(row.fill_rate), row.sessions_planned,
+            row.sessions_past, row.sessions_cancelled, row.present, row.absent, _percent(row.attendance_rate),
+            "\n".join(signal.message for signal in row.signals),
+        ]
+
+
+def group_rows(data: TermIndicators) -> Iterator[list]:
+    yield [
+        _("Target group"), _("Held at the site"), _("Applied"), _("Took part"), _("Reach"), _("Left"),
+        _("Present"), _("Absent"), _("Attendance rate"),
+    ]
+    for group in data.groups:
+        yield [
+            group.label, group.held, group.applicants, group.participants, _percent(group.reach), group.dropouts,
+            group.present, group.absent, _percent(group.attendance_rate),
+        ]
+
+
+def kind_rows(data: TermIndicators) -> Iterator[list]:
+    yield [_("Kind"), _("Cycles"), _("Places"), _("Enrolled now"), _("Places filled"), _("Attendance rate")]
+    for kind in data.kinds:
+        yield [kind.label, kind.cycles, kind.places, kind.enrolled_now, _percent(kind.fill_rate),
+               _percent(kind.attendance_rate)]
+
+
+def reason_rows(heading: str, reasons: list[tuple[str, int]]) -> Iterator[list]:
+    yield [heading, _("Number")]
+    yield from ([reason, count] for reason, count in reasons)
+
+
+def about_rows(data: TermIndicators) -> Iterator[list]:
+    term = data.term
+    yield [_("Evaluation of the offer"), ""]
+    yield from [
+        [_("Site"), term.site.name],
+        [_("Term"), term.name],
+        [_("From"), formats.date_format(term.first_date, "SHORT_DATE_FORMAT")],
+        [_("Until"), formats.date_format(term.last_date, "SHORT_DATE_FORMAT")],
+        [_("Counted until"), formats.date_format(data.counted_until, "SHORT_DATE_FORMAT")],
+        [_("Made on"), formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")],
+        ["", ""],
+    ]
+    yield from ([label, text] for label, text in definitions())
+
+
+def definitions() -> list[tuple[str, str]]:
+    """What each figure counts, for the page's footnotes and the workbook's first sheet."""
+    return [
+        (_("Places filled"), _("People enrolled now, out of the cycle's places.")),
+        (_("Enrolled at some point"), _("People who were enrolled, including those who left since.")),
+        (_("Left"), _("People who left the cycle after being enrolled (withdrawn or removed); "
+                      "refusals before enrolment are not counted.")),
+        (_("Attendance rate"), _("Present, out of the register lines recorded; cancelled sessions are left out.")),
+        (_("Held at the site"), _("Detainees held in one of the site's units at some time during the term, "
+                                  "up to the day counted.")),
+        (_("Reach"), _("Detainees of the group who took part in at least one cycle of the term, out of those "
+                       "held at the site.")),
+        (_("Target group"), _("Men and women by the population of the unit they were held in; remand, "
+                              "sentenced and interned by their legal status today.")),
+    ]
+
+
+def write_indicators_xlsx(data: TermIndicators) -> bytes:
+    return write_sheets([
+        Sheet(_("About"), about_rows(data), [24.0, 90.0], "A2"),
+        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 15), 80.0], "B2"),
+        Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
+        Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
+        Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),
+        Sheet(_("Leaving reasons"), reason_rows(_("Leaving reason"), data.leaving_reasons), [36.0, 10.0], "A2"),
+        Sheet(_("Cancellations"), reason_rows(_("Cancellation reason"), data.cancellation_reasons),
+              [50.0, 10.0], "A2"),
+    ])
+
+
+def filename(data: TermIndicators) -> str:
+    term = data.term
+    return f"relais-indicators-{term.site.code}-{term.first_date:%Y-%m-%d}"

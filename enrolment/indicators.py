@@ -1,0 +1,351 @@
+"""Step 11, evaluating and adjusting the offer: a term's indicators per cycle, per kind of
+activity and per target group, and the signals that suggest adjusting a cycle.
+
+Everything is counted in a fixed number of queries whatever the size of the term; the page, the
+API and the spreadsheet read the same `TermIndicators`. Counts only: no names, no numbers.
+"""
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from activities.models import (
+    ActivityKind,
+    Cycle,
+    CycleStatus,
+    Session,
+    SessionStatus,
+    TargetGroup,
+    Term,
+)
+from prisons.models import DetaineeStatus, Gender, Placement, Population
+
+from .models import (
+    AbsenceReason,
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    EnrolmentStatus,
+    LeavingReason,
+)
+
+# When a cycle's numbers suggest adjusting it. A rate is judged only on enough people or register
+# lines that one person does not swing it.
+LOW_FILL = 0.5
+LONG_WAITING_LIST = 0.5
+LOW_ATTENDANCE = 0.6
+HIGH_DROPOUT = 0.3
+MANY_CANCELLED = 0.2
+MIN_REGISTER_LINES = 10
+MIN_ENROLLED = 4
+MIN_PAST_SESSIONS = 3
+
+GENDER_GROUP = {Gender.MALE: TargetGroup.MEN, Gender.FEMALE: TargetGroup.WOMEN}
+EVERYONE = "all"
+POPULATION_GROUP = {Population.MEN: TargetGroup.MEN, Population.WOMEN: TargetGroup.WOMEN}
+
+
+def rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return _("%(number)s%%") % {"number": number_format(round(100 * value))}
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A reason to look again at a cycle, with what a coordinator may change."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class CycleIndicators:
+    cycle: Cycle
+    applications: int = 0
+    declined: int = 0
+    waiting: int = 0
+    enrolled_now: int = 0
+    enrolled_ever: int = 0
+    dropouts: int = 0
+    sessions_planned: int = 0
+    sessions_past: int = 0
+    sessions_cancelled: int = 0
+    sessions_cancelled_past: int = 0
+    present: int = 0
+    absent: int = 0
+    absence_reasons: Counter = field(default_factory=Counter)
+    leaving_reasons: Counter = field(default_factory=Counter)
+    signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def fill_rate(self) -> float | None:
+        return rate(self.enrolled_now, self.cycle.capacity)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return rate(self.present, self.present + self.absent)
+
+    @property
+    def dropout_rate(self) -> float | None:
+        return rate(self.dropouts, self.enrolled_ever)
+
+    @property
+    def cancellation_rate(self) -> float | None:
+        return rate(self.sessions_cancelled_past, self.sessions_past + self.sessions_cancelled_past)
+
+
+@dataclass
+class GroupIndicators:
+    """A target group of the term's site: who was held there, who applied, who took part."""
+
+    group: str
+    held: int = 0
+    applicants: int = 0
+    participants: int = 0
+    dropouts: int = 0
+    present: int = 0
+    absent: int = 0
+
+    @property
+    def label(self) -> str:
+        return _("Everyone") if self.group == EVERYONE else str(TargetGroup(self.group).label)
+
+    @property
+    def reach(self) -> float | None:
+        return rate(self.participants, self.held)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return rate(self.present, self.present + self.absent)
+
+
+@dataclass
+class KindIndicators:
+    kind: str
+    cycles: int = 0
+    places: int = 0
+    enrolled_now: int = 0
+    present: int = 0
+    absent: int = 0
+
+    @property
+    def label(self) -> str:
+        return str(ActivityKind(self.kind).label)
+
+    @property
+    def fill_rate(self) -> float | None:
+        return rate(self.enrolled_now, self.places)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return rate(self.present, self.present + self.absent)
+
+
+@dataclass
+class TermIndicators:
+    term: Term
+    counted_until: dt.date
+    cycles: list[CycleIndicators]
+    groups: list[GroupIndicators]
+    kinds: list[KindIndicators]
+    absence_reasons: list[tuple[str, int]]
+    leaving_reasons: list[tuple[str, int]]
+    cancellation_reasons: list[tuple[str, int]]
+
+    @property
+    def total(self) -> GroupIndicators:
+        """Everyone, each person once: the first row of the target groups."""
+        return self.groups[0]
+
+    @property
+    def signalled(self) -> list[CycleIndicators]:
+        return [row for row in self.cycles if row.signals]
+
+
+def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicators:
+    """The indicators of `term` as of `now` (sessions before it count as past)."""
+    now = now or timezone.now()
+    counted_until = min(term.last_date, timezone.localdate(now))
+    cycles = list(
+        Cycle.objects.filter(term=term).select_related("activity").order_by("activity__kind", "code")
+    )
+    rows = {cycle.pk: CycleIndicators(cycle) for cycle in cycles}
+    leaving_labels = {reason.pk: reason.label() for reason in LeavingReason.objects.all()}
+
+    enrolments = list(
+        Enrolment.objects.filter(cycle__term=term).values_list(
+            "cycle_id", "detainee_id", "detainee__gender", "detainee__legal_status", "status", "enrolled_on",
+            "leaving_reason_id",
+        )
+    )
+    people: dict[int, dict] = {}
+    for cycle_id, detainee_id, gender, legal_status, status, enrolled_on, leaving_id in enrolments:
+        row = rows[cycle_id]
+        person = people.setdefault(detainee_id, {
+            "gender": gender, "legal_status": legal_status, "participant": False, "dropout": False,
+        })
+        row.applications += 1
+        was_enrolled = enrolled_on is not None or status == EnrolmentStatus.ENROLLED
+        row.declined += status == EnrolmentStatus.DECLINED
+        row.waiting += status == EnrolmentStatus.APPROVED
+        row.enrolled_now += status == EnrolmentStatus.ENROLLED
+        row.enrolled_ever += was_enrolled
+        person["participant"] |= was_enrolled
+        if was_enrolled and status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REMOVED):
+            row.dropouts += 1
+            person["dropout"] = True
+            row.leaving_reasons[leaving_labels.get(leaving_id, _("No reason given"))] += 1
+
+    for values in Session.objects.filter(cycle__term=term).values("cycle_id").annotate(
+        planned=Count("id", filter=~Q(status=SessionStatus.CANCELLED)),
+        past=Count("id", filter=~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
+        cancelled=Count("id", filter=Q(status=SessionStatus.CANCELLED)),
+        cancelled_past=Count("id", filter=Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
+    ):
+        row = rows[values["cycle_id"]]
+        row.sessions_planned, row.sessions_past = values["planned"], values["past"]
+        row.sessions_cancelled = values["cancelled"]
+        row.sessions_cancelled_past = values["cancelled_past"]
+    cancellation_reasons = Counter({
+        values["cancellation_reason"] or _("No reason given"): values["n"]
+        for values in Session.objects.filter(cycle__term=term, status=SessionStatus.CANCELLED)
+        .values("cancellation_reason").annotate(n=Count("id"))
+    })
+
+    # A cancelled session is nobody's absence: those register lines are left out of every rate.
+    lines = (
+        Attendance.objects.filter(session__cycle__term=term)
+        .exclude(absence_reason=AbsenceReason.SESSION_CANCELLED)
+        .values_list("session__cycle_id", "enrolment__detainee_id", "status", "absence_reason")
+        .annotate(n=Count("id"))
+    )
+    attendance_by_person: dict[int, Counter] = defaultdict(Counter)
+    absence_labels = dict(AbsenceReason.choices)
+    for cycle_id, detainee_id, status, reason, n in lines:
+        row = rows[cycle_id]
+        if status == AttendanceStatus.PRESENT:
+            row.present += n
+        else:
+            row.absent += n
+            row.absence_reasons[str(absence_labels.get(reason, _("No reason given")))] += n
+        attendance_by_person[detainee_id][status] += n
+
+    for row in rows.values():
+        row.signals = signals(row)
+    groups = _groups(term, counted_until, people, attendance_by_person)
+    return TermIndicators(
+        term=term,
+        counted_until=counted_until,
+        cycles=list(rows.values()),
+        groups=groups,
+        kinds=_kinds(rows.values()),
+        absence_reasons=_sum_counters(row.absence_reasons for row in rows.values()).most_common(),
+        leaving_reasons=_sum_counters(row.leaving_reasons for row in rows.values()).most_common(),
+        cancellation_reasons=cancellation_reasons.most_common(),
+    )
+
+
+def _sum_counters(counters) -> Counter:
+    total = Counter()
+    for counter in counters:
+        total.update(counter)
+    return total
+
+
+def _groups(term, counted_until, people, attendance_by_person) -> list[GroupIndicators]:
+    """Target groups: men and women by the population of the unit they were held in (by gender for
+    someone with no placement on record), remand, sentenced and interned by legal status."""
+    held_in: dict[int, set[str]] = defaultdict(set)
+    held_status: dict[int, str] = {}
+    for detainee_id, population, legal_status in Placement.objects.filter(
+        unit__site=term.site, status=DetaineeStatus.PRESENT,
+        valid_from__lte=counted_until,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=term.first_date)).values_list(
+        "detainee_id", "unit__population", "detainee__legal_status",
+    ).distinct():
+        held_in[detainee_id].add(POPULATION_GROUP[population])
+        held_status[detainee_id] = legal_status
+
+    def groups_of(detainee_id, gender, legal_status) -> set[str]:
+        sexes = held_in.get(detainee_id) or {GENDER_GROUP.get(gender)} - {None}
+        return {EVERYONE, *sexes, legal_status}
+
+    by_group = {name: GroupIndicators(name) for name in (EVERYONE, *TargetGroup.values)}
+    for detainee_id, sexes in held_in.items():
+        for name in {EVERYONE, *sexes, held_status[detainee_id]}:
+            by_group[name].held += 1
+    for detainee_id, person in people.items():
+        for name in groups_of(detainee_id, person["gender"], person["legal_status"]):
+            group = by_group[name]
+            group.applicants += 1
+            group.participants += person["participant"]
+            group.dropouts += person["dropout"]
+            group.present += attendance_by_person[detainee_id][AttendanceStatus.PRESENT]
+            group.absent += attendance_by_person[detainee_id][AttendanceStatus.ABSENT]
+    return list(by_group.values())
+
+
+def _kinds(rows) -> list[KindIndicators]:
+    kinds = {kind: KindIndicators(kind) for kind in ActivityKind.values}
+    for row in rows:
+        kind = kinds[row.cycle.activity.kind]
+        kind.cycles += 1
+        kind.places += row.cycle.capacity
+        kind.enrolled_now += row.enrolled_now
+        kind.present += row.present
+        kind.absent += row.absent
+    return [kind for kind in kinds.values() if kind.cycles]
+
+
+def signals(row: CycleIndicators) -> list[Signal]:
+    """What in a cycle's numbers calls for a change, each with the change to consider."""
+    found = []
+    cycle = row.cycle
+    if cycle.status in (CycleStatus.CANCELLED, CycleStatus.DRAFT):
+        return found
+    if row.fill_rate is not None and row.fill_rate < LOW_FILL and cycle.status != CycleStatus.OPEN:
+        found.append(Signal("low_fill", _(
+            "Only %(enrolled)s of %(capacity)s places are taken: publicise the cycle again, open it "
+            "to more units or offer fewer places."
+        ) % {"enrolled": row.enrolled_now, "capacity": cycle.capacity}))
+    if row.waiting >= max(1, LONG_WAITING_LIST * cycle.capacity):
+        found.append(Signal("long_waiting_list", _(
+            "%(waiting)s people wait for a place (capacity %(capacity)s): consider a second cycle "
+            "or a larger room."
+        ) % {"waiting": row.waiting, "capacity": cycle.capacity}))
+    lines = row.present + row.absent
+    if lines >= MIN_REGISTER_LINES and row.attendance_rate < LOW_ATTENDANCE:
+        reason, count = row.absence_reasons.most_common(1)[0]
+        found.append(Signal("low_attendance", _(
+            "Attendance is %(rate)s; the most frequent reason for absence is “%(reason)s” (%(count)s "
+            "times): look at the time slot, escorts and clashes with work or visits."
+        ) % {"rate": percent(row.attendance_rate), "reason": reason, "count": count}))
+    if row.enrolled_ever >= MIN_ENROLLED and row.dropout_rate >= HIGH_DROPOUT:
+        reason, count = row.leaving_reasons.most_common(1)[0]
+        found.append(Signal("high_dropout", _(
+            "%(dropouts)s of %(enrolled)s participants left (%(rate)s), most often “%(reason)s”: "
+            "hold feedback interviews with them before the next cycle."
+        ) % {"dropouts": row.dropouts, "enrolled": row.enrolled_ever, "rate": percent(row.dropout_rate),
+             "reason": reason}))
+    past = row.sessions_past + row.sessions_cancelled_past
+    if past >= MIN_PAST_SESSIONS and row.cancellation_rate >= MANY_CANCELLED:
+        found.append(Signal("many_cancelled", _(
+            "%(cancelled)s of %(sessions)s sessions so far were cancelled: check the room, the "
+            "facilitators' availability and the escorts for this slot."
+        ) % {"cancelled": row.sessions_cancelled_past, "sessions": past}))
+    return found
+
+
+def terms_to_evaluate(terms, today: dt.date | None = None):
+    """The terms worth evaluating, newest first: those that have started."""
+    today = today or timezone.localdate()
+    return terms.filter(first_date__lte=today).order_by("-first_date", "site__code")
