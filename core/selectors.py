@@ -80,5 +80,19 @@ def workflow_steps(user) -> list[Step]:
             (_("past sessions without a register (last 30 days)"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
             (_("participants absent 2+ times in a row, to follow up"), len(consecutive_absences(enrolments))),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
-        Step(11, _("Evaluating and adjusting the offer"), False, note=not_built),
+        _evaluation_step(user, today, cycles),
     ]
+
+
+def _evaluation_step(user, today: dt.date, cycles) -> Step:
+    from activities.models import CycleStatus
+    from enrolment.indicators import cycles_to_review
+
+    title = _("Evaluating and adjusting the offer")
+    if not user.has_perm("enrolment.view_indicator_list"):
+        return Step(11, title, True)
+    return Step(11, title, True, [
+        (_("cycles of the current term whose figures call for a change"),
+         cycles_to_review(access.visible_terms(user), today)),
+        (_("cycles finished"), cycles.filter(status=CycleStatus.FINISHED).count()),
+    ], "evaluation:index")

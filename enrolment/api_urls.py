@@ -2,6 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api import ApplicationViewSet, LeavingReasonViewSet, WaitingListViewSet
 from .attendance_api import AttendanceViewSet, RegisterViewSet
+from .evaluation_api import IndicatorViewSet
 
 router = SimpleRouter()
 router.register("applications", ApplicationViewSet, basename="application")
@@ -9,4 +10,5 @@ router.register("waiting-lists", WaitingListViewSet, basename="waiting-list")
 router.register("leaving-reasons", LeavingReasonViewSet, basename="leaving-reason")
 router.register("registers", RegisterViewSet, basename="register")
 router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("indicators", IndicatorViewSet, basename="indicators")
 urlpatterns = router.urls

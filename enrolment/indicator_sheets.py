@@ -16,7 +16,8 @@ def _percent(value: float | None) -> Percent | None:
 def cycle_rows(data: TermIndicators) -> Iterator[list]:
     yield [
         _("Cycle"), _("Activity"), _("Kind"), _("Status"), _("Places"), _("Applications"), _("Declined"),
-        _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Left"), _("Dropout rate"),
+        _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Completed"), _("Left"),
+        _("Dropout rate"),
         _("Places filled"), _("Sessions planned"), _("Sessions so far"), _("Sessions cancelled"),
         _("Present"), _("Absent"), _("Attendance rate"), _("Signals"),
     ]
@@ -25,7 +26,7 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
         yield [
             cycle.code, cycle.activity.title(), cycle.activity.get_kind_display(), cycle.get_status_display(),
             cycle.capacity, row.applications, row.declined, row.waiting, row.enrolled_now, row.enrolled_ever,
-            row.dropouts, _percent(row.dropout_rate), _percent(row.fill_rate), row.sessions_planned,
+            row.completed, row.dropouts, _percent(row.dropout_rate), _percent(row.fill_rate), row.sessions_planned,
             row.sessions_past, row.sessions_cancelled, row.present, row.absent, _percent(row.attendance_rate),
             "\n".join(signal.message for signal in row.signals),
         ]
@@ -75,8 +76,9 @@ def definitions() -> list[tuple[str, str]]:
     return [
         (_("Places filled"), _("People enrolled now, out of the cycle's places.")),
         (_("Enrolled at some point"), _("People who were enrolled, including those who left since.")),
-        (_("Left"), _("People who left the cycle after being enrolled (withdrawn or removed); "
-                      "refusals before enrolment are not counted.")),
+        (_("Completed"), _("People whose enrolment ended with the leaving reason “Completed”.")),
+        (_("Left"), _("People who left the cycle after being enrolled, for any reason but “Completed”; "
+                      "refusals and withdrawals before enrolment are not counted.")),
         (_("Attendance rate"), _("Present, out of the register lines recorded; cancelled sessions are left out.")),
         (_("Held at the site"), _("Detainees held in one of the site's units at some time during the term, "
                                   "up to the day counted.")),
@@ -90,7 +92,7 @@ def definitions() -> list[tuple[str, str]]:
 def write_indicators_xlsx(data: TermIndicators) -> bytes:
     return write_sheets([
         Sheet(_("About"), about_rows(data), [24.0, 90.0], "A2"),
-        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 15), 80.0], "B2"),
+        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 16), 80.0], "B2"),
         Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
         Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
         Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),

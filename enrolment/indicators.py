@@ -46,6 +46,7 @@ MIN_PAST_SESSIONS = 3
 
 GENDER_GROUP = {Gender.MALE: TargetGroup.MEN, Gender.FEMALE: TargetGroup.WOMEN}
 EVERYONE = "all"
+COMPLETED = "completed"  # the leaving reason of those who finished: not a dropout
 POPULATION_GROUP = {Population.MEN: TargetGroup.MEN, Population.WOMEN: TargetGroup.WOMEN}
 
 
@@ -75,6 +76,7 @@ class CycleIndicators:
     waiting: int = 0
     enrolled_now: int = 0
     enrolled_ever: int = 0
+    completed: int = 0
     dropouts: int = 0
     sessions_planned: int = 0
     sessions_past: int = 0
@@ -179,7 +181,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
         Cycle.objects.filter(term=term).select_related("activity").order_by("activity__kind", "code")
     )
     rows = {cycle.pk: CycleIndicators(cycle) for cycle in cycles}
-    leaving_labels = {reason.pk: reason.label() for reason in LeavingReason.objects.all()}
+    leaving_reasons = {reason.pk: reason for reason in LeavingReason.objects.all()}
 
     enrolments = list(
         Enrolment.objects.filter(cycle__term=term).values_list(
@@ -201,9 +203,13 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
         row.enrolled_ever += was_enrolled
         person["participant"] |= was_enrolled
         if was_enrolled and status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REMOVED):
+            reason = leaving_reasons.get(leaving_id)
+            if reason is not None and reason.code == COMPLETED:
+                row.completed += 1
+                continue
             row.dropouts += 1
             person["dropout"] = True
-            row.leaving_reasons[leaving_labels.get(leaving_id, _("No reason given"))] += 1
+            row.leaving_reasons[reason.label() if reason else _("No reason given")] += 1
 
     for values in Session.objects.filter(cycle__term=term).values("cycle_id").annotate(
         planned=Count("id", filter=~Q(status=SessionStatus.CANCELLED)),
@@ -349,3 +355,10 @@ def terms_to_evaluate(terms, today: dt.date | None = None):
     """The terms worth evaluating, newest first: those that have started."""
     today = today or timezone.localdate()
     return terms.filter(first_date__lte=today).order_by("-first_date", "site__code")
+
+
+def cycles_to_review(terms, today: dt.date | None = None) -> int:
+    """How many cycles of the terms under way today have a signal (the home page's count)."""
+    today = today or timezone.localdate()
+    current = terms.filter(first_date__lte=today, last_date__gte=today)
+    return sum(len(term_indicators(term).signalled) for term in current)

@@ -1,0 +1,122 @@
+"""Evaluation API: the terms that have started and, for one, the same indicators as the page.
+
+Terms the user may not see are 404; indicators they may not read 403 (coordinators of the site
+and administrators). Counts only, no detainee data.
+"""
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from core import rules as access
+
+from . import indicators
+
+
+class SignalSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class CycleIndicatorsSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(source="cycle.pk")
+    code = serializers.CharField(source="cycle.code")
+    activity = serializers.SerializerMethodField()
+    kind = serializers.CharField(source="cycle.activity.kind")
+    status = serializers.CharField(source="cycle.status")
+    capacity = serializers.IntegerField(source="cycle.capacity")
+    applications = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    waiting = serializers.IntegerField()
+    enrolled_now = serializers.IntegerField()
+    enrolled_ever = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    dropouts = serializers.IntegerField()
+    sessions_planned = serializers.IntegerField()
+    sessions_past = serializers.IntegerField()
+    sessions_cancelled = serializers.IntegerField()
+    present = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    fill_rate = serializers.FloatField(allow_null=True)
+    attendance_rate = serializers.FloatField(allow_null=True)
+    dropout_rate = serializers.FloatField(allow_null=True)
+    signals = SignalSerializer(many=True)
+
+    def get_activity(self, row) -> str:
+        return row.cycle.activity.title()
+
+
+class GroupIndicatorsSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    label = serializers.CharField()
+    held = serializers.IntegerField()
+    applicants = serializers.IntegerField()
+    participants = serializers.IntegerField()
+    dropouts = serializers.IntegerField()
+    present = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    reach = serializers.FloatField(allow_null=True)
+    attendance_rate = serializers.FloatField(allow_null=True)
+
+
+class KindIndicatorsSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    cycles = serializers.IntegerField()
+    places = serializers.IntegerField()
+    enrolled_now = serializers.IntegerField()
+    fill_rate = serializers.FloatField(allow_null=True)
+    attendance_rate = serializers.FloatField(allow_null=True)
+
+
+class ReasonCountSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    count = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        reason, count = instance
+        return {"reason": reason, "count": count}
+
+
+class TermSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    site = serializers.CharField(source="site.code")
+    name = serializers.CharField()
+    first_date = serializers.DateField()
+    last_date = serializers.DateField()
+
+
+class TermIndicatorsSerializer(serializers.Serializer):
+    term = TermSummarySerializer()
+    counted_until = serializers.DateField()
+    cycles = CycleIndicatorsSerializer(many=True)
+    groups = GroupIndicatorsSerializer(many=True)
+    kinds = KindIndicatorsSerializer(many=True)
+    absence_reasons = ReasonCountSerializer(many=True)
+    leaving_reasons = ReasonCountSerializer(many=True)
+    cancellation_reasons = ReasonCountSerializer(many=True)
+
+
+class IndicatorViewSet(viewsets.ViewSet):
+    """Indicators of the offer per term (step 11). Labels and signals follow Accept-Language."""
+
+    def _terms(self):
+        if not self.request.user.has_perm("enrolment.view_indicator_list"):
+            raise PermissionDenied
+        return indicators.terms_to_evaluate(access.visible_terms(self.request.user))
+
+    @extend_schema(responses=TermSummarySerializer(many=True))
+    def list(self, request):
+        """The terms that have started, newest first."""
+        return Response(TermSummarySerializer(self._terms(), many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The term's id.")],
+        responses=TermIndicatorsSerializer,
+    )
+    def retrieve(self, request, pk=None):
+        term = get_object_or_404(self._terms(), pk=pk)
+        if not request.user.has_perm("enrolment.view_indicators", term):
+            raise PermissionDenied
+        return Response(TermIndicatorsSerializer(indicators.term_indicators(term)).data)

@@ -1,0 +1,303 @@
+"""Evaluation of the offer (step 11): a term's indicators, signals, page, workbook and access."""
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from activities.models import ActivityKind, CycleStatus, SessionStatus
+from core.models import AuditEntry, Role
+from enrolment.indicators import term_indicators
+from enrolment.models import AbsenceReason, Attendance, EnrolmentStatus, LeavingReason
+from prisons.models import LegalStatus, Placement, Population
+from tests.factories import (
+    ActivityFactory,
+    CycleFactory,
+    DetaineeFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    TermFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+BRUSSELS = ZoneInfo("Europe/Brussels")
+TODAY = dt.datetime(2027, 3, 3, 12, 0, tzinfo=BRUSSELS)  # a Wednesday in the middle of the term
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    """Logins, session timeouts and "sessions so far" all read the same day."""
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def held(unit, legal_status, count, *, since=dt.date(2026, 10, 1), until=None):
+    """Detainees with a placement in `unit` from `since` (to `until`, or still there)."""
+    people = []
+    for _ in range(count):
+        person = DetaineeFactory(unit=unit, legal_status=legal_status)
+        Placement.objects.create(detainee=person, unit=unit, status="present", valid_from=since, valid_until=until)
+        people.append(person)
+    return people
+
+
+def weekly_sessions(cycle, first: dt.datetime, count: int):
+    return [
+        SessionFactory(cycle=cycle, starts_at=first + dt.timedelta(weeks=week),
+                       ends_at=first + dt.timedelta(weeks=week, minutes=90))
+        for week in range(count)
+    ]
+
+
+def reason(code):
+    return LeavingReason.objects.get(code=code)
+
+
+@pytest.fixture
+def term_world(site, other_site):
+    """A term at Haren with a struggling theatre cycle and a healthy painting one.
+
+    Men on remand (20 held) and sentenced women (6 held, one of them gone before the term).
+    """
+    men = UnitFactory(building__site=site, code="M1", population=Population.MEN)
+    women = UnitFactory(building__site=site, code="W1", population=Population.WOMEN)
+    remand = held(men, LegalStatus.REMAND, 20)
+    sentenced_women = held(women, LegalStatus.SENTENCED, 5)
+    held(women, LegalStatus.SENTENCED, 1, until=dt.date(2026, 12, 20))  # left before the term began
+    held(UnitFactory(building__site=other_site), LegalStatus.REMAND, 3)  # another site's
+    term = TermFactory(site=site, first_date=dt.date(2027, 1, 11), last_date=dt.date(2027, 6, 25))
+
+    theatre = CycleFactory(term=term, code="theatre", capacity=10, status=CycleStatus.RUNNING,
+                           activity=ActivityFactory(title_en="Theatre", kind=ActivityKind.SOCIOCULTURAL))
+    enrolled = [EnrolmentFactory(cycle=theatre, detainee=person, enrolled_on=dt.date(2027, 1, 20))
+                for person in remand[:3]]
+    for person, code in ((remand[3], "withdrew"), (remand[4], "transferred")):
+        EnrolmentFactory(cycle=theatre, detainee=person, enrolled_on=dt.date(2027, 1, 20),
+                         status=EnrolmentStatus.REMOVED, ended_on=dt.date(2027, 2, 10), leaving_reason=reason(code))
+    EnrolmentFactory(cycle=theatre, detainee=remand[5], status=EnrolmentStatus.DECLINED)
+    for person in remand[6:11]:
+        EnrolmentFactory(cycle=theatre, detainee=person, status=EnrolmentStatus.APPROVED)
+    # Four past sessions, one past session cancelled, two to come.
+    sessions = weekly_sessions(theatre, dt.datetime(2027, 2, 1, 14, 0, tzinfo=BRUSSELS), 7)
+    cancelled = sessions[4]
+    cancelled.status, cancelled.cancellation_reason = SessionStatus.CANCELLED, "Room flooded"
+    cancelled.save()
+    marks = [("present", "")] * 6 + [("absent", AbsenceReason.NOT_ESCORTED)] * 4 + [("absent", AbsenceReason.SICK)] * 2
+    lines = [(session, enrolment) for session in sessions[:4] for enrolment in enrolled]
+    for (session, enrolment), (status, why) in zip(lines, marks, strict=True):
+        Attendance.objects.create(session=session, enrolment=enrolment, status=status, absence_reason=why)
+    for enrolment in enrolled:
+        Attendance.objects.create(session=cancelled, enrolment=enrolment, status="absent",
+                                  absence_reason=AbsenceReason.SESSION_CANCELLED)
+
+    painting = CycleFactory(term=term, code="painting", capacity=4, status=CycleStatus.RUNNING,
+                            activity=ActivityFactory(title_en="Painting", kind=ActivityKind.TRAINING))
+    painters = [EnrolmentFactory(cycle=painting, detainee=person, enrolled_on=dt.date(2027, 1, 20))
+                for person in [*sentenced_women[:3], remand[0]]]
+    EnrolmentFactory(cycle=painting, detainee=sentenced_women[3], enrolled_on=dt.date(2027, 1, 20),
+                     status=EnrolmentStatus.REMOVED, leaving_reason=reason("completed"))
+    for session in weekly_sessions(painting, dt.datetime(2027, 2, 2, 10, 0, tzinfo=BRUSSELS), 3):
+        for enrolment in painters:
+            Attendance.objects.create(session=session, enrolment=enrolment, status="present")
+    CycleFactory(term=term, code="draft-yoga", capacity=8, status=CycleStatus.DRAFT)
+    return term
+
+
+def indicators_of(term):
+    return term_indicators(term)
+
+
+def by_code(data):
+    return {row.cycle.code: row for row in data.cycles}
+
+
+def test_a_cycles_indicators_count_what_a_coordinator_would_count_by_hand(term_world):
+    theatre = by_code(indicators_of(term_world))["theatre"]
+    assert (theatre.applications, theatre.declined, theatre.waiting) == (11, 1, 5)
+    assert (theatre.enrolled_now, theatre.enrolled_ever, theatre.dropouts) == (3, 5, 2)
+    assert (theatre.sessions_planned, theatre.sessions_past, theatre.sessions_cancelled) == (6, 4, 1)
+    # The cancelled session's "session cancelled" lines are nobody's absence.
+    assert (theatre.present, theatre.absent) == (6, 6)
+    assert theatre.attendance_rate == 0.5
+    assert theatre.fill_rate == 0.3
+    assert theatre.dropout_rate == 0.4
+    assert theatre.absence_reasons.most_common() == [("Not escorted / staff shortage", 4), ("Sick", 2)]
+    assert sorted(theatre.leaving_reasons.items()) == [("Transferred to another prison", 1), ("Withdrew (own request)", 1)]
+
+
+def test_finishing_a_cycle_is_not_dropping_out(term_world):
+    painting = by_code(indicators_of(term_world))["painting"]
+    assert (painting.enrolled_now, painting.enrolled_ever, painting.completed, painting.dropouts) == (4, 5, 1, 0)
+    assert painting.attendance_rate == 1.0
+
+
+def test_signals_name_the_problem_and_the_change_to_consider(term_world):
+    data = indicators_of(term_world)
+    theatre = by_code(data)["theatre"]
+    messages = {signal.code: signal.message for signal in theatre.signals}
+    assert set(messages) == {"low_fill", "long_waiting_list", "low_attendance", "high_dropout", "many_cancelled"}
+    assert messages["low_fill"].startswith("Only 3 of 10 places are taken")
+    assert messages["long_waiting_list"].startswith("5 people wait for a place (capacity 10)")
+    assert "“Not escorted / staff shortage” (4 times)" in messages["low_attendance"]
+    assert "50%" in messages["low_attendance"]
+    assert messages["high_dropout"].startswith("2 of 5 participants left (40%)")
+    assert messages["many_cancelled"].startswith("1 of 5 sessions so far were cancelled")
+    # A healthy cycle and a draft one raise nothing.
+    assert [row.cycle.code for row in data.signalled] == ["theatre"]
+
+
+def test_target_groups_compare_who_took_part_with_who_was_held_at_the_site(term_world):
+    groups = {group.group: group for group in indicators_of(term_world).groups}
+    everyone = groups["all"]
+    # 20 men and 5 women held during the term; the woman who left in December and the other
+    # site's detainees are not counted.
+    assert everyone.held == 25
+    assert (groups["men"].held, groups["women"].held) == (20, 5)
+    assert (groups["remand"].held, groups["sentenced"].held, groups["interned"].held) == (20, 5, 0)
+    # Each person once, even in two cycles (remand[0] is in theatre and painting).
+    assert (everyone.applicants, everyone.participants, everyone.dropouts) == (15, 9, 2)
+    assert (groups["men"].participants, groups["women"].participants) == (5, 4)
+    assert groups["women"].reach == 4 / 5
+    assert groups["men"].reach == 5 / 20
+    assert groups["interned"].reach is None
+    assert (groups["men"].present, groups["men"].absent) == (6 + 3, 6)
+    assert (everyone.present, everyone.absent) == (18, 6)
+
+
+def test_kinds_of_activity_add_up_their_cycles(term_world):
+    kinds = {kind.kind: kind for kind in indicators_of(term_world).kinds}
+    assert (kinds["sociocultural"].cycles, kinds["sociocultural"].places) == (2, 18)
+    assert kinds["training"].fill_rate == 1.0
+    assert "sport" not in kinds
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def test_the_page_shows_the_signals_and_tables(coordinator_client, term_world):
+    index = coordinator_client.get(reverse("evaluation:index"))
+    assert index.status_code == 302 and index.url == reverse("evaluation:term", args=[term_world.pk])
+    html = coordinator_client.get(index.url).content.decode()
+    assert "Only 3 of 10 places are taken" in html
+    assert 'data-signal="many_cancelled"' in html
+    assert "Room flooded" in html
+    assert "80%" in html  # women's reach
+    assert term_world.cycles.get(code="theatre").enrolments.first().detainee.prison_number not in html
+
+
+def test_the_page_speaks_french(coordinator_client, term_world):
+    coordinator_client.post("/i18n/setlang/", {"language": "fr"})
+    with translation.override("fr"):
+        html = coordinator_client.get(reverse("evaluation:term", args=[term_world.pk])).content.decode()
+    assert "Évaluation de l" in html
+    assert "Seules 3 des 10 places sont occupées" in html
+    assert "80 %" in html
+
+
+def test_the_page_costs_the_same_queries_for_two_cycles_or_twelve(coordinator_client, term_world,
+                                                                  django_assert_max_num_queries):
+    url = reverse("evaluation:term", args=[term_world.pk])
+    coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        coordinator_client.get(url)
+    for index in range(10):
+        cycle = CycleFactory(term=term_world, code=f"extra-{index}", status=CycleStatus.RUNNING)
+        session = SessionFactory(cycle=cycle, starts_at=TODAY - dt.timedelta(days=2),
+                                 ends_at=TODAY - dt.timedelta(days=2, minutes=-90))
+        enrolment = EnrolmentFactory(cycle=cycle, enrolled_on=dt.date(2027, 1, 20))
+        Attendance.objects.create(session=session, enrolment=enrolment, status="present")
+    with django_assert_max_num_queries(len(small)):
+        assert coordinator_client.get(url).status_code == 200
+
+
+def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, coordinator, term_world):
+    response = coordinator_client.get(reverse("evaluation:term-export", args=[term_world.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="relais-indicators-haren-2027-01-11.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["About", "Cycles", "Target groups", "Kinds of activity", "Absence reasons",
+                               "Leaving reasons", "Cancellations"]
+    cycles = list(book["Cycles"].iter_rows(values_only=True))
+    header, rows = cycles[0], {row[0]: dict(zip(cycles[0], row, strict=True)) for row in cycles[1:]}
+    assert header[0] == "Cycle" and set(rows) == {"theatre", "painting", "draft-yoga"}
+    theatre = rows["theatre"]
+    assert (theatre["Places"], theatre["Enrolled now"], theatre["Left"], theatre["Present"]) == (10, 3, 2, 6)
+    assert theatre["Attendance rate"] == 0.5
+    theatre_row = [row[0] for row in cycles].index("theatre") + 1
+    rate_cell = book["Cycles"].cell(row=theatre_row, column=header.index("Attendance rate") + 1)
+    assert rate_cell.number_format == "0.0%"
+    assert "Only 3 of 10 places are taken" in theatre["Signals"]
+    groups = {row[0]: row for row in book["Target groups"].iter_rows(min_row=2, values_only=True)}
+    assert groups["Women"][1:5] == (5, 4, 4, 0.8)
+    assert list(book["Cancellations"].iter_rows(min_row=2, values_only=True)) == [("Room flooded", 1)]
+    entry = AuditEntry.objects.get(user=coordinator, object_type="enrolment.indicators")
+    assert entry.detail == f"term={term_world.pk} cycles=3 format=xlsx"
+
+
+def test_a_cancellation_reason_that_looks_like_a_formula_stays_text(coordinator_client, term_world):
+    session = term_world.cycles.get(code="theatre").sessions.filter(status=SessionStatus.CANCELLED).get()
+    session.cancellation_reason = "=HYPERLINK(\"http://x\")"
+    session.save()
+    content = coordinator_client.get(reverse("evaluation:term-export", args=[term_world.pk])).content
+    cell = openpyxl.load_workbook(io.BytesIO(content))["Cancellations"]["A2"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
+
+
+@pytest.mark.parametrize("role, status", [
+    ("screener", 403), ("facilitator_user", 403), ("staff_user", 403), ("administrator", 200),
+])
+def test_only_coordinators_and_administrators_see_indicators(client, request, term_world, role, status):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("evaluation:term", args=[term_world.pk])).status_code == status
+    assert client.get(reverse("evaluation:term-export", args=[term_world.pk])).status_code == status
+    assert client.get(reverse("evaluation:index")).status_code == (302 if status == 200 else 403)
+
+
+def test_another_sites_coordinator_cannot_find_the_term(client, other_site, term_world):
+    client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+    assert client.get(reverse("evaluation:term", args=[term_world.pk])).status_code == 404
+    assert client.get(reverse("evaluation:term-export", args=[term_world.pk])).status_code == 404
+    page = client.get(reverse("evaluation:index"))
+    assert page.status_code == 200
+    assert "No term has started yet" in page.content.decode()
+
+
+def test_a_term_that_has_not_started_is_not_offered(coordinator_client, site):
+    TermFactory(site=site, first_date=dt.date(2027, 9, 1), last_date=dt.date(2027, 12, 20))
+    page = coordinator_client.get(reverse("evaluation:index"))
+    assert page.status_code == 200 and "No term has started yet" in page.content.decode()
+
+
+
+def test_the_api_gives_the_same_indicators_in_the_readers_language(coordinator_client, term_world):
+    terms = coordinator_client.get("/api/v1/indicators/").json()
+    assert [term["id"] for term in terms] == [term_world.pk]
+    data = coordinator_client.get(f"/api/v1/indicators/{term_world.pk}/", HTTP_ACCEPT_LANGUAGE="nl").json()
+    theatre = next(row for row in data["cycles"] if row["code"] == "theatre")
+    assert (theatre["enrolled_now"], theatre["dropouts"], theatre["attendance_rate"]) == (3, 2, 0.5)
+    assert {signal["code"] for signal in theatre["signals"]} >= {"low_fill", "many_cancelled"}
+    assert next(s for s in theatre["signals"] if s["code"] == "low_fill")["message"].startswith(
+        "Slechts 3 van de 10 plaatsen")
+    women = next(group for group in data["groups"] if group["group"] == "women")
+    assert (women["label"], women["held"], women["participants"], women["reach"]) == ("Vrouwen", 5, 4, 0.8)
+    assert data["cancellation_reasons"] == [{"reason": "Room flooded", "count": 1}]
+
+
+def test_the_api_keeps_indicators_to_coordinators_of_the_site(client, screener, other_site, term_world):
+    client.force_login(screener)
+    assert client.get("/api/v1/indicators/").status_code == 403
+    assert client.get(f"/api/v1/indicators/{term_world.pk}/").status_code == 403
+    client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+    assert client.get("/api/v1/indicators/").json() == []
+    assert client.get(f"/api/v1/indicators/{term_world.pk}/").status_code == 404
