@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import (
     ActivityKind,
@@ -324,9 +325,12 @@ def signals(row: CycleIndicators) -> list[Signal]:
             "to more units or offer fewer places."
         ) % {"enrolled": row.enrolled_now, "capacity": cycle.capacity}))
     if row.waiting >= max(1, LONG_WAITING_LIST * cycle.capacity):
-        found.append(Signal("long_waiting_list", _(
+        found.append(Signal("long_waiting_list", ngettext(
+            "%(waiting)s person waits for a place (capacity %(capacity)s): consider a second cycle "
+            "or a larger room.",
             "%(waiting)s people wait for a place (capacity %(capacity)s): consider a second cycle "
-            "or a larger room."
+            "or a larger room.",
+            row.waiting,
         ) % {"waiting": row.waiting, "capacity": cycle.capacity}))
     lines = row.present + row.absent
     if lines >= MIN_REGISTER_LINES and row.attendance_rate < LOW_ATTENDANCE:
