@@ -31,6 +31,7 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     waiting = serializers.IntegerField()
     enrolled_now = serializers.IntegerField()
     enrolled_ever = serializers.IntegerField()
+    places_taken = serializers.IntegerField()
     completed = serializers.IntegerField()
     dropouts = serializers.IntegerField()
     sessions_planned = serializers.IntegerField()
@@ -65,7 +66,7 @@ class KindIndicatorsSerializer(serializers.Serializer):
     label = serializers.CharField()
     cycles = serializers.IntegerField()
     places = serializers.IntegerField()
-    enrolled_now = serializers.IntegerField()
+    places_taken = serializers.IntegerField()
     fill_rate = serializers.FloatField(allow_null=True)
     attendance_rate = serializers.FloatField(allow_null=True)
 

@@ -16,18 +16,18 @@ def _percent(value: float | None) -> Percent | None:
 def cycle_rows(data: TermIndicators) -> Iterator[list]:
     yield [
         _("Cycle"), _("Activity"), _("Kind"), _("Status"), _("Places"), _("Applications"), _("Declined"),
-        _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Completed"), _("Left"),
-        _("Dropout rate"),
-        _("Places filled"), _("Sessions planned"), _("Sessions so far"), _("Sessions cancelled"),
-        _("Present"), _("Absent"), _("Attendance rate"), _("Signals"),
+        _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Places taken"), _("Completed"),
+        _("Left"), _("Dropout rate"), _("Places filled"), _("Sessions planned"), _("Sessions so far"),
+        _("Sessions cancelled"), _("Present"), _("Absent"), _("Attendance rate"), _("Signals"),
     ]
     for row in data.cycles:
         cycle = row.cycle
         yield [
             cycle.code, cycle.activity.title(), cycle.activity.get_kind_display(), cycle.get_status_display(),
             cycle.capacity, row.applications, row.declined, row.waiting, row.enrolled_now, row.enrolled_ever,
-            row.completed, row.dropouts, _percent(row.dropout_rate), _percent(row.fill_rate), row.sessions_planned,
-            row.sessions_past, row.sessions_cancelled, row.present, row.absent, _percent(row.attendance_rate),
+            row.places_taken, row.completed, row.dropouts, _percent(row.dropout_rate), _percent(row.fill_rate),
+            row.sessions_planned, row.sessions_past, row.sessions_cancelled, row.present, row.absent,
+            _percent(row.attendance_rate),
             "\n".join(signal.message for signal in row.signals),
         ]
 
@@ -45,9 +45,9 @@ def group_rows(data: TermIndicators) -> Iterator[list]:
 
 
 def kind_rows(data: TermIndicators) -> Iterator[list]:
-    yield [_("Kind"), _("Cycles"), _("Places"), _("Enrolled now"), _("Places filled"), _("Attendance rate")]
+    yield [_("Kind"), _("Cycles"), _("Places"), _("Places taken"), _("Places filled"), _("Attendance rate")]
     for kind in data.kinds:
-        yield [kind.label, kind.cycles, kind.places, kind.enrolled_now, _percent(kind.fill_rate),
+        yield [kind.label, kind.cycles, kind.places, kind.places_taken, _percent(kind.fill_rate),
                _percent(kind.attendance_rate)]
 
 
@@ -74,7 +74,8 @@ def about_rows(data: TermIndicators) -> Iterator[list]:
 def definitions() -> list[tuple[str, str]]:
     """What each figure counts, for the page's footnotes and the workbook's first sheet."""
     return [
-        (_("Places filled"), _("People enrolled now, out of the cycle's places.")),
+        (_("Places taken"), _("People enrolled now; once the cycle is finished, everyone who was enrolled.")),
+        (_("Places filled"), _("Places taken, out of the cycle's places.")),
         (_("Enrolled at some point"), _("People who were enrolled, including those who left since.")),
         (_("Completed"), _("People whose enrolment ended with the leaving reason “Completed”.")),
         (_("Left"), _("People who left the cycle after being enrolled, for any reason but “Completed”; "
@@ -92,7 +93,7 @@ def definitions() -> list[tuple[str, str]]:
 def write_indicators_xlsx(data: TermIndicators) -> bytes:
     return write_sheets([
         Sheet(_("About"), about_rows(data), [24.0, 90.0], "A2"),
-        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 16), 80.0], "B2"),
+        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 17), 80.0], "B2"),
         Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
         Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
         Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),

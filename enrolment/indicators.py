@@ -90,8 +90,13 @@ class CycleIndicators:
     signals: list[Signal] = field(default_factory=list)
 
     @property
+    def places_taken(self) -> int:
+        """Those enrolled now; once a cycle is finished and everyone has left, those who were."""
+        return self.enrolled_ever if self.cycle.status == CycleStatus.FINISHED else self.enrolled_now
+
+    @property
     def fill_rate(self) -> float | None:
-        return rate(self.enrolled_now, self.cycle.capacity)
+        return rate(self.places_taken, self.cycle.capacity)
 
     @property
     def attendance_rate(self) -> float | None:
@@ -136,7 +141,7 @@ class KindIndicators:
     kind: str
     cycles: int = 0
     places: int = 0
-    enrolled_now: int = 0
+    places_taken: int = 0
     present: int = 0
     absent: int = 0
 
@@ -146,7 +151,7 @@ class KindIndicators:
 
     @property
     def fill_rate(self) -> float | None:
-        return rate(self.enrolled_now, self.places)
+        return rate(self.places_taken, self.places)
 
     @property
     def attendance_rate(self) -> float | None:
@@ -307,7 +312,7 @@ def _kinds(rows) -> list[KindIndicators]:
         kind = kinds[row.cycle.activity.kind]
         kind.cycles += 1
         kind.places += row.cycle.capacity
-        kind.enrolled_now += row.enrolled_now
+        kind.places_taken += row.places_taken
         kind.present += row.present
         kind.absent += row.absent
     return [kind for kind in kinds.values() if kind.cycles]
@@ -323,7 +328,7 @@ def signals(row: CycleIndicators) -> list[Signal]:
         found.append(Signal("low_fill", _(
             "Only %(enrolled)s of %(capacity)s places are taken: publicise the cycle again, open it "
             "to more units or offer fewer places."
-        ) % {"enrolled": row.enrolled_now, "capacity": cycle.capacity}))
+        ) % {"enrolled": row.places_taken, "capacity": cycle.capacity}))
     if row.waiting >= max(1, LONG_WAITING_LIST * cycle.capacity):
         found.append(Signal("long_waiting_list", ngettext(
             "%(waiting)s person waits for a place (capacity %(capacity)s): consider a second cycle "

@@ -82,11 +82,11 @@ def load_demo(seed: int = 1, scale: str = "small", today: dt.date | None = None)
 
 
 def demo_terms():
-    """The terms of the demo sites (what `plan_term --demo` plans)."""
+    """The terms of the demo sites that have not ended (what `plan_term --demo` plans)."""
     from activities.models import Term
 
-    return Term.objects.filter(site__code__in=data.DEMO_SITE_CODES,
-                               site__address__contains=data.DEMO_MARK).select_related("site")
+    return Term.objects.filter(site__code__in=data.DEMO_SITE_CODES, site__address__contains=data.DEMO_MARK,
+                               last_date__gte=timezone.localdate()).select_related("site")
 
 
 def demo_counts() -> dict:

@@ -195,7 +195,7 @@ def belgian_public_holidays(year: int) -> dict[dt.date, str]:
     }
 
 
-def _aware(day: dt.date, time: str) -> dt.datetime:
+def aware(day: dt.date, time: str) -> dt.datetime:
     return dt.datetime.combine(day, _time(time), tzinfo=BRUSSELS)
 
 
@@ -290,6 +290,9 @@ class DemoBuilder:
             self._detainees(plan)
         self._users_and_staff()
         self._enrolments()
+        from .history import build_last_term  # it reads this module's helpers
+
+        build_last_term(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 
@@ -837,15 +840,15 @@ class DemoBuilder:
             if d.legal_status == "remand" and roll < 0.3:
                 day = rng.choice(weekdays)
                 commitments.append(pr.Commitment(detainee=d, kind="court", source="Registry (greffe)",
-                                                 starts_at=_aware(day, "08:30"), ends_at=_aware(day, "12:30")))
+                                                 starts_at=aware(day, "08:30"), ends_at=aware(day, "12:30")))
             if rng.random() < 0.2:
                 day = rng.choice(weekdays)
                 commitments.append(pr.Commitment(detainee=d, kind="visit", source="Visits office",
-                                                 starts_at=_aware(day, "14:00"), ends_at=_aware(day, "15:00")))
+                                                 starts_at=aware(day, "14:00"), ends_at=aware(day, "15:00")))
             if rng.random() < 0.08:
                 day = rng.choice(weekdays[:15])
                 commitments.append(pr.Commitment(detainee=d, kind="lawyer", source="Registry (greffe)",
-                                                 starts_at=_aware(day, "10:00"), ends_at=_aware(day, "11:00")))
+                                                 starts_at=aware(day, "10:00"), ends_at=aware(day, "11:00")))
             if d.legal_status == "sentenced" and rng.random() < 0.18:
                 commitments.append(pr.Commitment(
                     detainee=d, kind="work", source="Work office", weekday=rng.randrange(5),

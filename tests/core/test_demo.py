@@ -5,12 +5,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
-from activities.models import Availability, Cycle, ExcludedDate, Facilitator, Term
+from activities.models import Availability, Cycle, ExcludedDate, Facilitator, Session, Term
 from core.demo import data, demo_digest, load_demo
 from core.demo_accounts import DEMO_ACCOUNTS
 from core.models import User
-from enrolment.models import OPEN_STATUSES, Enrolment, EnrolmentStatus
+from enrolment.models import OPEN_STATUSES, Attendance, Enrolment, EnrolmentStatus
 from prisons.models import BlockedPeriod, Detainee, RegimePeriod, Room, Site, Unit
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday; the term starts on Monday 16 November
@@ -91,10 +92,45 @@ def test_enrolments_respect_capacity_and_many_take_two_or_three_cycles(demo):
 
 
 def test_term_starts_on_the_monday_of_today_and_skips_public_holidays(demo):
-    for term in Term.objects.all():
+    current = Term.objects.filter(last_date__gte=TODAY)
+    assert current.count() == 2
+    for term in current:
         assert term.first_date == dt.date(2026, 11, 16)
         assert (term.last_date - term.first_date).days == 16 * 7 - 3
-    assert set(ExcludedDate.objects.values_list("date", flat=True)) == {dt.date(2026, 12, 25), dt.date(2027, 1, 1)}
+        assert set(term.excluded_dates.values_list("date", flat=True)) == {dt.date(2026, 12, 25), dt.date(2027, 1, 1)}
+    # The last term: the twelve weeks before, Armistice Day off (All Saints' Day fell on a Sunday).
+    for term in Term.objects.filter(last_date__lt=TODAY):
+        assert (term.first_date, term.last_date) == (dt.date(2026, 8, 24), dt.date(2026, 11, 13))
+        assert list(term.excluded_dates.values_list("date", flat=True)) == [dt.date(2026, 11, 11)]
+    assert ExcludedDate.objects.count() == 2 * 2 + 2
+
+
+def test_the_last_term_has_finished_cycles_with_registers_and_dropouts(demo):
+    last_terms = Term.objects.filter(last_date__lt=TODAY)
+    assert last_terms.count() == 2
+    cycles = Cycle.objects.filter(term__in=last_terms)
+    assert cycles.count() == Cycle.objects.filter(term__last_date__gte=TODAY).count()
+    assert set(cycles.values_list("status", flat=True)) == {"finished"}
+    enrolments = Enrolment.objects.filter(cycle__in=cycles)
+    # The term is over: nobody is still enrolled, waiting or pending.
+    assert not enrolments.filter(status__in=OPEN_STATUSES).exists()
+    took_part = enrolments.exclude(enrolled_on=None)
+    assert took_part.filter(leaving_reason__code="completed").exists()
+    assert took_part.exclude(leaving_reason__code="completed").exists()
+    sessions = Session.objects.filter(cycle__in=cycles)
+    assert not sessions.filter(starts_at__date=dt.date(2026, 11, 11)).exists()
+    for term in last_terms:
+        strike = sessions.filter(cycle__term=term, cancellation_reason="Staff strike: no movements")
+        assert strike.exists() and len({s.starts_at.date() for s in strike}) == 1
+    # Every held session has a line for each person enrolled that day; a cancelled one marks them so.
+    for session in sessions.order_by("pk")[:40]:
+        day = timezone.localdate(session.starts_at)
+        expected = {e.pk for e in took_part.filter(cycle=session.cycle, enrolled_on__lte=day, ended_on__gte=day)}
+        lines = Attendance.objects.filter(session=session)
+        assert set(lines.values_list("enrolment_id", flat=True)) == expected
+        if session.status == "cancelled":
+            assert set(lines.values_list("absence_reason", flat=True)) <= {"session_cancelled"}
+    assert Attendance.objects.filter(session__cycle__in=cycles, status="absent", absence_reason="not_escorted").exists()
 
 
 def test_full_scale_has_the_promised_shape_and_the_solver_plans_it(db):
@@ -127,7 +163,7 @@ def test_hidden_timetable_keeps_every_hard_rule(demo):
     for slot in demo.witness:
         site = Site.objects.get(code=slot["site"])
         periods = _periods_of(site)
-        cycle = Cycle.objects.get(term__site=site, code=slot["cycle"])
+        cycle = Cycle.objects.get(term__site=site, term__last_date__gte=TODAY, code=slot["cycle"])
         room = Room.objects.get(site=site, code=slot["room"])
         covered = [periods[(slot["weekday"], slot["start_index"] + i)] for i in range(slot["length"])]
         units = list(cycle.eligible_units.all())
@@ -169,7 +205,7 @@ def test_the_solver_plans_every_demo_term(demo):
     from scheduling.problem_builder import build_problem
     from scheduling.solver import solve
 
-    for term in Term.objects.all():
+    for term in Term.objects.filter(last_date__gte=TODAY):
         solution = solve(build_problem(term).problem, time_limit=20, workers=1)
         assert solution["status"] in ("OPTIMAL", "FEASIBLE"), solution.get("explanation")
         expected = sum(c.sessions_per_week for c in term.cycles.all())

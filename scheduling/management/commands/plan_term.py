@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from activities.models import Term
 from scheduling import services
 from scheduling.models import SolverRun
 
@@ -21,15 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="publish the draft when it has no errors")
         parser.add_argument("--effective-date", type=dt.date.fromisoformat,
                             help="first date the publication applies to (default: today or the term's start)")
-        parser.add_argument("--demo", action="store_true", help="plan every term of the demo sites")
+        parser.add_argument("--demo", action="store_true", help="plan every demo term that has not ended")
         parser.add_argument("--accept-warnings", action="store_true",
                             help="publish even when the draft has warnings (they are printed); errors still refuse")
 
     def handle(self, *args, **options):
         if options["demo"]:
-            from core.demo.data import DEMO_SITE_CODES
+            from core.demo import demo_terms
 
-            terms = list(Term.objects.filter(site__code__in=DEMO_SITE_CODES).select_related("site"))
+            terms = list(demo_terms())
             if not terms:
                 raise CommandError("No demo terms: run `manage.py load_demo` first.")
         elif options["term"]:
