@@ -145,6 +145,8 @@ PERMISSIONS = {
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),
     "enrolment.export_attendance": is_coordinator_of_site,
     "enrolment.view_attendance_follow_up": is_planner,
+    # feedback interviews with dropouts (object: the Enrolment)
+    "enrolment.record_feedback": is_coordinator_of_site,
     # evaluation of the offer (step 11): counts only, per term (object: the Term)
     "enrolment.view_indicator_list": is_planner,
     "enrolment.view_indicators": is_coordinator_of_site,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -347,3 +347,14 @@ def mark_unit_absent(session: Session, unit, reason: str, by=None, reason_text: 
     """Mark the participants living in `unit` absent with `reason` (e.g. a unit that cannot come)."""
     lines = [line for line in register_lines(session) if line.detainee.unit_id == unit.pk]
     return _mark_absent(session, lines, reason, by, reason_text)
+
+
+def attendance_counts(enrolment: Enrolment) -> dict[str, int]:
+    """Present and absent on the registers of one enrolment (cancelled sessions left out)."""
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
+    for status, n in (
+        enrolment.attendances.exclude(absence_reason=AbsenceReason.SESSION_CANCELLED)
+        .values_list("status").annotate(n=Count("id"))
+    ):
+        counts[status] = n
+    return counts

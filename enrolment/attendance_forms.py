@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core import rules as access
 
 from .exports import FORMAT_CHOICES, ExportScope
+from .models import FeedbackTopic, WouldReturn
 
 MAX_RANGE_DAYS = 400
 
@@ -53,3 +54,17 @@ class ExportForm(forms.Form):
             return data
         data["scope"] = ExportScope(site=site, first_date=first, last_date=last)
         return data
+
+
+class FeedbackInterviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    topics = forms.MultipleChoiceField(
+        label=_("What made them stop or miss sessions"), choices=FeedbackTopic.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    would_return = forms.ChoiceField(label=_("Would take part again"), choices=WouldReturn.choices,
+                                     widget=forms.RadioSelect)
+    what_would_help = forms.CharField(
+        label=_("What would help"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("In their words, briefly: for the next cycle, not a case file."),
+    )

@@ -8,5 +8,6 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.register, name="register"),
     path("sessions/<int:pk>/all-present/", views.all_present, name="all-present"),
     path("follow-up/", views.follow_up, name="follow-up"),
+    path("feedback/<int:pk>/", views.feedback_interview, name="feedback-interview"),
     path("export/", views.export, name="export"),
 ]

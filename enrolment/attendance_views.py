@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from core import rules as access
 
-from . import attendance, exports
-from .attendance_forms import ExportForm
+from . import attendance, exports, feedback
+from .attendance_forms import ExportForm, FeedbackInterviewForm
 from .models import AbsenceReason, AttendanceStatus
 
 
@@ -125,8 +125,36 @@ def all_present(request, pk):
 @login_required
 def follow_up(request):
     _require(request.user, "enrolment.view_attendance_follow_up")
-    runs = attendance.consecutive_absences(access.visible_enrolments(request.user))
-    return render(request, "enrolment/attendance_follow_up.html", {"runs": runs})
+    enrolments = access.visible_enrolments(request.user)
+    return render(request, "enrolment/attendance_follow_up.html", {
+        "runs": attendance.consecutive_absences(enrolments),
+        "dropouts": feedback.dropouts_to_interview(enrolments),
+    })
+
+
+@login_required
+def feedback_interview(request, pk):
+    """Record a feedback interview with someone who left a cycle or keeps missing it."""
+    enrolment = get_object_or_404(
+        access.visible_enrolments(request.user).select_related("cycle__term", "leaving_reason"), pk=pk,
+    )
+    _require(request.user, "enrolment.record_feedback", enrolment)
+    form = FeedbackInterviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback.record_feedback_interview(enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("Feedback interview recorded."))
+            return redirect("attendance:follow-up")
+    return render(request, "enrolment/feedback_interview.html", {
+        "form": form,
+        "enrolment": enrolment,
+        "counts": attendance.attendance_counts(enrolment),
+        "interviews": enrolment.feedback_interviews.select_related("held_by"),
+    })
 
 
 @login_required

@@ -34,6 +34,7 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     places_taken = serializers.IntegerField()
     completed = serializers.IntegerField()
     dropouts = serializers.IntegerField()
+    interviewed = serializers.IntegerField()
     sessions_planned = serializers.IntegerField()
     sessions_past = serializers.IntegerField()
     sessions_cancelled = serializers.IntegerField()
@@ -97,6 +98,8 @@ class TermIndicatorsSerializer(serializers.Serializer):
     absence_reasons = ReasonCountSerializer(many=True)
     leaving_reasons = ReasonCountSerializer(many=True)
     cancellation_reasons = ReasonCountSerializer(many=True)
+    feedback_topics = ReasonCountSerializer(many=True)
+    would_return = ReasonCountSerializer(many=True)
 
 
 class IndicatorViewSet(viewsets.ViewSet):

@@ -17,7 +17,7 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
     yield [
         _("Cycle"), _("Activity"), _("Kind"), _("Status"), _("Places"), _("Applications"), _("Declined"),
         _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Places taken"), _("Completed"),
-        _("Left"), _("Dropout rate"), _("Places filled"), _("Sessions planned"), _("Sessions so far"),
+        _("Left"), _("Dropout rate"), _("Interviewed"), _("Places filled"), _("Sessions planned"), _("Sessions so far"),
         _("Sessions cancelled"), _("Present"), _("Absent"), _("Attendance rate"), _("Signals"),
     ]
     for row in data.cycles:
@@ -25,7 +25,8 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
         yield [
             cycle.code, cycle.activity.title(), cycle.activity.get_kind_display(), cycle.get_status_display(),
             cycle.capacity, row.applications, row.declined, row.waiting, row.enrolled_now, row.enrolled_ever,
-            row.places_taken, row.completed, row.dropouts, _percent(row.dropout_rate), _percent(row.fill_rate),
+            row.places_taken, row.completed, row.dropouts, _percent(row.dropout_rate), row.interviewed,
+            _percent(row.fill_rate),
             row.sessions_planned, row.sessions_past, row.sessions_cancelled, row.present, row.absent,
             _percent(row.attendance_rate),
             "\n".join(signal.message for signal in row.signals),
@@ -54,6 +55,14 @@ def kind_rows(data: TermIndicators) -> Iterator[list]:
 def reason_rows(heading: str, reasons: list[tuple[str, int]]) -> Iterator[list]:
     yield [heading, _("Number")]
     yield from ([reason, count] for reason, count in reasons)
+
+
+def feedback_rows(data: TermIndicators) -> Iterator[list]:
+    """What the feedback interviews said, then whether they would come back."""
+    yield from reason_rows(_("What made them stop"), data.feedback_topics)
+    yield ["", ""]
+    yield [_("Would take part again"), _("Number")]
+    yield from ([answer, count] for answer, count in data.would_return)
 
 
 def about_rows(data: TermIndicators) -> Iterator[list]:
@@ -85,6 +94,8 @@ def definitions() -> list[tuple[str, str]]:
                                   "up to the day counted.")),
         (_("Reach"), _("Detainees of the group who took part in at least one cycle of the term, out of those "
                        "held at the site.")),
+        (_("Interviewed"), _("People who left and were heard in a feedback interview (recorded from the "
+                              "follow-up page).")),
         (_("Target group"), _("Men and women by the population of the unit they were held in; remand, "
                               "sentenced and interned by their legal status today.")),
     ]
@@ -93,13 +104,14 @@ def definitions() -> list[tuple[str, str]]:
 def write_indicators_xlsx(data: TermIndicators) -> bytes:
     return write_sheets([
         Sheet(_("About"), about_rows(data), [24.0, 90.0], "A2"),
-        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 17), 80.0], "B2"),
+        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 18), 80.0], "B2"),
         Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
         Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
         Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),
         Sheet(_("Leaving reasons"), reason_rows(_("Leaving reason"), data.leaving_reasons), [36.0, 10.0], "A2"),
         Sheet(_("Cancellations"), reason_rows(_("Cancellation reason"), data.cancellation_reasons),
               [50.0, 10.0], "A2"),
+        Sheet(_("Feedback"), feedback_rows(data), [40.0, 10.0], "A2"),
     ])
 
 

@@ -25,13 +25,17 @@ from activities.models import (
 )
 from prisons.models import DetaineeStatus, Gender, Placement, Population
 
+from .feedback import COMPLETED
 from .models import (
     AbsenceReason,
     Attendance,
     AttendanceStatus,
     Enrolment,
     EnrolmentStatus,
+    FeedbackInterview,
+    FeedbackTopic,
     LeavingReason,
+    WouldReturn,
 )
 
 # When a cycle's numbers suggest adjusting it. A rate is judged only on enough people or register
@@ -47,7 +51,6 @@ MIN_PAST_SESSIONS = 3
 
 GENDER_GROUP = {Gender.MALE: TargetGroup.MEN, Gender.FEMALE: TargetGroup.WOMEN}
 EVERYONE = "all"
-COMPLETED = "completed"  # the leaving reason of those who finished: not a dropout
 POPULATION_GROUP = {Population.MEN: TargetGroup.MEN, Population.WOMEN: TargetGroup.WOMEN}
 
 
@@ -79,6 +82,7 @@ class CycleIndicators:
     enrolled_ever: int = 0
     completed: int = 0
     dropouts: int = 0
+    interviewed: int = 0
     sessions_planned: int = 0
     sessions_past: int = 0
     sessions_cancelled: int = 0
@@ -168,6 +172,12 @@ class TermIndicators:
     absence_reasons: list[tuple[str, int]]
     leaving_reasons: list[tuple[str, int]]
     cancellation_reasons: list[tuple[str, int]]
+    feedback_topics: list[tuple[str, int]]
+    would_return: list[tuple[str, int]]
+
+    @property
+    def interviews(self) -> int:
+        return sum(n for _label, n in self.would_return)
 
     @property
     def total(self) -> GroupIndicators:
@@ -191,12 +201,13 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
 
     enrolments = list(
         Enrolment.objects.filter(cycle__term=term).values_list(
-            "cycle_id", "detainee_id", "detainee__gender", "detainee__legal_status", "status", "enrolled_on",
+            "id", "cycle_id", "detainee_id", "detainee__gender", "detainee__legal_status", "status", "enrolled_on",
             "leaving_reason_id",
         )
     )
     people: dict[int, dict] = {}
-    for cycle_id, detainee_id, gender, legal_status, status, enrolled_on, leaving_id in enrolments:
+    dropouts = set()
+    for pk, cycle_id, detainee_id, gender, legal_status, status, enrolled_on, leaving_id in enrolments:
         row = rows[cycle_id]
         person = people.setdefault(detainee_id, {
             "gender": gender, "legal_status": legal_status, "participant": False, "dropout": False,
@@ -214,6 +225,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
                 row.completed += 1
                 continue
             row.dropouts += 1
+            dropouts.add(pk)
             person["dropout"] = True
             row.leaving_reasons[reason.label() if reason else _("No reason given")] += 1
 
@@ -251,6 +263,16 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
             row.absence_reasons[str(absence_labels.get(reason, _("No reason given")))] += n
         attendance_by_person[detainee_id][status] += n
 
+    topics, would_return = Counter(), Counter()
+    interviewed = set()
+    for enrolment_id, cycle_id, said, answer in FeedbackInterview.objects.filter(
+        enrolment__cycle__term=term,
+    ).values_list("enrolment_id", "enrolment__cycle_id", "topics", "would_return"):
+        topics.update(said)
+        would_return[answer] += 1
+        if enrolment_id in dropouts and enrolment_id not in interviewed:
+            interviewed.add(enrolment_id)
+            rows[cycle_id].interviewed += 1
     for row in rows.values():
         row.signals = signals(row)
     groups = _groups(term, counted_until, people, attendance_by_person)
@@ -263,6 +285,10 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
         absence_reasons=_sum_counters(row.absence_reasons for row in rows.values()).most_common(),
         leaving_reasons=_sum_counters(row.leaving_reasons for row in rows.values()).most_common(),
         cancellation_reasons=cancellation_reasons.most_common(),
+        feedback_topics=[(str(FeedbackTopic(code).label), n) for code, n in topics.most_common()
+                         if code in FeedbackTopic.values],
+        would_return=[(str(WouldReturn(code).label), would_return[code]) for code in WouldReturn.values
+                      if would_return[code]],
     )
 
 

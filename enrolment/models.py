@@ -201,3 +201,58 @@ class AttendanceChange(models.Model):
 
     def __str__(self):
         return f"{self.attendance_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FeedbackTopic(models.TextChoices):
+    """What a participant says made them stop or miss sessions (several may apply)."""
+
+    TIME_SLOT = "time_slot", _("Time slot")
+    CONTENT = "content", _("Content did not meet expectations")
+    LEVEL = "level", _("Too difficult or too easy")
+    LANGUAGE = "language", _("Language")
+    GROUP = "group", _("Group atmosphere")
+    FACILITATOR = "facilitator", _("Relationship with the facilitator")
+    MOVEMENTS = "movements", _("Not fetched or escorted in time")
+    CLASH = "clash", _("Clash with work, training, visits or court")
+    HEALTH = "health", _("Health")
+    PERSONAL = "personal", _("Personal situation")
+    OTHER = "other", _("Other")
+
+
+class WouldReturn(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("Not sure")
+
+
+class FeedbackInterview(models.Model):
+    """A feedback interview with someone who dropped out of a cycle, or stopped coming (step 10).
+
+    What was said feeds the evaluation of the offer (step 11) as counts; the text stays with the
+    coordinators and screeners of the site.
+    """
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="feedback_interviews",
+    )
+    held_on = models.DateField(_("held on"))
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("held by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    topics = models.JSONField(_("what made them stop"), default=list)
+    would_return = models.CharField(_("would take part again"), max_length=6, choices=WouldReturn.choices)
+    what_would_help = models.TextField(_("what would help"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback interview")
+        verbose_name_plural = _("feedback interviews")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.enrolment_id} {self.held_on:%Y-%m-%d}"
+
+    def topic_labels(self) -> list[str]:
+        labels = dict(FeedbackTopic.choices)
+        return [str(labels.get(code, code)) for code in self.topics]
