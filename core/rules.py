@@ -319,6 +319,18 @@ def visible_enrolments(user):
     return qs.filter(cycle__term__site__in=user.site_ids())
 
 
+def visible_feedback_interviews(user):
+    """Feedback interviews with dropouts: the coordinators of the site (and administrators) only."""
+    from enrolment.models import FeedbackInterview
+
+    qs = FeedbackInterview.objects.select_related("enrolment", "enrolment__detainee", "enrolment__cycle", "held_by")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        return qs.filter(enrolment__cycle__term__site__in=user.site_ids())
+    return qs.none()
+
+
 def visible_feed_tokens(user):
     """A user's own feeds; coordinators also the feeds of what is at their sites (to revoke them)."""
     from scheduling.models import FeedToken

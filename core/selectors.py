@@ -29,6 +29,7 @@ def workflow_steps(user) -> list[Step]:
     """The coordinators' eleven steps; a step not built yet says so and shows no number."""
     from activities.models import Activity, CycleStatus, Partner
     from enrolment.attendance import consecutive_absences, registers_missing
+    from enrolment.feedback import dropouts_to_interview
     from enrolment.models import EnrolmentStatus
 
     today = timezone.localdate()
@@ -79,6 +80,8 @@ def workflow_steps(user) -> list[Step]:
         Step(10, _("Attendance and dropout interviews"), True, [
             (_("past sessions without a register (last 30 days)"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
             (_("participants absent 2+ times in a row, to follow up"), len(consecutive_absences(enrolments))),
+            *([(_("dropouts to interview (last 90 days)"), dropouts_to_interview(enrolments, today).count())]
+              if user.has_perm("enrolment.view_attendance_follow_up") else []),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         _evaluation_step(user, today, cycles),
     ]

@@ -282,14 +282,19 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
         cycles=list(rows.values()),
         groups=groups,
         kinds=_kinds(rows.values()),
-        absence_reasons=_sum_counters(row.absence_reasons for row in rows.values()).most_common(),
-        leaving_reasons=_sum_counters(row.leaving_reasons for row in rows.values()).most_common(),
-        cancellation_reasons=cancellation_reasons.most_common(),
-        feedback_topics=[(str(FeedbackTopic(code).label), n) for code, n in topics.most_common()
-                         if code in FeedbackTopic.values],
+        absence_reasons=_ranked(_sum_counters(row.absence_reasons for row in rows.values())),
+        leaving_reasons=_ranked(_sum_counters(row.leaving_reasons for row in rows.values())),
+        cancellation_reasons=_ranked(cancellation_reasons),
+        feedback_topics=_ranked(Counter({str(FeedbackTopic(code).label): n for code, n in topics.items()
+                                         if code in FeedbackTopic.values})),
         would_return=[(str(WouldReturn(code).label), would_return[code]) for code in WouldReturn.values
                       if would_return[code]],
     )
+
+
+def _ranked(counter: Counter) -> list[tuple[str, int]]:
+    """Most frequent first; equal counts in alphabetical order, so the tables do not reshuffle."""
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _sum_counters(counters) -> Counter:

@@ -18,6 +18,7 @@ from enrolment.models import (
     Enrolment,
     EnrolmentEvent,
     EnrolmentStatus,
+    FeedbackInterview,
     LeavingReason,
 )
 
@@ -31,6 +32,15 @@ ABSENCES = {  # weights: what keeps people from a session in a Brussels prison
 }
 LEAVING = {"withdrew": 30, "clash_work_training": 20, "released": 15, "transferred": 15, "health": 10,
            "security": 10}
+# What those still in the prison said in their feedback interview, by leaving reason; those
+# released or transferred are gone and are not interviewed.
+FEEDBACK = {
+    "withdrew": (["time_slot", "content", "group", "level", "movements", "facilitator"],
+                 ["An afternoon slot.", "A smaller group.", "Being fetched on time.", "More practice, less talk."]),
+    "clash_work_training": (["clash", "time_slot"], ["Sessions outside working hours."]),
+    "health": (["health"], ["Coming back once treated."]),
+    "security": (["personal", "other"], [""]),
+}
 STRIKE = "Staff strike: no movements"
 ILLNESS = "Facilitator ill"
 
@@ -129,6 +139,17 @@ def _participants(rng, cycle, model, sessions, held_then, reasons, coordinator, 
         chains.append((rows[-1], ["pending", "approved", "enrolled", status], reasons[code]))
         plans.append((rows[-1], ended, turnout - (0.25 if leaves else 0.0)))
     Enrolment.objects.bulk_create(rows)
+    interviews = []
+    for enrolment, ended, _chance in plans:
+        code = enrolment.leaving_reason.code
+        if code in FEEDBACK and rng.random() < 0.6:
+            topics, helps = FEEDBACK[code]
+            interviews.append(FeedbackInterview(
+                enrolment=enrolment, held_on=min(last, ended + dt.timedelta(days=rng.randint(3, 10))),
+                held_by=coordinator, topics=rng.sample(topics, k=min(len(topics), rng.randint(1, 2))),
+                would_return=rng.choice(["yes", "yes", "unsure", "no"]), what_would_help=rng.choice(helps),
+            ))
+    FeedbackInterview.objects.bulk_create(interviews)
     events = []
     for enrolment, chain, reason in chains:
         previous = ""

@@ -11,7 +11,7 @@ from activities.models import Availability, Cycle, ExcludedDate, Facilitator, Se
 from core.demo import data, demo_digest, load_demo
 from core.demo_accounts import DEMO_ACCOUNTS
 from core.models import User
-from enrolment.models import OPEN_STATUSES, Attendance, Enrolment, EnrolmentStatus
+from enrolment.models import OPEN_STATUSES, Attendance, Enrolment, EnrolmentStatus, FeedbackInterview
 from prisons.models import BlockedPeriod, Detainee, RegimePeriod, Room, Site, Unit
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday; the term starts on Monday 16 November
@@ -131,6 +131,11 @@ def test_the_last_term_has_finished_cycles_with_registers_and_dropouts(demo):
         if session.status == "cancelled":
             assert set(lines.values_list("absence_reason", flat=True)) <= {"session_cancelled"}
     assert Attendance.objects.filter(session__cycle__in=cycles, status="absent", absence_reason="not_escorted").exists()
+    # Some who left were heard; nobody who had left the prison or finished the cycle.
+    interviews = FeedbackInterview.objects.filter(enrolment__cycle__in=cycles)
+    assert interviews.exists()
+    assert not interviews.filter(enrolment__leaving_reason__code__in=["released", "transferred", "completed"]).exists()
+    assert all(i.enrolment.ended_on <= i.held_on <= i.enrolment.cycle.term.last_date for i in interviews)
 
 
 def test_full_scale_has_the_promised_shape_and_the_solver_plans_it(db):

@@ -43,6 +43,8 @@ def offer(site, other_site, unit, facilitator_user):
                    ends_at=dt.datetime(2027, 3, 11, 15, 0, tzinfo=dt.UTC))
     EnrolmentFactory(cycle=led, detainee__unit=unit, status=EnrolmentStatus.PENDING)
     EnrolmentFactory(cycle=led, detainee__unit=unit, status=EnrolmentStatus.ENROLLED)
+    EnrolmentFactory(cycle=led, detainee__unit=unit, status=EnrolmentStatus.WITHDRAWN,
+                     enrolled_on=dt.date(2027, 1, 20), ended_on=dt.date(2027, 2, 20))
     ActivityFactory(active=False)
     FacilitatorFactory(sites=[site], authorisation_valid_until=dt.date(2027, 3, 20))
     return led
@@ -55,7 +57,8 @@ def offer(site, other_site, unit, facilitator_user):
                      "sessions this week": 1, "applications pending": 1, "facilitators": 2,
                      "authorisations expired or expiring within 30 days": 1,
                      # both running cycles fill under half their places; the open one is still filling
-                     "cycles of the current term whose figures call for a change": 2, "cycles finished": 0}),
+                     "cycles of the current term whose figures call for a change": 2, "cycles finished": 0,
+                     "dropouts to interview (last 90 days)": 1}),
     ("screener", {"cycles running": 2, "cycles open for applications": 1, "applications pending": 1}),
     ("facilitator_user", {"cycles running": 1, "cycles open for applications": 0, "sessions this week": 1,
                           "applications pending": 0, "enrolled": 1, "facilitators": 1}),
