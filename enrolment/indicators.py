@@ -23,7 +23,8 @@ from activities.models import (
     TargetGroup,
     Term,
 )
-from prisons.models import DetaineeStatus, Gender, Placement, Population
+from prisons.models import Gender, Population
+from prisons.selectors import held_during
 
 from .feedback import COMPLETED
 from .models import (
@@ -307,24 +308,18 @@ def _sum_counters(counters) -> Counter:
 def _groups(term, counted_until, people, attendance_by_person) -> list[GroupIndicators]:
     """Target groups: men and women by the population of the unit they were held in (by gender for
     someone with no placement on record), remand, sentenced and interned by legal status."""
-    held_in: dict[int, set[str]] = defaultdict(set)
-    held_status: dict[int, str] = {}
-    for detainee_id, population, legal_status in Placement.objects.filter(
-        unit__site=term.site, status=DetaineeStatus.PRESENT,
-        valid_from__lte=counted_until,
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=term.first_date)).values_list(
-        "detainee_id", "unit__population", "detainee__legal_status",
-    ).distinct():
-        held_in[detainee_id].add(POPULATION_GROUP[population])
-        held_status[detainee_id] = legal_status
+    held_in = {
+        detainee_id: ({POPULATION_GROUP[population] for population in populations}, legal_status)
+        for detainee_id, (populations, legal_status) in held_during(term.site, term.first_date, counted_until).items()
+    }
 
     def groups_of(detainee_id, gender, legal_status) -> set[str]:
-        sexes = held_in.get(detainee_id) or {GENDER_GROUP.get(gender)} - {None}
+        sexes = held_in[detainee_id][0] if detainee_id in held_in else {GENDER_GROUP.get(gender)} - {None}
         return {EVERYONE, *sexes, legal_status}
 
     by_group = {name: GroupIndicators(name) for name in (EVERYONE, *TargetGroup.values)}
-    for detainee_id, sexes in held_in.items():
-        for name in {EVERYONE, *sexes, held_status[detainee_id]}:
+    for sexes, legal_status in held_in.values():
+        for name in {EVERYONE, *sexes, legal_status}:
             by_group[name].held += 1
     for detainee_id, person in people.items():
         for name in groups_of(detainee_id, person["gender"], person["legal_status"]):

@@ -92,3 +92,19 @@ def rooms_by_site(user, site=None):
     if site is not None:
         rooms = rooms.filter(site=site)
     return rooms.prefetch_related("reachable_units").order_by("site__name", "code")
+
+
+def held_during(site, first, last, unit_ids=None) -> dict[int, tuple[set[str], str]]:
+    """Detainees held in the site's units (or in `unit_ids`) at some time from `first` to `last`,
+    from the placement history: detainee id -> (populations of the units they were in, legal status)."""
+    placements = Placement.objects.filter(
+        unit__site=site, status=DetaineeStatus.PRESENT, valid_from__lte=last,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+    if unit_ids is not None:
+        placements = placements.filter(unit_id__in=unit_ids)
+    held: dict[int, tuple[set[str], str]] = {}
+    for detainee_id, population, legal_status in placements.values_list(
+        "detainee_id", "unit__population", "detainee__legal_status",
+    ).distinct():
+        held.setdefault(detainee_id, (set(), legal_status))[0].add(population)
+    return held
