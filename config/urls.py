@@ -28,6 +28,7 @@ urlpatterns = [
     path("calendar/", include("scheduling.calendar_urls")),
     path("enrolment/", include("enrolment.urls")),
     path("screening/", include("screening.urls")),
+    path("surveys/", include("surveys.urls")),
     path("attendance/", include("enrolment.attendance_urls")),
     path("evaluation/", include("enrolment.evaluation_urls")),
     path("", include("core.urls")),

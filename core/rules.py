@@ -145,6 +145,12 @@ PERMISSIONS = {
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),
     "enrolment.export_attendance": is_coordinator_of_site,
     "enrolment.view_attendance_follow_up": is_planner,
+    # needs surveys (object: the Survey); answers are anonymous
+    "surveys.view_survey_list": is_planner | is_screener,
+    "surveys.add_survey": is_planner,
+    "surveys.view_survey": is_coordinator_of_site | is_screener_of_site,
+    "surveys.change_survey": is_coordinator_of_site,
+    "surveys.enter_response": is_coordinator_of_site | is_screener_of_site,
     # feedback interviews with dropouts (object: the Enrolment)
     "enrolment.record_feedback": is_coordinator_of_site,
     # evaluation of the offer (step 11): counts only, per term (object: the Term)
@@ -317,6 +323,18 @@ def visible_enrolments(user):
     if is_prison_staff(user):
         return qs.filter(cycle__term__site__in=user.site_ids(), detainee__unit__in=staff_unit_ids(user))
     return qs.filter(cycle__term__site__in=user.site_ids())
+
+
+def visible_surveys(user):
+    """Needs surveys: the coordinators and screeners of the site (and administrators)."""
+    from surveys.models import Survey
+
+    qs = Survey.objects.select_related("site")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user) or is_screener(user):
+        return qs.filter(site__in=user.site_ids())
+    return qs.none()
 
 
 def visible_feedback_interviews(user):
