@@ -12,10 +12,8 @@ from . import rules as access
 class Step:
     number: int
     title: str
-    built: bool
     counts: list[tuple[str, int]] = field(default_factory=list)
     url_name: str = ""
-    note: str = ""
 
 
 def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
@@ -26,7 +24,7 @@ def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.d
 
 
 def workflow_steps(user) -> list[Step]:
-    """The coordinators' eleven steps; a step not built yet says so and shows no number."""
+    """The coordinators' eleven steps, each with the counts the user may see."""
     from activities.models import Activity, CycleStatus, Partner
     from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.feedback import dropouts_to_interview
@@ -41,43 +39,42 @@ def workflow_steps(user) -> list[Step]:
     enrolments = access.visible_enrolments(user)
     facilitators = access.visible_facilitators(user)
     soon = today + dt.timedelta(days=30)
-    not_built = _("Not built yet in this version of Relais.")
     return [
-        Step(1, _("Needs surveys per target group"), False, note=not_built),
-        Step(2, _("Designing activities"), True, [(_("activities in the catalogue"), Activity.objects.filter(active=True).count())], "activities:activity-list"),
-        Step(3, _("Finding partners and volunteers"), True, [
+        _survey_step(user),
+        Step(2, _("Designing activities"), [(_("activities in the catalogue"), Activity.objects.filter(active=True).count())], "activities:activity-list"),
+        Step(3, _("Finding partners and volunteers"), [
             (_("partner organisations"), Partner.objects.filter(active=True).count()),
             (_("facilitators"), facilitators.filter(active=True).count()),
             (_("authorisations expired or expiring within 30 days"), facilitators.filter(active=True, authorisation_valid_until__lte=soon).count()),
         ], "activities:partner-list"),
-        Step(4, _("Coordinating the offer"), True, [
+        Step(4, _("Coordinating the offer"), [
             (_("cycles in preparation"), cycles.filter(status=CycleStatus.DRAFT).count()),
             (_("cycles running"), cycles.filter(status=CycleStatus.RUNNING).count()),
         ], "activities:cycle-list"),
-        Step(5, _("Publicising the offer to detainees"), True, [
+        Step(5, _("Publicising the offer to detainees"), [
             (_("cycles open for applications"), cycles.filter(status=CycleStatus.OPEN).count()),
         ], "activities:cycle-list"),
-        Step(6, _("Screening and enrolment"), True, [
+        Step(6, _("Screening and enrolment"), [
             (_("applications pending"), enrolments.filter(status=EnrolmentStatus.PENDING).count()),
             (_("on waiting lists"), enrolments.filter(status=EnrolmentStatus.APPROVED).count()),
             (_("enrolled"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
             (_("freed places offered, to confirm"), enrolments.filter(status=EnrolmentStatus.APPROVED, offered_at__isnull=False).count()),
             (_("screening interviews planned"), access.visible_interviews(user).filter(status="scheduled").count()),
         ], "activities:cycle-list"),
-        Step(7, _("Liaison with prison staff and services"), True, [
+        Step(7, _("Liaison with prison staff and services"), [
             (_("movements out of units today"), enrolments.filter(
                 status=EnrolmentStatus.ENROLLED, cycle__sessions__status="scheduled",
                 cycle__sessions__starts_at__gte=day_start, cycle__sessions__starts_at__lt=day_end,
             ).count()),
             (_("sessions today"), sessions.filter(starts_at__gte=day_start, starts_at__lt=day_end, status="scheduled").count()),
         ], "calendars:schedules"),
-        Step(8, _("Practical organisation: rooms, escorts, access"), True, [
+        Step(8, _("Practical organisation: rooms, escorts, access"), [
             (_("active rooms"), access.visible_rooms(user).filter(active=True).count()),
         ]),
-        Step(9, _("Running the sessions"), True, [
+        Step(9, _("Running the sessions"), [
             (_("sessions this week"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),
         ]),
-        Step(10, _("Attendance and dropout interviews"), True, [
+        Step(10, _("Attendance and dropout interviews"), [
             (_("past sessions without a register (last 30 days)"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
             (_("participants absent 2+ times in a row, to follow up"), len(consecutive_absences(enrolments))),
             *([(_("dropouts to interview (last 90 days)"), dropouts_to_interview(enrolments, today).count())]
@@ -87,14 +84,28 @@ def workflow_steps(user) -> list[Step]:
     ]
 
 
+def _survey_step(user) -> Step:
+    from surveys.models import SurveyResponse, SurveyStatus
+
+    title = _("Needs surveys per target group")
+    if not user.has_perm("surveys.view_survey_list"):
+        return Step(1, title)
+    surveys = access.visible_surveys(user)
+    return Step(1, title, [
+        (_("surveys collecting answers"), surveys.filter(status=SurveyStatus.OPEN).count()),
+        (_("answers entered in the last 90 days"), SurveyResponse.objects.filter(
+            survey__in=surveys, entered_at__gte=timezone.now() - dt.timedelta(days=90)).count()),
+    ], "surveys:list")
+
+
 def _evaluation_step(user, today: dt.date, cycles) -> Step:
     from activities.models import CycleStatus
     from enrolment.indicators import cycles_to_review
 
     title = _("Evaluating and adjusting the offer")
     if not user.has_perm("enrolment.view_indicator_list"):
-        return Step(11, title, True)
-    return Step(11, title, True, [
+        return Step(11, title)
+    return Step(11, title, [
         (_("cycles of the current term whose figures call for a change"),
          cycles_to_review(access.visible_terms(user), today)),
         (_("cycles finished"), cycles.filter(status=CycleStatus.FINISHED).count()),

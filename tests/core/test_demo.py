@@ -11,7 +11,13 @@ from activities.models import Availability, Cycle, ExcludedDate, Facilitator, Se
 from core.demo import data, demo_digest, load_demo
 from core.demo_accounts import DEMO_ACCOUNTS
 from core.models import User
-from enrolment.models import OPEN_STATUSES, Attendance, Enrolment, EnrolmentStatus, FeedbackInterview
+from enrolment.models import (
+    OPEN_STATUSES,
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    FeedbackInterview,
+)
 from prisons.models import BlockedPeriod, Detainee, RegimePeriod, Room, Site, Unit
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday; the term starts on Monday 16 November

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from activities.models import CycleStatus
 from enrolment.models import EnrolmentStatus
+from surveys.models import Survey, SurveyResponse, SurveyStatus
 from tests.factories import (
     ActivityFactory,
     CycleFactory,
@@ -46,6 +47,10 @@ def offer(site, other_site, unit, facilitator_user):
     EnrolmentFactory(cycle=led, detainee__unit=unit, status=EnrolmentStatus.WITHDRAWN,
                      enrolled_on=dt.date(2027, 1, 20), ended_on=dt.date(2027, 2, 20))
     ActivityFactory(active=False)
+    survey = Survey.objects.create(site=site, title="Needs", question="Which?", opens_on=dt.date(2027, 2, 1),
+                                   closes_on=dt.date(2027, 3, 20), status=SurveyStatus.OPEN)
+    answered = SurveyResponse.objects.create(survey=survey, unit=unit)
+    SurveyResponse.objects.filter(pk=answered.pk).update(entered_at=dt.datetime(2027, 2, 10, 10, tzinfo=dt.UTC))
     FacilitatorFactory(sites=[site], authorisation_valid_until=dt.date(2027, 3, 20))
     return led
 
@@ -58,8 +63,9 @@ def offer(site, other_site, unit, facilitator_user):
                      "authorisations expired or expiring within 30 days": 1,
                      # both running cycles fill under half their places; the open one is still filling
                      "cycles of the current term whose figures call for a change": 2, "cycles finished": 0,
-                     "dropouts to interview (last 90 days)": 1}),
-    ("screener", {"cycles running": 2, "cycles open for applications": 1, "applications pending": 1}),
+                     "dropouts to interview (last 90 days)": 1, "surveys collecting answers": 1,
+                     "answers entered in the last 90 days": 1}),
+    ("screener", {"surveys collecting answers": 1, "cycles running": 2, "cycles open for applications": 1, "applications pending": 1}),
     ("facilitator_user", {"cycles running": 1, "cycles open for applications": 0, "sessions this week": 1,
                           "applications pending": 0, "enrolled": 1, "facilitators": 1}),
     ("staff_user", {"cycles running": 1, "cycles open for applications": 1, "sessions this week": 1,
@@ -74,9 +80,11 @@ def test_home_page_shows_each_role_its_own_counts(client, request, offer, role, 
     assert count_of(html, "activities in the catalogue") == 4  # catalogue is shared; one inactive
     for label, number in expected.items():
         assert count_of(html, label) == number, label
-    assert "Not built yet in this version of Relais." in html
+    assert [int(n) for n in re.findall(r'class="stepnum">(\d+)<', html)] == list(range(1, 12))
     if role not in ("administrator", "coordinator"):
         assert "whose figures call for a change" not in html
+    if role in ("facilitator_user", "staff_user"):
+        assert "surveys collecting answers" not in html
 
 
 def test_language_switch_changes_the_interface_language(client, coordinator):
