@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("scheduling.api_urls")),
     path("", include("enrolment.api_urls")),
     path("", include("screening.api_urls")),
+    path("", include("surveys.api_urls")),
     path("auth/token/", PersonalTokenView.as_view(), name="personal-token"),
 ]
 

@@ -226,3 +226,30 @@ def test_the_list_and_results_cost_the_same_queries_for_few_or_many_answers(coor
         for url in urls:
             coordinator_client.get(url)
     assert len(many) <= len(few)
+
+
+def test_the_api_lists_surveys_gives_results_and_takes_answers(coordinator_client, survey, units, other_site):
+    listed = coordinator_client.get("/api/v1/surveys/").json()["results"]
+    assert [(row["title"], row["answers"], len(row["options"])) for row in listed] == [("Spring needs", 0, 3)]
+    created = coordinator_client.post(f"/api/v1/surveys/{survey.pk}/answers/", {
+        "unit": units["women"].pk, "chosen": [option(survey, "Yoga").pk], "languages": ["ro"],
+        "legal_status": "interned",
+    }, content_type="application/json")
+    assert created.status_code == 201, created.content
+    elsewhere = coordinator_client.post(f"/api/v1/surveys/{survey.pk}/answers/", {
+        "unit": UnitFactory(building__site=other_site).pk, "chosen": [option(survey, "Yoga").pk],
+    }, content_type="application/json")
+    assert elsewhere.status_code == 400 and elsewhere.json() == {"unit": ["Choose one of the units surveyed."]}
+    results = coordinator_client.get(f"/api/v1/surveys/{survey.pk}/results/", HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert results["responses"] == 1
+    assert {row["group"]: row["answers"] for row in results["groups"]}["Vrouwen"] == 1
+    yoga = next(row for row in results["options"] if row["label"] == "Yoga")
+    assert (yoga["total"], yoga["by_group"]["interned"], yoga["cycles"]) == (1, 1, None)
+
+
+def test_the_api_keeps_surveys_to_their_sites_people(client, survey, staff_user, other_site):
+    client.force_login(staff_user)
+    assert client.get("/api/v1/surveys/").status_code == 403
+    client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+    assert client.get("/api/v1/surveys/").json()["results"] == []
+    assert client.get(f"/api/v1/surveys/{survey.pk}/results/").status_code == 404
