@@ -50,9 +50,11 @@ def wipe_demo() -> None:
     from core.demo_accounts import DEMO_ACCOUNTS
     from core.models import User
     from prisons.models import Detainee, StaffMember
+    from surveys.models import Survey
 
     sites = _demo_sites()
     with transaction.atomic():
+        Survey.objects.filter(site__in=sites).delete()  # before the units its answers point at
         Cycle.objects.filter(term__site__in=sites).delete()
         Term.objects.filter(site__in=sites).delete()
         Detainee.objects.filter(site__in=sites).delete()

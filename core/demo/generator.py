@@ -290,9 +290,11 @@ class DemoBuilder:
             self._detainees(plan)
         self._users_and_staff()
         self._enrolments()
-        from .history import build_last_term  # it reads this module's helpers
+        from .history import build_last_term  # they read this module's helpers
+        from .surveys import build_surveys
 
         build_last_term(self)
+        build_surveys(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 

@@ -149,7 +149,7 @@ def test_full_scale_has_the_promised_shape_and_the_solver_plans_it(db):
     from scheduling.solver import solve
 
     load_demo(seed=7, scale="full", today=TODAY)
-    for term in Term.objects.all():
+    for term in Term.objects.filter(last_date__gte=TODAY):
         solution = solve(build_problem(term).problem, time_limit=30, workers=2)
         assert solution["status"] in ("OPTIMAL", "FEASIBLE"), solution.get("explanation")
     outside = Facilitator.objects.exclude(kind="staff")
@@ -162,6 +162,11 @@ def test_full_scale_has_the_promised_shape_and_the_solver_plans_it(db):
     assert Unit.objects.filter(site__code="saint-gilles").count() == 5
     assert 55 <= Room.objects.count() <= 65
     assert 65 <= Facilitator.objects.count() <= 80
+    from surveys.models import Survey
+    from surveys.selectors import survey_results
+
+    haren = survey_results(Survey.objects.get(site__code="haren", status="closed"))
+    assert any("not in the catalogue" in message for _result, message in haren.signals)
 
 
 def _periods_of(site):
@@ -248,3 +253,17 @@ def test_make_demo_plans_and_publishes_every_demo_term(demo):
         # Published from today on (sessions in the past are never created), within the coming week.
         assert first.starts_at.date() < max(term.first_date, timezone.localdate()) + dt.timedelta(days=7)
     assert "published v1" in out.getvalue()
+
+
+def test_needs_surveys_have_anonymous_answers_and_point_at_gaps_in_the_offer(demo):
+    from surveys.models import Survey, SurveyStatus
+    from surveys.selectors import survey_results
+
+    closed = Survey.objects.filter(status=SurveyStatus.CLOSED)
+    assert sorted(closed.values_list("site__code", flat=True)) == ["haren", "saint-gilles"]
+    assert all(survey.closes_on < TODAY for survey in closed)
+    for survey in Survey.objects.all():
+        results = survey_results(survey)
+        assert results.responses > 0 and sum(result.total for result in results.options) >= results.responses
+        for result in results.options:
+            assert (result.cycles is None) == (result.option.activity is None and not result.option.kind)
