@@ -20,4 +20,5 @@ urlpatterns = [
     path("terms/<int:pk>/", views.term_detail, name="term-detail"),
     path("cycles/", views.cycle_list, name="cycle-list"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
+    path("offer/", views.offer_sheet, name="offer-sheet"),
 ]

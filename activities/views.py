@@ -1,17 +1,18 @@
 """Coordinator pages: catalogue, partners, facilitators, terms and cycles. Reads go through selectors."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import rules as access
 from prisons.views import query_string_without_page
 
-from . import selectors, services
+from . import offer, selectors, services
 from .checks import authorisation_findings
 from .forms import (
     ActivityFilter,
@@ -195,3 +196,27 @@ def cycle_detail(request, pk):
         "full_names": request.user.has_perm("prisons.view_detainee_list"),
         **selectors.cycle_record(request.user, cycle),
     })
+
+
+# --- publicising the offer ---------------------------------------------------------------------------
+
+
+@login_required
+def offer_sheet(request):
+    """The offer sheet of one unit, to print and post there, in French, Dutch or English."""
+    _require(request.user, "activities.print_offer_sheets")
+    units = access.visible_units(request.user).order_by("site__name", "code")
+    chosen = request.GET.get("unit", "")
+    unit = get_object_or_404(units, pk=chosen) if chosen.isdigit() else None
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = (translation.get_language() or "fr")[:2]
+    context = {"units": units, "unit": unit, "language": language, "languages": settings.LANGUAGES}
+    if unit is None:
+        return render(request, "activities/offer_sheet.html", context)
+    _require(request.user, "activities.print_offer", unit)
+    # The sheet itself, weekday names and dates included, in the language chosen for the unit.
+    with translation.override(language):
+        return render(request, "activities/offer_sheet.html", {
+            **context, "items": offer.offer_for_unit(unit, language), "printed_on": timezone.localdate(),
+        })

@@ -138,6 +138,9 @@ PERMISSIONS = {
     "activities.view_cycle": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.change_cycle": is_coordinator_of_site,
     "activities.view_term": is_administrator | works_at_objects_site,
+    # the offer sheet posted in a unit (object: the Unit): coordinators, and officers for their site
+    "activities.print_offer_sheets": is_planner | is_prison_staff,
+    "activities.print_offer": is_coordinator_of_site | is_staff_of_site,
     "activities.view_session": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.take_attendance": is_coordinator_of_site | leads_object,
     # attendance: facilitators edit their registers for a while, coordinators correct any time

@@ -53,7 +53,7 @@ def workflow_steps(user) -> list[Step]:
         ], "activities:cycle-list"),
         Step(5, _("Publicising the offer to detainees"), [
             (_("cycles open for applications"), cycles.filter(status=CycleStatus.OPEN).count()),
-        ], "activities:cycle-list"),
+        ], "activities:offer-sheet" if user.has_perm("activities.print_offer_sheets") else "activities:cycle-list"),
         Step(6, _("Screening and enrolment"), [
             (_("applications pending"), enrolments.filter(status=EnrolmentStatus.PENDING).count()),
             (_("on waiting lists"), enrolments.filter(status=EnrolmentStatus.APPROVED).count()),

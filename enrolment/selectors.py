@@ -2,7 +2,6 @@
 from django.db.models import Count, Prefetch, Q
 
 from activities.models import SessionStatus
-from prisons.models import Weekday
 
 from .models import Enrolment, EnrolmentEvent, EnrolmentStatus
 
@@ -66,16 +65,8 @@ def enrolments_of_detainee(detainee, enrolments):
 
 def weekly_slots_of(cycle) -> list[dict]:
     """Distinct weekday/time/room combinations of a cycle's scheduled sessions, in local time."""
-    from django.utils import timezone
+    from activities.offer import weekly_slots
 
-    slots = {}
-    for session in cycle.sessions.filter(status=SessionStatus.SCHEDULED).select_related("room").order_by("starts_at"):
-        start = timezone.localtime(session.starts_at)
-        end = timezone.localtime(session.ends_at)
-        key = (start.weekday(), start.time(), end.time(), session.room_id)
-        slot = slots.setdefault(key, {"weekday": start.weekday(), "weekday_name": Weekday(start.weekday()).label,
-                                      "start": start.time(), "end": end.time(),
-                                      "room": session.room, "first": start.date(), "last": start.date(), "count": 0})
-        slot["last"] = start.date()
-        slot["count"] += 1
-    return sorted(slots.values(), key=lambda s: (s["weekday"], s["start"]))
+    return weekly_slots(
+        cycle.sessions.filter(status=SessionStatus.SCHEDULED).select_related("room").order_by("starts_at")
+    )
