@@ -33,6 +33,7 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     enrolled_ever = serializers.IntegerField()
     places_taken = serializers.IntegerField()
     completed = serializers.IntegerField()
+    left_prison = serializers.IntegerField()
     dropouts = serializers.IntegerField()
     interviewed = serializers.IntegerField()
     sessions_planned = serializers.IntegerField()

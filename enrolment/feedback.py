@@ -15,17 +15,20 @@ from core.models import AuditAction
 from .models import Enrolment, EnrolmentStatus, FeedbackInterview, FeedbackTopic, WouldReturn
 
 COMPLETED = "completed"  # the leaving reason of those who finished the cycle: not a dropout
+# Leaving reasons of those who left the prison: nothing the cycle could change, and nobody to interview.
+DEPARTURES = ("released", "transferred")
 
 
 def dropouts_to_interview(enrolments, today: dt.date | None = None, *, since_days: int = 90):
-    """Enrolments that ended early in the last `since_days` days, without a feedback interview yet."""
+    """Enrolments that ended early in the last `since_days` days, without a feedback interview yet;
+    not those who finished the cycle or left the prison."""
     today = today or timezone.localdate()
     return (
         enrolments.filter(
             status__in=[EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REMOVED], enrolled_on__isnull=False,
             ended_on__gte=today - dt.timedelta(days=since_days),
         )
-        .exclude(leaving_reason__code=COMPLETED)
+        .exclude(leaving_reason__code__in=[COMPLETED, *DEPARTURES])
         .exclude(Exists(FeedbackInterview.objects.filter(enrolment=OuterRef("pk"))))
         .select_related("detainee", "cycle__activity", "leaving_reason")
         .order_by("-ended_on", "pk")

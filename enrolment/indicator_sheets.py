@@ -17,15 +17,16 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
     yield [
         _("Cycle"), _("Activity"), _("Kind"), _("Status"), _("Places"), _("Applications"), _("Declined"),
         _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Places taken"), _("Completed"),
-        _("Left"), _("Dropout rate"), _("Interviewed"), _("Places filled"), _("Sessions planned"), _("Sessions so far"),
-        _("Sessions cancelled"), _("Present"), _("Absent"), _("Attendance rate"), _("Signals"),
+        _("Left the prison"), _("Dropped out"), _("Dropout rate"), _("Interviewed"), _("Places filled"),
+        _("Sessions planned"), _("Sessions so far"), _("Sessions cancelled"), _("Present"), _("Absent"),
+        _("Attendance rate"), _("Signals"),
     ]
     for row in data.cycles:
         cycle = row.cycle
         yield [
             cycle.code, cycle.activity.title(), cycle.activity.get_kind_display(), cycle.get_status_display(),
             cycle.capacity, row.applications, row.declined, row.waiting, row.enrolled_now, row.enrolled_ever,
-            row.places_taken, row.completed, row.dropouts, _percent(row.dropout_rate), row.interviewed,
+            row.places_taken, row.completed, row.left_prison, row.dropouts, _percent(row.dropout_rate), row.interviewed,
             _percent(row.fill_rate),
             row.sessions_planned, row.sessions_past, row.sessions_cancelled, row.present, row.absent,
             _percent(row.attendance_rate),
@@ -35,7 +36,7 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
 
 def group_rows(data: TermIndicators) -> Iterator[list]:
     yield [
-        _("Target group"), _("Held at the site"), _("Applied"), _("Took part"), _("Reach"), _("Left"),
+        _("Target group"), _("Held at the site"), _("Applied"), _("Took part"), _("Reach"), _("Dropped out"),
         _("Present"), _("Absent"), _("Attendance rate"),
     ]
     for group in data.groups:
@@ -87,8 +88,11 @@ def definitions() -> list[tuple[str, str]]:
         (_("Places filled"), _("Places taken, out of the cycle's places.")),
         (_("Enrolled at some point"), _("People who were enrolled, including those who left since.")),
         (_("Completed"), _("People whose enrolment ended with the leaving reason “Completed”.")),
-        (_("Left"), _("People who left the cycle after being enrolled, for any reason but “Completed”; "
-                      "refusals and withdrawals before enrolment are not counted.")),
+        (_("Left the prison"), _("People released or transferred to another prison while enrolled: not "
+                                 "counted as dropouts.")),
+        (_("Dropped out"), _("People who left the cycle after being enrolled, for another reason than "
+                             "“Completed”, release or transfer; refusals and withdrawals before enrolment are not "
+                             "counted.")),
         (_("Attendance rate"), _("Present, out of the register lines recorded; cancelled sessions are left out.")),
         (_("Held at the site"), _("Detainees held in one of the site's units at some time during the term, "
                                   "up to the day counted.")),
@@ -104,7 +108,7 @@ def definitions() -> list[tuple[str, str]]:
 def write_indicators_xlsx(data: TermIndicators) -> bytes:
     return write_sheets([
         Sheet(_("About"), about_rows(data), [24.0, 90.0], "A2"),
-        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 18), 80.0], "B2"),
+        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 19), 80.0], "B2"),
         Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
         Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
         Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),

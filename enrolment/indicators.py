@@ -26,7 +26,7 @@ from activities.models import (
 from prisons.models import Gender, Population
 from prisons.selectors import held_during
 
-from .feedback import COMPLETED
+from .feedback import COMPLETED, DEPARTURES
 from .models import (
     AbsenceReason,
     Attendance,
@@ -82,8 +82,10 @@ class CycleIndicators:
     enrolled_now: int = 0
     enrolled_ever: int = 0
     completed: int = 0
+    left_prison: int = 0
     dropouts: int = 0
     interviewed: int = 0
+    dropout_reasons: Counter = field(default_factory=Counter)
     sessions_planned: int = 0
     sessions_past: int = 0
     sessions_cancelled: int = 0
@@ -225,10 +227,15 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
             if reason is not None and reason.code == COMPLETED:
                 row.completed += 1
                 continue
+            label = reason.label() if reason else _("No reason given")
+            row.leaving_reasons[label] += 1
+            if reason is not None and reason.code in DEPARTURES:
+                row.left_prison += 1
+                continue
+            row.dropout_reasons[label] += 1
             row.dropouts += 1
             dropouts.add(pk)
             person["dropout"] = True
-            row.leaving_reasons[reason.label() if reason else _("No reason given")] += 1
 
     for values in Session.objects.filter(cycle__term=term).values("cycle_id").annotate(
         planned=Count("id", filter=~Q(status=SessionStatus.CANCELLED)),
@@ -365,15 +372,15 @@ def signals(row: CycleIndicators) -> list[Signal]:
         ) % {"waiting": row.waiting, "capacity": cycle.capacity}))
     lines = row.present + row.absent
     if lines >= MIN_REGISTER_LINES and row.attendance_rate < LOW_ATTENDANCE:
-        reason, count = row.absence_reasons.most_common(1)[0]
+        reason, count = _ranked(row.absence_reasons)[0]
         found.append(Signal("low_attendance", _(
             "Attendance is %(rate)s; the most frequent reason for absence is “%(reason)s” (%(count)s "
             "times): look at the time slot, escorts and clashes with work or visits."
         ) % {"rate": percent(row.attendance_rate), "reason": reason, "count": count}))
     if row.enrolled_ever >= MIN_ENROLLED and row.dropout_rate >= HIGH_DROPOUT:
-        reason, count = row.leaving_reasons.most_common(1)[0]
+        reason, _count = _ranked(row.dropout_reasons)[0]
         found.append(Signal("high_dropout", _(
-            "%(dropouts)s of %(enrolled)s participants left (%(rate)s), most often “%(reason)s”: "
+            "%(dropouts)s of %(enrolled)s participants dropped out (%(rate)s), most often “%(reason)s”: "
             "hold feedback interviews with them before the next cycle."
         ) % {"dropouts": row.dropouts, "enrolled": row.enrolled_ever, "rate": percent(row.dropout_rate),
              "reason": reason}))

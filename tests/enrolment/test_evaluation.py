@@ -79,7 +79,7 @@ def term_world(site, other_site):
                            activity=ActivityFactory(title_en="Theatre", kind=ActivityKind.SOCIOCULTURAL))
     enrolled = [EnrolmentFactory(cycle=theatre, detainee=person, enrolled_on=dt.date(2027, 1, 20))
                 for person in remand[:3]]
-    for person, code in ((remand[3], "withdrew"), (remand[4], "transferred")):
+    for person, code in ((remand[3], "withdrew"), (remand[4], "clash_work_training"), (remand[11], "transferred")):
         EnrolmentFactory(cycle=theatre, detainee=person, enrolled_on=dt.date(2027, 1, 20),
                          status=EnrolmentStatus.REMOVED, ended_on=dt.date(2027, 2, 10), leaving_reason=reason(code))
     EnrolmentFactory(cycle=theatre, detainee=remand[5], status=EnrolmentStatus.DECLINED)
@@ -121,16 +121,18 @@ def by_code(data):
 
 def test_a_cycles_indicators_count_what_a_coordinator_would_count_by_hand(term_world):
     theatre = by_code(indicators_of(term_world))["theatre"]
-    assert (theatre.applications, theatre.declined, theatre.waiting) == (11, 1, 5)
-    assert (theatre.enrolled_now, theatre.enrolled_ever, theatre.dropouts) == (3, 5, 2)
+    assert (theatre.applications, theatre.declined, theatre.waiting) == (12, 1, 5)
+    # Someone transferred to another prison left the cycle but did not drop out of it.
+    assert (theatre.enrolled_now, theatre.enrolled_ever, theatre.left_prison, theatre.dropouts) == (3, 6, 1, 2)
     assert (theatre.sessions_planned, theatre.sessions_past, theatre.sessions_cancelled) == (6, 4, 1)
     # The cancelled session's "session cancelled" lines are nobody's absence.
     assert (theatre.present, theatre.absent) == (6, 6)
     assert theatre.attendance_rate == 0.5
     assert theatre.fill_rate == 0.3
-    assert theatre.dropout_rate == 0.4
+    assert theatre.dropout_rate == 2 / 6
     assert theatre.absence_reasons.most_common() == [("Not escorted / staff shortage", 4), ("Sick", 2)]
-    assert sorted(theatre.leaving_reasons.items()) == [("Transferred to another prison", 1), ("Withdrew (own request)", 1)]
+    assert sorted(theatre.leaving_reasons.items()) == [
+        ("Clash with work or training", 1), ("Transferred to another prison", 1), ("Withdrew (own request)", 1)]
 
 
 def test_finishing_a_cycle_is_not_dropping_out(term_world):
@@ -148,7 +150,7 @@ def test_signals_name_the_problem_and_the_change_to_consider(term_world):
     assert messages["long_waiting_list"].startswith("5 people wait for a place (capacity 10)")
     assert "“Not escorted / staff shortage” (4 times)" in messages["low_attendance"]
     assert "50%" in messages["low_attendance"]
-    assert messages["high_dropout"].startswith("2 of 5 participants left (40%)")
+    assert messages["high_dropout"].startswith("2 of 6 participants dropped out (33%)")
     assert messages["many_cancelled"].startswith("1 of 5 sessions so far were cancelled")
     # A healthy cycle and a draft one raise nothing.
     assert [row.cycle.code for row in data.signalled] == ["theatre"]
@@ -163,10 +165,10 @@ def test_target_groups_compare_who_took_part_with_who_was_held_at_the_site(term_
     assert (groups["men"].held, groups["women"].held) == (20, 5)
     assert (groups["remand"].held, groups["sentenced"].held, groups["interned"].held) == (20, 5, 0)
     # Each person once, even in two cycles (remand[0] is in theatre and painting).
-    assert (everyone.applicants, everyone.participants, everyone.dropouts) == (15, 9, 2)
-    assert (groups["men"].participants, groups["women"].participants) == (5, 4)
+    assert (everyone.applicants, everyone.participants, everyone.dropouts) == (16, 10, 2)
+    assert (groups["men"].participants, groups["women"].participants) == (6, 4)
     assert groups["women"].reach == 4 / 5
-    assert groups["men"].reach == 5 / 20
+    assert groups["men"].reach == 6 / 20
     assert groups["interned"].reach is None
     assert (groups["men"].present, groups["men"].absent) == (6 + 3, 6)
     assert (everyone.present, everyone.absent) == (18, 6)
@@ -232,7 +234,8 @@ def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, 
     header, rows = cycles[0], {row[0]: dict(zip(cycles[0], row, strict=True)) for row in cycles[1:]}
     assert header[0] == "Cycle" and set(rows) == {"theatre", "painting", "draft-yoga"}
     theatre = rows["theatre"]
-    assert (theatre["Places"], theatre["Enrolled now"], theatre["Left"], theatre["Present"]) == (10, 3, 2, 6)
+    assert (theatre["Places"], theatre["Enrolled now"], theatre["Dropped out"], theatre["Present"]) == (10, 3, 2, 6)
+    assert theatre["Left the prison"] == 1
     assert theatre["Attendance rate"] == 0.5
     theatre_row = [row[0] for row in cycles].index("theatre") + 1
     rate_cell = book["Cycles"].cell(row=theatre_row, column=header.index("Attendance rate") + 1)

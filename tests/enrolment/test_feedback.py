@@ -37,7 +37,8 @@ def cycle(site):
 def people(cycle):
     return {
         "withdrew": left(cycle, "withdrew", dt.date(2027, 2, 20)),
-        "moved": left(cycle, "transferred", dt.date(2027, 2, 1), status=EnrolmentStatus.REMOVED),
+        "moved": left(cycle, "health", dt.date(2027, 2, 1), status=EnrolmentStatus.REMOVED),
+        "gone": left(cycle, "transferred", dt.date(2027, 2, 15), status=EnrolmentStatus.REMOVED),
         "finished": left(cycle, "completed", dt.date(2027, 2, 25), status=EnrolmentStatus.REMOVED),
         "long_ago": left(cycle, "withdrew", dt.date(2026, 11, 20)),
         "never_enrolled": EnrolmentFactory(cycle=cycle, status=EnrolmentStatus.DECLINED),
@@ -46,6 +47,7 @@ def people(cycle):
 
 
 def test_dropouts_to_interview_are_recent_early_leavers_not_yet_heard(cycle, people):
+    """Not those who finished, left long ago, never took part, or left the prison ("gone")."""
     from enrolment.models import Enrolment
 
     listed = list(dropouts_to_interview(Enrolment.objects.all(), TODAY))
@@ -125,7 +127,7 @@ def test_the_evaluation_counts_what_dropouts_said(coordinator, cycle, people):
     row = next(row for row in data.cycles if row.cycle == cycle)
     # Three dropouts (the one from November too); two of them heard. The absent participant's
     # interview counts in what was said, not among dropouts interviewed.
-    assert (row.dropouts, row.interviewed) == (3, 2)
+    assert (row.dropouts, row.left_prison, row.interviewed) == (3, 1, 2)
     assert data.feedback_topics == [("Not fetched or escorted in time", 2), ("Health", 1), ("Time slot", 1)]
     assert data.would_return == [("Yes", 2), ("Not sure", 1)]
     assert data.interviews == 3
