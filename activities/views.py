@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import rules as access
+from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 
 from . import offer, selectors, services
@@ -67,9 +68,12 @@ def activity_list(request):
 def activity_detail(request, pk):
     _require(request.user, "activities.view_catalogue")
     activity = get_object_or_404(access.visible_activities(request.user), pk=pk)
+    may_evaluate = request.user.has_perm("enrolment.view_indicator_list")
     return render(request, "activities/activity_detail.html", {
         "activity": activity,
         "default_facilitators": list(access.visible_facilitators(request.user).filter(default_activities=activity)),
+        # What was decided about its past cycles, for whoever designs the next ones.
+        "reviews": list(reviews_of_activity(activity, access.visible_cycles(request.user))) if may_evaluate else None,
     })
 
 

@@ -159,6 +159,7 @@ PERMISSIONS = {
     # evaluation of the offer (step 11): counts only, per term (object: the Term)
     "enrolment.view_indicator_list": is_planner,
     "enrolment.view_indicators": is_coordinator_of_site,
+    "enrolment.review_cycle": is_coordinator_of_site,
     # applications, waiting lists and enrolment (objects: Enrolment or Cycle)
     "enrolment.view_application": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
     "enrolment.view_application_list": is_planner | is_screener | is_prison_staff,

@@ -109,4 +109,6 @@ def _evaluation_step(user, today: dt.date, cycles) -> Step:
         (_("cycles of the current term whose figures call for a change"),
          cycles_to_review(access.visible_terms(user), today)),
         (_("cycles finished"), cycles.filter(status=CycleStatus.FINISHED).count()),
+        (_("finished cycles without a decision"),
+         cycles.filter(status=CycleStatus.FINISHED, review__isnull=True).count()),
     ], "evaluation:index")

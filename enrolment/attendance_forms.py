@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core import rules as access
 
 from .exports import FORMAT_CHOICES, ExportScope
-from .models import FeedbackTopic, WouldReturn
+from .models import FeedbackTopic, ReviewChange, ReviewDecision, WouldReturn
 
 MAX_RANGE_DAYS = 400
 
@@ -68,3 +68,12 @@ class FeedbackInterviewForm(forms.Form):
         label=_("What would help"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In their words, briefly: for the next cycle, not a case file."),
     )
+
+
+class CycleReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("What becomes of the cycle"), choices=ReviewDecision.choices,
+                                 widget=forms.RadioSelect)
+    changes = forms.MultipleChoiceField(label=_("What to change"), choices=ReviewChange.choices, required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("For whoever designs the next term's offer."))

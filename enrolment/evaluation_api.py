@@ -3,15 +3,18 @@
 Terms the user may not see are 404; indicators they may not read 403 (coordinators of the site
 and administrators). Counts only, no detainee data.
 """
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
 
-from . import indicators
+from . import indicators, reviews
+from .models import CycleReview, ReviewChange, ReviewDecision
 
 
 class SignalSerializer(serializers.Serializer):
@@ -45,9 +48,15 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     attendance_rate = serializers.FloatField(allow_null=True)
     dropout_rate = serializers.FloatField(allow_null=True)
     signals = SignalSerializer(many=True)
+    review = serializers.SerializerMethodField()
 
     def get_activity(self, row) -> str:
         return row.cycle.activity.title()
+
+    def get_review(self, row) -> dict | None:
+        review = row.review
+        return None if review is None else {"decision": review.decision, "changes": review.changes,
+                                            "note": review.note}
 
 
 class GroupIndicatorsSerializer(serializers.Serializer):
@@ -125,3 +134,37 @@ class IndicatorViewSet(viewsets.ViewSet):
         if not request.user.has_perm("enrolment.view_indicators", term):
             raise PermissionDenied
         return Response(TermIndicatorsSerializer(indicators.term_indicators(term)).data)
+
+
+class CycleReviewInput(serializers.Serializer):
+    cycle = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
+    changes = serializers.ListField(child=serializers.ChoiceField(choices=ReviewChange.choices), default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class CycleReviewSerializer(serializers.ModelSerializer):
+    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = CycleReview
+        fields = ["id", "cycle", "decision", "changes", "note", "reviewed_by", "reviewed_at"]
+        read_only_fields = fields
+
+
+class CycleReviewViewSet(viewsets.ViewSet):
+    """Decisions about cycles (step 11): record or replace one; the term's indicators list them."""
+
+    @extend_schema(request=CycleReviewInput, responses={200: CycleReviewSerializer})
+    def create(self, request):
+        data = CycleReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        cycle = access.visible_cycles(request.user).filter(pk=values.pop("cycle")).first()
+        if cycle is None:
+            raise ValidationError({"cycle": [_("No such cycle among those you may see.")]})
+        try:
+            review = reviews.review_cycle(cycle, by=request.user, **values)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return Response(CycleReviewSerializer(review).data)

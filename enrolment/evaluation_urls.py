@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("terms/<int:pk>/", views.term_page, name="term"),
     path("terms/<int:pk>/indicators.xlsx", views.term_export, name="term-export"),
+    path("cycles/<int:pk>/review/", views.cycle_review, name="cycle-review"),
 ]

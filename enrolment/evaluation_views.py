@@ -1,13 +1,16 @@
 """Evaluation of the offer (step 11): a term's indicators on a page and in a workbook."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from core import rules as access
 from core.audit import record_export
 
-from . import indicator_sheets, indicators
+from . import indicator_sheets, indicators, reviews
+from .attendance_forms import CycleReviewForm
 from .exports import FORMATS
 
 
@@ -56,3 +59,24 @@ def term_export(request, pk):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{indicator_sheets.filename(data)}.{extension}"'
     return response
+
+
+@login_required
+def cycle_review(request, pk):
+    """Decide what becomes of a cycle, with its numbers and signals in view."""
+    cycle = get_object_or_404(access.visible_cycles(request.user).select_related("term__site"), pk=pk)
+    _require(request.user, "enrolment.review_cycle", cycle)
+    existing = getattr(cycle, "review", None)
+    initial = {"decision": existing.decision, "changes": existing.changes, "note": existing.note} if existing else {}
+    form = CycleReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reviews.review_cycle(cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Decision recorded for %(cycle)s.") % {"cycle": cycle})
+            return redirect("evaluation:term", pk=cycle.term_id)
+    row = next(row for row in indicators.term_indicators(cycle.term).cycles if row.cycle.pk == cycle.pk)
+    return render(request, "enrolment/cycle_review.html", {"cycle": cycle, "row": row, "form": form})

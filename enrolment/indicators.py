@@ -31,6 +31,7 @@ from .models import (
     AbsenceReason,
     Attendance,
     AttendanceStatus,
+    CycleReview,
     Enrolment,
     EnrolmentStatus,
     FeedbackInterview,
@@ -85,6 +86,7 @@ class CycleIndicators:
     left_prison: int = 0
     dropouts: int = 0
     interviewed: int = 0
+    review: CycleReview | None = None
     dropout_reasons: Counter = field(default_factory=Counter)
     sessions_planned: int = 0
     sessions_past: int = 0
@@ -191,6 +193,11 @@ class TermIndicators:
     def signalled(self) -> list[CycleIndicators]:
         return [row for row in self.cycles if row.signals]
 
+    @property
+    def to_review(self) -> int:
+        """Finished cycles without a decision yet."""
+        return sum(1 for row in self.cycles if row.cycle.status == CycleStatus.FINISHED and row.review is None)
+
 
 def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicators:
     """The indicators of `term` as of `now` (sessions before it count as past)."""
@@ -281,6 +288,8 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
         if enrolment_id in dropouts and enrolment_id not in interviewed:
             interviewed.add(enrolment_id)
             rows[cycle_id].interviewed += 1
+    for review in CycleReview.objects.filter(cycle__term=term).select_related("reviewed_by"):
+        rows[review.cycle_id].review = review
     for row in rows.values():
         row.signals = signals(row)
     groups = _groups(term, counted_until, people, attendance_by_person)

@@ -256,3 +256,51 @@ class FeedbackInterview(models.Model):
     def topic_labels(self) -> list[str]:
         labels = dict(FeedbackTopic.choices)
         return [str(labels.get(code, code)) for code in self.topics]
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", _("Run it again as it is")
+    ADJUST = "adjust", _("Run it again with changes")
+    STOP = "stop", _("Do not run it again")
+
+
+class ReviewChange(models.TextChoices):
+    """What to change in the next cycle of the activity."""
+
+    TIME_SLOT = "time_slot", _("Time slot")
+    ROOM = "room", _("Room")
+    GROUP_SIZE = "group_size", _("Group size")
+    CONTENT = "content", _("Content or level")
+    LANGUAGE = "language", _("Language of delivery")
+    FACILITATORS = "facilitators", _("Facilitators or partner")
+    UNITS = "units", _("Units it is open to")
+    PUBLICITY = "publicity", _("Publicity")
+    SCREENING = "screening", _("Screening")
+    ESCORTS = "escorts", _("Escorts and movements")
+
+
+class CycleReview(models.Model):
+    """The coordinator's decision about a cycle once its numbers are in (step 11): run it again as
+    it is, with changes, or not; read again when the next term's offer is designed."""
+
+    cycle = models.OneToOneField("activities.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE,
+                                 related_name="review")
+    decision = models.CharField(_("decision"), max_length=8, choices=ReviewDecision.choices)
+    changes = models.JSONField(_("what to change"), default=list, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cycle review")
+        verbose_name_plural = _("cycle reviews")
+
+    def __str__(self):
+        return f"{self.cycle_id}: {self.decision}"
+
+    def change_labels(self) -> list[str]:
+        labels = dict(ReviewChange.choices)
+        return [str(labels.get(code, code)) for code in self.changes]

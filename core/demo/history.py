@@ -15,6 +15,7 @@ from activities import models as act
 from enrolment.models import (
     AbsenceReason,
     Attendance,
+    CycleReview,
     Enrolment,
     EnrolmentEvent,
     EnrolmentStatus,
@@ -41,6 +42,14 @@ FEEDBACK = {
     "health": (["health"], ["Coming back once treated."]),
     "security": (["personal", "other"], [""]),
 }
+REVIEWS = [
+    {"decision": "continue", "changes": [], "note": ""},
+    {"decision": "continue", "changes": [], "note": "Good group; same partner next term."},
+    {"decision": "adjust", "changes": ["time_slot", "escorts"],
+     "note": "Move to the afternoon: morning escorts were short."},
+    {"decision": "adjust", "changes": ["publicity", "units"], "note": "Open it to the neighbouring unit."},
+    {"decision": "adjust", "changes": ["group_size"], "note": "Smaller group."},
+]
 STRIKE = "Staff strike: no movements"
 ILLNESS = "Facilitator ill"
 
@@ -104,6 +113,11 @@ def build_last_term(builder) -> None:
         held_then = [d for d in builder.detainees[plan.code] if d.arrival_date and d.arrival_date < first]
         for cycle, model in zip(cycles, models, strict=True):
             _participants(rng, cycle, model, by_cycle[model.pk], held_then, reasons, coordinator, last)
+        # About half the cycles were already reviewed; the rest wait for the coordinator.
+        CycleReview.objects.bulk_create([
+            CycleReview(cycle=model, reviewed_by=coordinator, **rng.choice(REVIEWS))
+            for model in models if rng.random() < 0.5
+        ])
 
 
 def _participants(rng, cycle, model, sessions, held_then, reasons, coordinator, last) -> None:
