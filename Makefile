@@ -52,3 +52,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/explain_bench.py --sizes medium,large
 	$(PY) benchmarks/feeds_bench.py
 	$(PY) benchmarks/export_bench.py --rows 10000 --repeat 1
+	$(PY) benchmarks/evaluation_bench.py --cycles 15,150 --repeat 1
