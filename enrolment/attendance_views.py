@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core import rules as access
+from core.models import AuditAction
 
 from . import attendance, exports, feedback
 from .attendance_forms import ExportForm, FeedbackInterviewForm
@@ -139,6 +141,8 @@ def feedback_interview(request, pk):
         access.visible_enrolments(request.user).select_related("cycle__term", "leaving_reason"), pk=pk,
     )
     _require(request.user, "enrolment.record_feedback", enrolment)
+    if request.method == "GET":
+        audit.record(request.user, AuditAction.VIEW, enrolment, detail="feedback interviews")
     form = FeedbackInterviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -82,8 +82,10 @@ def test_a_coordinator_records_an_interview_from_the_follow_up_page(coordinator_
                                      detainee_id=people["withdrew"].detainee_id).exists()
     page = coordinator_client.get(reverse("attendance:follow-up")).content.decode()
     assert form_url not in page
-    # The form shows what was said before.
+    # The form shows what was said before, and reading it is audited like the detainee's record.
     assert "An afternoon slot" in coordinator_client.get(form_url).content.decode()
+    assert AuditEntry.objects.filter(user=coordinator, action="view", detainee_id=people["withdrew"].detainee_id,
+                                     detail="feedback interviews").count() == 1
 
 
 @pytest.mark.parametrize("fields, field, message", [
