@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .problems_api import ProblemViewSet
 
 router = SimpleRouter()
 router.register("partners", api.PartnerViewSet, basename="partner")
@@ -9,4 +10,5 @@ router.register("activities", api.ActivityViewSet, basename="activity")
 router.register("terms", api.TermViewSet, basename="term")
 router.register("cycles", api.CycleViewSet, basename="cycle")
 router.register("sessions", api.SessionViewSet, basename="session")
+router.register("session-problems", ProblemViewSet, basename="session-problem")
 urlpatterns = router.urls

@@ -25,6 +25,7 @@ from .models import (
     Facilitator,
     FacilitatorKind,
     Partner,
+    ProblemKind,
     TargetGroup,
     Term,
 )
@@ -273,3 +274,12 @@ class CycleFilter(django_filters.FilterSet):
     class Meta:
         model = Cycle
         fields = ["term", "status", "activity"]
+
+
+class ProblemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of problem"), choices=ProblemKind.choices, widget=forms.RadioSelect)
+    description = forms.CharField(label=_("What happened"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ResolutionForm(forms.Form):
+    resolution = forms.CharField(label=_("What was done"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

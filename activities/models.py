@@ -1,6 +1,7 @@
 """Partners, facilitators, the activity catalogue, terms, cycles and dated sessions."""
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -334,3 +335,45 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ProblemKind(models.TextChoices):
+    ROOM = "room", _("Room closed, taken or not ready")
+    ESCORT = "escort", _("Participants not fetched or escorted")
+    GATE = "gate", _("Facilitator held up at the gate")
+    MATERIAL = "material", _("Material missing or refused at the gate")
+    EQUIPMENT = "equipment", _("Equipment broken")
+    SAFETY = "safety", _("Safety or behaviour incident")
+    OTHER = "other", _("Other")
+
+
+class SessionProblem(models.Model):
+    """A practical problem met at a session (step 8), followed up until someone resolves it."""
+
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="problems")
+    kind = models.CharField(_("kind of problem"), max_length=10, choices=ProblemKind.choices)
+    description = models.TextField(_("what happened"), max_length=1000)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    resolution = models.TextField(_("what was done"), max_length=1000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("practical problem")
+        verbose_name_plural = _("practical problems")
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["resolved_at"])]
+
+    def __str__(self):
+        return f"{self.session_id} {self.kind}"
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -2,18 +2,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import rules as access
 from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 
 from . import offer, selectors, services
+from . import problems as problems_module
 from .checks import authorisation_findings
 from .forms import (
     ActivityFilter,
@@ -25,6 +27,8 @@ from .forms import (
     FacilitatorForm,
     PartnerFilter,
     PartnerForm,
+    ProblemForm,
+    ResolutionForm,
 )
 
 PAGE_SIZE = 50
@@ -224,3 +228,47 @@ def offer_sheet(request):
         return render(request, "activities/offer_sheet.html", {
             **context, "items": offer.offer_for_unit(unit, language), "printed_on": timezone.localdate(),
         })
+
+
+# --- practical problems at sessions ------------------------------------------------------------------
+
+
+@login_required
+def problem_list(request):
+    _require(request.user, "activities.view_problem_list")
+    show_all = request.GET.get("all") == "1"
+    problems = problems_module.problems_for(request.user, include_resolved=show_all)
+    return render(request, "activities/problem_list.html", {
+        "problems": problems[:200], "show_all": show_all, "resolution_form": ResolutionForm(),
+    })
+
+
+@login_required
+def problem_report(request, pk):
+    session = get_object_or_404(access.visible_sessions(request.user), pk=pk)
+    _require(request.user, "activities.report_problem", session)
+    form = ProblemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            problems_module.report_problem(session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Problem reported; the coordinators will follow it up."))
+            return redirect("activities:problem-list")
+    return render(request, "activities/problem_form.html", {"session": session, "form": form})
+
+
+@login_required
+@require_POST
+def problem_resolve(request, pk):
+    problem = get_object_or_404(problems_module.problems_for(request.user), pk=pk)
+    _require(request.user, "activities.resolve_problem", problem)
+    try:
+        problems_module.resolve_problem(problem, resolution=request.POST.get("resolution", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Not resolved: %(reason)s") % {"reason": " ".join(error.messages)})
+    else:
+        messages.success(request, _("Problem marked as resolved."))
+    return redirect("activities:problem-list")

@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "CycleStatusEnum": "activities.models.CycleStatus",
         "SessionStatusEnum": "activities.models.SessionStatus",
         "EnrolmentStatusEnum": "enrolment.models.EnrolmentStatus",
+        "ProblemKindEnum": "activities.models.ProblemKind",
     },
 }
 

@@ -143,6 +143,11 @@ PERMISSIONS = {
     "activities.print_offer": is_coordinator_of_site | is_staff_of_site,
     "activities.view_session": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.take_attendance": is_coordinator_of_site | leads_object,
+    # practical problems at sessions (objects: the Session to report on, the SessionProblem to resolve)
+    "activities.view_problem_list": is_planner | is_prison_staff | is_facilitator,
+    "activities.report_problem": is_coordinator_of_site | leads_object,
+    "activities.resolve_problem": is_coordinator_of_site,
+    "activities.resolve_problems": is_planner,
     # attendance: facilitators edit their registers for a while, coordinators correct any time
     "enrolment.view_registers": is_planner | is_facilitator,
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),

@@ -39,6 +39,7 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     left_prison = serializers.IntegerField()
     dropouts = serializers.IntegerField()
     interviewed = serializers.IntegerField()
+    problems = serializers.IntegerField()
     sessions_planned = serializers.IntegerField()
     sessions_past = serializers.IntegerField()
     sessions_cancelled = serializers.IntegerField()
@@ -110,6 +111,7 @@ class TermIndicatorsSerializer(serializers.Serializer):
     cancellation_reasons = ReasonCountSerializer(many=True)
     feedback_topics = ReasonCountSerializer(many=True)
     would_return = ReasonCountSerializer(many=True)
+    problem_kinds = ReasonCountSerializer(many=True)
 
 
 class IndicatorViewSet(viewsets.ViewSet):

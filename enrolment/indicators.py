@@ -18,7 +18,9 @@ from activities.models import (
     ActivityKind,
     Cycle,
     CycleStatus,
+    ProblemKind,
     Session,
+    SessionProblem,
     SessionStatus,
     TargetGroup,
     Term,
@@ -86,6 +88,7 @@ class CycleIndicators:
     left_prison: int = 0
     dropouts: int = 0
     interviewed: int = 0
+    problems: int = 0
     review: CycleReview | None = None
     dropout_reasons: Counter = field(default_factory=Counter)
     sessions_planned: int = 0
@@ -179,6 +182,7 @@ class TermIndicators:
     cancellation_reasons: list[tuple[str, int]]
     feedback_topics: list[tuple[str, int]]
     would_return: list[tuple[str, int]]
+    problem_kinds: list[tuple[str, int]]
 
     @property
     def interviews(self) -> int:
@@ -288,6 +292,12 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
         if enrolment_id in dropouts and enrolment_id not in interviewed:
             interviewed.add(enrolment_id)
             rows[cycle_id].interviewed += 1
+    problem_kinds = Counter()
+    for cycle_id, kind in SessionProblem.objects.filter(session__cycle__term=term).values_list(
+        "session__cycle_id", "kind",
+    ):
+        rows[cycle_id].problems += 1
+        problem_kinds[str(ProblemKind(kind).label)] += 1
     for review in CycleReview.objects.filter(cycle__term=term).select_related("reviewed_by"):
         rows[review.cycle_id].review = review
     for row in rows.values():
@@ -306,6 +316,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
                                          if code in FeedbackTopic.values})),
         would_return=[(str(WouldReturn(code).label), would_return[code]) for code in WouldReturn.values
                       if would_return[code]],
+        problem_kinds=_ranked(problem_kinds),
     )
 
 

@@ -50,6 +50,15 @@ REVIEWS = [
     {"decision": "adjust", "changes": ["publicity", "units"], "note": "Open it to the neighbouring unit."},
     {"decision": "adjust", "changes": ["group_size"], "note": "Smaller group."},
 ]
+PROBLEMS = {  # kind: (weight, what the facilitator wrote, what the coordinator did)
+    "escort": (35, "Half the group was not brought down from the unit.",
+               "Agreed with the unit chief: movement called 15 minutes earlier."),
+    "room": (15, "The room was taken by a visit from the ministry.", "Room booked in the planning for the term."),
+    "gate": (15, "Held 40 minutes at the gate: not on the list.", "Gate list now sent the day before."),
+    "material": (15, "Paints refused at the gate.", "Material list approved by the direction."),
+    "equipment": (10, "Projector broken.", "Replaced by the technical service."),
+    "safety": (5, "Argument between two participants; session ended early.", "Talked with both; seats changed."),
+}
 STRIKE = "Staff strike: no movements"
 ILLNESS = "Facilitator ill"
 
@@ -107,6 +116,7 @@ def build_last_term(builder) -> None:
                         cancellation_reason=reason,
                     ))
         act.Session.objects.bulk_create(sessions)
+        _problems(rng, [s for s in sessions if s.status == act.SessionStatus.HELD], coordinator)
         by_cycle = defaultdict(list)
         for session in sessions:
             by_cycle[session.cycle_id].append(session)
@@ -118,6 +128,23 @@ def build_last_term(builder) -> None:
             CycleReview(cycle=model, reviewed_by=coordinator, **rng.choice(REVIEWS))
             for model in models if rng.random() < 0.5
         ])
+
+
+def _problems(rng, sessions, coordinator) -> None:
+    """About one session in forty had a practical problem; most were dealt with, one is still open."""
+    kinds = list(PROBLEMS)
+    rows = []
+    chosen = rng.sample(sessions, k=min(len(sessions), max(2, len(sessions) // 40)))
+    for n, session in enumerate(sorted(chosen, key=lambda s: s.starts_at)):
+        kind = rng.choices(kinds, weights=[PROBLEMS[k][0] for k in kinds])[0]
+        _weight, said, done = PROBLEMS[kind]
+        resolved = n > 0 and (n == 1 or rng.random() < 0.8)
+        rows.append(act.SessionProblem(
+            session=session, kind=kind, description=said, reported_by=coordinator,
+            resolution=done if resolved else "", resolved_by=coordinator if resolved else None,
+            resolved_at=session.ends_at + dt.timedelta(days=rng.randint(1, 5)) if resolved else None,
+        ))
+    act.SessionProblem.objects.bulk_create(rows)
 
 
 def _participants(rng, cycle, model, sessions, held_then, reasons, coordinator, last) -> None:

@@ -7,7 +7,15 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from activities.models import Availability, Cycle, ExcludedDate, Facilitator, Session, Term
+from activities.models import (
+    Availability,
+    Cycle,
+    ExcludedDate,
+    Facilitator,
+    Session,
+    SessionProblem,
+    Term,
+)
 from core.demo import data, demo_digest, load_demo
 from core.demo_accounts import DEMO_ACCOUNTS
 from core.models import User
@@ -137,6 +145,9 @@ def test_the_last_term_has_finished_cycles_with_registers_and_dropouts(demo):
         if session.status == "cancelled":
             assert set(lines.values_list("absence_reason", flat=True)) <= {"session_cancelled"}
     assert Attendance.objects.filter(session__cycle__in=cycles, status="absent", absence_reason="not_escorted").exists()
+    problems = SessionProblem.objects.filter(session__cycle__in=cycles)
+    assert problems.filter(resolved_at__isnull=False).exists()
+    assert all(problem.session.status == "held" for problem in problems)
     # Some who left were heard; nobody who had left the prison or finished the cycle.
     interviews = FeedbackInterview.objects.filter(enrolment__cycle__in=cycles)
     assert interviews.exists()

@@ -229,7 +229,7 @@ def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, 
     assert response["Content-Disposition"] == 'attachment; filename="relais-indicators-haren-2027-01-11.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["About", "Cycles", "Target groups", "Kinds of activity", "Absence reasons",
-                               "Leaving reasons", "Cancellations", "Feedback"]
+                               "Leaving reasons", "Cancellations", "Feedback", "Practical problems"]
     cycles = list(book["Cycles"].iter_rows(values_only=True))
     header, rows = cycles[0], {row[0]: dict(zip(cycles[0], row, strict=True)) for row in cycles[1:]}
     assert header[0] == "Cycle" and set(rows) == {"theatre", "painting", "draft-yoga"}
