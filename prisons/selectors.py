@@ -103,7 +103,8 @@ def held_during(site, first, last, unit_ids=None) -> dict[int, tuple[set[str], s
     if unit_ids is not None:
         placements = placements.filter(unit_id__in=unit_ids)
     held: dict[int, tuple[set[str], str]] = {}
-    for detainee_id, population, legal_status in placements.values_list(
+    # order_by() first: the model's ordering would join the DISTINCT and keep duplicates.
+    for detainee_id, population, legal_status in placements.order_by().values_list(
         "detainee_id", "unit__population", "detainee__legal_status",
     ).distinct():
         held.setdefault(detainee_id, (set(), legal_status))[0].add(population)
