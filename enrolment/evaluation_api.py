@@ -50,9 +50,17 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     dropout_rate = serializers.FloatField(allow_null=True)
     signals = SignalSerializer(many=True)
     review = serializers.SerializerMethodField()
+    previous = serializers.SerializerMethodField()
 
     def get_activity(self, row) -> str:
         return row.cycle.activity.title()
+
+    def get_previous(self, row) -> dict | None:
+        """The same activity in the site's previous term."""
+        record = row.previous
+        return None if record is None else {"term": record.term.pk, "fill_rate": record.fill_rate,
+                                            "attendance_rate": record.attendance_rate,
+                                            "dropout_rate": record.dropout_rate}
 
     def get_review(self, row) -> dict | None:
         review = row.review

@@ -20,7 +20,8 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
         _("Left the prison"), _("Dropped out"), _("Dropout rate"), _("Interviewed"), _("Places filled"),
         _("Sessions planned"), _("Sessions so far"), _("Sessions cancelled"), _("Practical problems"),
         _("Present"), _("Absent"),
-        _("Attendance rate"), _("Signals"), _("Decision"), _("What to change"), _("Note"),
+        _("Attendance rate"), _("Places filled, previous term"), _("Dropout rate, previous term"),
+        _("Attendance rate, previous term"), _("Signals"), _("Decision"), _("What to change"), _("Note"),
     ]
     for row in data.cycles:
         cycle = row.cycle
@@ -30,6 +31,8 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
             row.places_taken, row.completed, row.left_prison, row.dropouts, _percent(row.dropout_rate),
             row.interviewed, _percent(row.fill_rate), row.sessions_planned, row.sessions_past,
             row.sessions_cancelled, row.problems, row.present, row.absent, _percent(row.attendance_rate),
+            *((_percent(row.previous.fill_rate), _percent(row.previous.dropout_rate),
+               _percent(row.previous.attendance_rate)) if row.previous else (None, None, None)),
             "\n".join(signal.message for signal in row.signals),
             row.review.get_decision_display() if row.review else "",
             ", ".join(row.review.change_labels()) if row.review else "",
@@ -111,7 +114,7 @@ def definitions() -> list[tuple[str, str]]:
 def write_indicators_xlsx(data: TermIndicators) -> bytes:
     return write_sheets([
         Sheet(_("About"), about_rows(data), [24.0, 90.0], "A2"),
-        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 20), 80.0, 24.0, 30.0, 50.0], "B2"),
+        Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 23), 80.0, 24.0, 30.0, 50.0], "B2"),
         Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
         Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
         Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),

@@ -52,6 +52,7 @@ MANY_CANCELLED = 0.2
 MIN_REGISTER_LINES = 10
 MIN_ENROLLED = 4
 MIN_PAST_SESSIONS = 3
+ATTENDANCE_FALL = 0.15  # fifteen points under the same activity's previous term
 
 GENDER_GROUP = {Gender.MALE: TargetGroup.MEN, Gender.FEMALE: TargetGroup.WOMEN}
 EVERYONE = "all"
@@ -76,6 +77,16 @@ class Signal:
     message: str
 
 
+@dataclass(frozen=True)
+class PreviousRecord:
+    """How the same activity's cycles did in the site's previous term, for comparison."""
+
+    term: Term
+    fill_rate: float | None
+    attendance_rate: float | None
+    dropout_rate: float | None
+
+
 @dataclass
 class CycleIndicators:
     cycle: Cycle
@@ -89,6 +100,7 @@ class CycleIndicators:
     dropouts: int = 0
     interviewed: int = 0
     problems: int = 0
+    previous: PreviousRecord | None = None
     review: CycleReview | None = None
     dropout_reasons: Counter = field(default_factory=Counter)
     sessions_planned: int = 0
@@ -203,8 +215,9 @@ class TermIndicators:
         return sum(1 for row in self.cycles if row.cycle.status == CycleStatus.FINISHED and row.review is None)
 
 
-def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicators:
-    """The indicators of `term` as of `now` (sessions before it count as past)."""
+def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool = True) -> TermIndicators:
+    """The indicators of `term` as of `now` (sessions before it count as past); with `compare`, each
+    cycle also carries its activity's record in the site's previous term."""
     now = now or timezone.now()
     counted_until = min(term.last_date, timezone.localdate(now))
     cycles = list(
@@ -300,7 +313,9 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
         problem_kinds[str(ProblemKind(kind).label)] += 1
     for review in CycleReview.objects.filter(cycle__term=term).select_related("reviewed_by"):
         rows[review.cycle_id].review = review
+    records = previous_records(term, now) if compare else {}
     for row in rows.values():
+        row.previous = records.get(row.cycle.activity_id)
         row.signals = signals(row)
     groups = _groups(term, counted_until, people, attendance_by_person)
     return TermIndicators(
@@ -318,6 +333,28 @@ def term_indicators(term: Term, now: dt.datetime | None = None) -> TermIndicator
                       if would_return[code]],
         problem_kinds=_ranked(problem_kinds),
     )
+
+
+def previous_records(term: Term, now: dt.datetime) -> dict[int, PreviousRecord]:
+    """Per activity, the rates of its cycles in the last term of the site that ended before `term`."""
+    previous = (Term.objects.filter(site=term.site_id, last_date__lt=term.first_date)
+                .order_by("-last_date", "-pk").first())
+    if previous is None:
+        return {}
+    sums = defaultdict(Counter)
+    for row in term_indicators(previous, now, compare=False).cycles:
+        sums[row.cycle.activity_id].update({
+            "taken": row.places_taken, "places": row.cycle.capacity, "present": row.present, "absent": row.absent,
+            "dropouts": row.dropouts, "enrolled": row.enrolled_ever,
+        })
+    return {
+        activity: PreviousRecord(
+            term=previous, fill_rate=rate(total["taken"], total["places"]),
+            attendance_rate=rate(total["present"], total["present"] + total["absent"]),
+            dropout_rate=rate(total["dropouts"], total["enrolled"]),
+        )
+        for activity, total in sums.items()
+    }
 
 
 def _ranked(counter: Counter) -> list[tuple[str, int]]:
@@ -397,6 +434,13 @@ def signals(row: CycleIndicators) -> list[Signal]:
             "Attendance is %(rate)s; the most frequent reason for absence is “%(reason)s” (%(count)s "
             "times): look at the time slot, escorts and clashes with work or visits."
         ) % {"rate": percent(row.attendance_rate), "reason": reason, "count": count}))
+    before = row.previous.attendance_rate if row.previous else None
+    if (lines >= MIN_REGISTER_LINES and before is not None and row.attendance_rate >= LOW_ATTENDANCE
+            and before - row.attendance_rate >= ATTENDANCE_FALL):
+        found.append(Signal("attendance_fell", _(
+            "Attendance fell from %(before)s in %(term)s to %(now)s: ask the facilitators and the "
+            "units what changed."
+        ) % {"before": percent(before), "term": row.previous.term.name, "now": percent(row.attendance_rate)}))
     if row.enrolled_ever >= MIN_ENROLLED and row.dropout_rate >= HIGH_DROPOUT:
         reason, _count = _ranked(row.dropout_reasons)[0]
         found.append(Signal("high_dropout", _(

@@ -304,3 +304,24 @@ def test_the_api_keeps_indicators_to_coordinators_of_the_site(client, screener, 
     client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
     assert client.get("/api/v1/indicators/").json() == []
     assert client.get(f"/api/v1/indicators/{term_world.pk}/").status_code == 404
+
+
+def test_each_cycle_is_set_against_the_same_activity_in_the_previous_term(site, coordinator_client):
+    activity = ActivityFactory(title_en="Choir")
+    autumn = TermFactory(site=site, name="Autumn", first_date=dt.date(2026, 9, 7), last_date=dt.date(2026, 12, 18))
+    spring = TermFactory(site=site, name="Spring", first_date=dt.date(2027, 1, 11), last_date=dt.date(2027, 6, 25))
+    for term, first, presences in ((autumn, dt.datetime(2026, 10, 5, 14, tzinfo=BRUSSELS), 10),
+                                   (spring, dt.datetime(2027, 2, 1, 14, tzinfo=BRUSSELS), 7)):
+        cycle = CycleFactory(term=term, activity=activity, capacity=2, status=CycleStatus.RUNNING)
+        people = [EnrolmentFactory(cycle=cycle, enrolled_on=first.date()) for _ in range(2)]
+        lines = [(session, person) for session in weekly_sessions(cycle, first, 5) for person in people]
+        for n, (session, person) in enumerate(lines):
+            Attendance.objects.create(session=session, enrolment=person,
+                                      status="present" if n < presences else "absent", absence_reason="" if n < presences else "sick")
+    row = term_indicators(spring).cycles[0]
+    assert (row.attendance_rate, row.previous.attendance_rate, row.previous.term) == (0.7, 1.0, autumn)
+    assert [signal.message for signal in row.signals] == [
+        "Attendance fell from 100% in Autumn to 70%: ask the facilitators and the units what changed."]
+    assert term_indicators(autumn).cycles[0].previous is None
+    page = coordinator_client.get(reverse("evaluation:term", args=[spring.pk])).content.decode()
+    assert "70% <small class=\"muted\">(100%)</small>" in page
