@@ -91,6 +91,17 @@ class KindIndicatorsSerializer(serializers.Serializer):
     attendance_rate = serializers.FloatField(allow_null=True)
 
 
+class PartnerIndicatorsSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    cycles = serializers.IntegerField()
+    sessions_held = serializers.IntegerField()
+    hours_held = serializers.FloatField()
+    participants = serializers.IntegerField()
+    present = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    attendance_rate = serializers.FloatField(allow_null=True)
+
+
 class ReasonCountSerializer(serializers.Serializer):
     reason = serializers.CharField()
     count = serializers.IntegerField()
@@ -114,6 +125,7 @@ class TermIndicatorsSerializer(serializers.Serializer):
     cycles = CycleIndicatorsSerializer(many=True)
     groups = GroupIndicatorsSerializer(many=True)
     kinds = KindIndicatorsSerializer(many=True)
+    partners = PartnerIndicatorsSerializer(many=True)
     absence_reasons = ReasonCountSerializer(many=True)
     leaving_reasons = ReasonCountSerializer(many=True)
     cancellation_reasons = ReasonCountSerializer(many=True)

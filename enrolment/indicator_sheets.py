@@ -59,6 +59,14 @@ def kind_rows(data: TermIndicators) -> Iterator[list]:
                _percent(kind.attendance_rate)]
 
 
+def partner_rows(data: TermIndicators) -> Iterator[list]:
+    yield [_("Partner organisation"), _("Cycles"), _("Sessions so far"), _("Hours held"), _("Took part"),
+           _("Present"), _("Absent"), _("Attendance rate")]
+    for partner in data.partners:
+        yield [partner.name, partner.cycles, partner.sessions_held, round(partner.hours_held, 2),
+               partner.participants, partner.present, partner.absent, _percent(partner.attendance_rate)]
+
+
 def reason_rows(heading: str, reasons: list[tuple[str, int]]) -> Iterator[list]:
     yield [heading, _("Number")]
     yield from ([reason, count] for reason, count in reasons)
@@ -117,6 +125,7 @@ def write_indicators_xlsx(data: TermIndicators) -> bytes:
         Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 23), 80.0, 24.0, 30.0, 50.0], "B2"),
         Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
         Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
+        Sheet(_("Partners"), partner_rows(data), [36.0, *([12.0] * 7)], "B2"),
         Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),
         Sheet(_("Leaving reasons"), reason_rows(_("Leaving reason"), data.leaving_reasons), [36.0, 10.0], "A2"),
         Sheet(_("Cancellations"), reason_rows(_("Cancellation reason"), data.cancellation_reasons),

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -107,6 +107,7 @@ class CycleIndicators:
     sessions_past: int = 0
     sessions_cancelled: int = 0
     sessions_cancelled_past: int = 0
+    hours_held: float = 0.0
     present: int = 0
     absent: int = 0
     absence_reasons: Counter = field(default_factory=Counter)
@@ -183,6 +184,23 @@ class KindIndicators:
 
 
 @dataclass
+class PartnerIndicators:
+    """What a partner organisation's activities delivered in the term: for its own reports."""
+
+    name: str
+    cycles: int = 0
+    sessions_held: int = 0
+    hours_held: float = 0.0
+    participants: int = 0
+    present: int = 0
+    absent: int = 0
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return rate(self.present, self.present + self.absent)
+
+
+@dataclass
 class TermIndicators:
     term: Term
     counted_until: dt.date
@@ -195,6 +213,7 @@ class TermIndicators:
     feedback_topics: list[tuple[str, int]]
     would_return: list[tuple[str, int]]
     problem_kinds: list[tuple[str, int]]
+    partners: list[PartnerIndicators]
 
     @property
     def interviews(self) -> int:
@@ -221,7 +240,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
     now = now or timezone.now()
     counted_until = min(term.last_date, timezone.localdate(now))
     cycles = list(
-        Cycle.objects.filter(term=term).select_related("activity").order_by("activity__kind", "code")
+        Cycle.objects.filter(term=term).select_related("activity__partner").order_by("activity__kind", "code")
     )
     rows = {cycle.pk: CycleIndicators(cycle) for cycle in cycles}
     leaving_reasons = {reason.pk: reason for reason in LeavingReason.objects.all()}
@@ -234,6 +253,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
     )
     people: dict[int, dict] = {}
     dropouts = set()
+    partner_people: dict[int, set[int]] = defaultdict(set)
     for pk, cycle_id, detainee_id, gender, legal_status, status, enrolled_on, leaving_id in enrolments:
         row = rows[cycle_id]
         person = people.setdefault(detainee_id, {
@@ -246,6 +266,8 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         row.enrolled_now += status == EnrolmentStatus.ENROLLED
         row.enrolled_ever += was_enrolled
         person["participant"] |= was_enrolled
+        if was_enrolled and row.cycle.activity.partner_id:
+            partner_people[row.cycle.activity.partner_id].add(detainee_id)
         if was_enrolled and status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REMOVED):
             reason = leaving_reasons.get(leaving_id)
             if reason is not None and reason.code == COMPLETED:
@@ -266,11 +288,14 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         past=Count("id", filter=~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
         cancelled=Count("id", filter=Q(status=SessionStatus.CANCELLED)),
         cancelled_past=Count("id", filter=Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
+        time_held=Sum(ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField()),
+                      filter=~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
     ):
         row = rows[values["cycle_id"]]
         row.sessions_planned, row.sessions_past = values["planned"], values["past"]
         row.sessions_cancelled = values["cancelled"]
         row.sessions_cancelled_past = values["cancelled_past"]
+        row.hours_held = (values["time_held"] or dt.timedelta()).total_seconds() / 3600
     cancellation_reasons = Counter({
         values["cancellation_reason"] or _("No reason given"): values["n"]
         for values in Session.objects.filter(cycle__term=term, status=SessionStatus.CANCELLED)
@@ -332,6 +357,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         would_return=[(str(WouldReturn(code).label), would_return[code]) for code in WouldReturn.values
                       if would_return[code]],
         problem_kinds=_ranked(problem_kinds),
+        partners=_partners(rows.values(), partner_people),
     )
 
 
@@ -394,6 +420,26 @@ def _groups(term, counted_until, people, attendance_by_person) -> list[GroupIndi
             group.present += attendance_by_person[detainee_id][AttendanceStatus.PRESENT]
             group.absent += attendance_by_person[detainee_id][AttendanceStatus.ABSENT]
     return list(by_group.values())
+
+
+def _partners(rows, people: dict[int, set[int]]) -> list[PartnerIndicators]:
+    """Per partner organisation of the activities, by name; each participant counted once."""
+    partners: dict[str, PartnerIndicators] = {}
+    for row in rows:
+        partner = row.cycle.activity.partner
+        if partner is None:
+            continue
+        totals = partners.setdefault(partner.name, PartnerIndicators(partner.name))
+        totals.cycles += 1
+        totals.sessions_held += row.sessions_past
+        totals.hours_held += row.hours_held
+        totals.present += row.present
+        totals.absent += row.absent
+    for row in rows:
+        partner = row.cycle.activity.partner
+        if partner is not None:
+            partners[partner.name].participants = len(people[partner.pk])
+    return [partners[name] for name in sorted(partners)]
 
 
 def _kinds(rows) -> list[KindIndicators]:

@@ -21,6 +21,7 @@ from tests.factories import (
     CycleFactory,
     DetaineeFactory,
     EnrolmentFactory,
+    PartnerFactory,
     SessionFactory,
     TermFactory,
     UnitFactory,
@@ -76,7 +77,8 @@ def term_world(site, other_site):
     term = TermFactory(site=site, first_date=dt.date(2027, 1, 11), last_date=dt.date(2027, 6, 25))
 
     theatre = CycleFactory(term=term, code="theatre", capacity=10, status=CycleStatus.RUNNING,
-                           activity=ActivityFactory(title_en="Theatre", kind=ActivityKind.SOCIOCULTURAL))
+                           activity=ActivityFactory(title_en="Theatre", kind=ActivityKind.SOCIOCULTURAL,
+                                                    partner=PartnerFactory(name="Théâtre du Pont")))
     enrolled = [EnrolmentFactory(cycle=theatre, detainee=person, enrolled_on=dt.date(2027, 1, 20))
                 for person in remand[:3]]
     for person, code in ((remand[3], "withdrew"), (remand[4], "clash_work_training"), (remand[11], "transferred")):
@@ -174,6 +176,13 @@ def test_target_groups_compare_who_took_part_with_who_was_held_at_the_site(term_
     assert (everyone.present, everyone.absent) == (18, 6)
 
 
+def test_partners_see_what_their_activities_delivered(term_world):
+    [partner] = indicators_of(term_world).partners
+    # Four sessions of 90 minutes held so far (the cancelled one and those to come do not count).
+    assert (partner.name, partner.cycles, partner.sessions_held, partner.hours_held) == ("Théâtre du Pont", 1, 4, 6.0)
+    assert (partner.participants, partner.attendance_rate) == (6, 0.5)
+
+
 def test_kinds_of_activity_add_up_their_cycles(term_world):
     kinds = {kind.kind: kind for kind in indicators_of(term_world).kinds}
     assert (kinds["sociocultural"].cycles, kinds["sociocultural"].places) == (2, 18)
@@ -228,7 +237,7 @@ def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="relais-indicators-haren-2027-01-11.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["About", "Cycles", "Target groups", "Kinds of activity", "Absence reasons",
+    assert book.sheetnames == ["About", "Cycles", "Target groups", "Kinds of activity", "Partners", "Absence reasons",
                                "Leaving reasons", "Cancellations", "Feedback", "Practical problems"]
     cycles = list(book["Cycles"].iter_rows(values_only=True))
     header, rows = cycles[0], {row[0]: dict(zip(cycles[0], row, strict=True)) for row in cycles[1:]}
