@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/answers/", views.survey_answer, name="answer"),
     path("<int:pk>/status/", views.survey_status, name="status"),
     path("<int:pk>/questionnaire/", views.questionnaire, name="questionnaire"),
+    path("<int:pk>/results.xlsx", views.results_export, name="results-export"),
 ]

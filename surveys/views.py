@@ -3,14 +3,17 @@ questionnaire. Business rules live in services; reads in selectors."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import rules as access
+from core.audit import record_export
+from enrolment.exports import FORMATS
 
-from . import selectors, services
+from . import selectors, services, sheets
 from .forms import ResponseForm, SurveyForm
 from .models import PreferredTime, Survey, SurveyStatus
 
@@ -114,3 +117,14 @@ def questionnaire(request, pk):
     return render(request, "surveys/questionnaire.html", {
         "survey": survey, "options": survey.options.all(), "times": PreferredTime.choices,
     })
+
+
+@login_required
+def results_export(request, pk):
+    survey = _survey(request, pk)
+    content = sheets.write_results_xlsx(selectors.survey_results(survey))
+    record_export(request.user, "surveys.results", detail=f"survey={survey.pk}")
+    content_type, extension = FORMATS["xlsx"]
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="relais-survey-{survey.pk}.{extension}"'
+    return response

@@ -1,7 +1,9 @@
 """Needs surveys: the options as text, anonymous answers, results per target group against the
 offer, pages, access and query counts."""
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.models import Activity, ActivityKind
-from core.models import Role
+from core.models import AuditEntry, Role
 from prisons.models import LegalRegime, LegalStatus, Placement, Population
 from surveys import services
 from surveys.models import Survey, SurveyResponse, SurveyStatus
@@ -253,3 +255,18 @@ def test_the_api_keeps_surveys_to_their_sites_people(client, survey, staff_user,
     client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
     assert client.get("/api/v1/surveys/").json()["results"] == []
     assert client.get(f"/api/v1/surveys/{survey.pk}/results/").status_code == 404
+
+
+def test_the_results_workbook_holds_the_page_tables(coordinator_client, coordinator, survey, units):
+    answer(survey, units["men"], ["Cooking", "Yoga"], coordinator, comment="=cmd|' /C calc'!A0")
+    answer(survey, units["women"], ["Yoga"], coordinator)
+    response = coordinator_client.get(reverse("surveys:results-export", args=[survey.pk]))
+    assert response["Content-Disposition"] == f'attachment; filename="relais-survey-{survey.pk}.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Activities", "Target groups", "Preferred time", "Languages", "Comments"]
+    rows = list(book["Activities"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Activity", "Activity in the catalogue", "Everyone")
+    assert rows[1][:5] == ("Yoga", None, 2, 1, 1) and rows[1][8] == 1.0
+    comment = book["Comments"]["A2"]
+    assert comment.data_type == "s" and comment.value.startswith("=cmd")  # kept as text, never a formula
+    assert AuditEntry.objects.filter(user=coordinator, object_type="surveys.results").exists()
