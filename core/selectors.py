@@ -103,14 +103,14 @@ def _survey_step(user) -> Step:
 
 def _evaluation_step(user, today: dt.date, cycles) -> Step:
     from activities.models import CycleStatus
-    from enrolment.indicators import cycles_to_review
+    from enrolment.indicators import signalled_cycles_now
 
     title = _("Evaluating and adjusting the offer")
     if not user.has_perm("enrolment.view_indicator_list"):
         return Step(11, title)
     return Step(11, title, [
         (_("cycles of the current term whose figures call for a change"),
-         cycles_to_review(access.visible_terms(user), today)),
+         signalled_cycles_now(access.visible_terms(user), today)),
         (_("cycles finished"), cycles.filter(status=CycleStatus.FINISHED).count()),
         (_("finished cycles without a decision"),
          cycles.filter(status=CycleStatus.FINISHED, review__isnull=True).count()),

@@ -220,18 +220,8 @@ class TermIndicators:
         return sum(n for _label, n in self.would_return)
 
     @property
-    def total(self) -> GroupIndicators:
-        """Everyone, each person once: the first row of the target groups."""
-        return self.groups[0]
-
-    @property
     def signalled(self) -> list[CycleIndicators]:
         return [row for row in self.cycles if row.signals]
-
-    @property
-    def to_review(self) -> int:
-        """Finished cycles without a decision yet."""
-        return sum(1 for row in self.cycles if row.cycle.status == CycleStatus.FINISHED and row.review is None)
 
 
 def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool = True) -> TermIndicators:
@@ -509,7 +499,7 @@ def terms_to_evaluate(terms, today: dt.date | None = None):
     return terms.filter(first_date__lte=today).order_by("-first_date", "site__code")
 
 
-def cycles_to_review(terms, today: dt.date | None = None) -> int:
+def signalled_cycles_now(terms, today: dt.date | None = None) -> int:
     """How many cycles of the terms under way today have a signal (the home page's count)."""
     today = today or timezone.localdate()
     current = terms.filter(first_date__lte=today, last_date__gte=today)
