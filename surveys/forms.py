@@ -9,7 +9,7 @@ from activities.models import Activity
 from prisons.models import LegalStatus
 from prisons.selectors import language_choices
 
-from . import services
+from . import selectors, services
 from .models import PreferredTime, Survey
 
 
@@ -75,6 +75,6 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = services.surveyed_units(survey).order_by("code")
+        self.fields["unit"].queryset = selectors.surveyed_units(survey).order_by("code")
         self.fields["chosen"].choices = [(option.pk, option.label) for option in survey.options.all()]
         self.fields["languages"].choices = language_choices()

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 
 from activities.models import Cycle, CycleStatus, TargetGroup
 from core import rules as access
-from prisons.models import LegalRegime, Population
+from prisons.models import LegalRegime, Population, Unit
 from prisons.selectors import held_during, language_name
 
 from .models import PreferredTime, Survey, SurveyOption, SurveyResponse
-from .services import surveyed_units
 
 EVERYONE = "all"
 POPULATION_GROUP = {Population.MEN: TargetGroup.MEN, Population.WOMEN: TargetGroup.WOMEN}
@@ -20,6 +19,12 @@ POPULATION_GROUP = {Population.MEN: TargetGroup.MEN, Population.WOMEN: TargetGro
 ASKED_FOR_COUNT = 3
 ASKED_FOR_SHARE = 0.1
 SHOWN_COMMENTS = 30
+
+
+def surveyed_units(survey: Survey):
+    """The units where the questionnaire is handed out: those chosen, or every unit of the site."""
+    chosen = survey.units.all()
+    return chosen if chosen.exists() else Unit.objects.filter(site=survey.site_id)
 
 
 def surveys_for(user):

@@ -14,6 +14,7 @@ from activities.models import ActivityKind
 from prisons.models import LegalStatus
 
 from .models import PreferredTime, Survey, SurveyOption, SurveyResponse, SurveyStatus
+from .selectors import surveyed_units
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 60
@@ -102,14 +103,6 @@ def set_status(survey: Survey, status: str, by) -> Survey:
     survey.status = status
     survey.save(update_fields=["status"])
     return survey
-
-
-def surveyed_units(survey: Survey):
-    """The units where the questionnaire is handed out: those chosen, or every unit of the site."""
-    from prisons.models import Unit
-
-    chosen = survey.units.all()
-    return chosen if chosen.exists() else Unit.objects.filter(site=survey.site_id)
 
 
 def record_response(
