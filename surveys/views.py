@@ -13,7 +13,7 @@ from core import rules as access
 from core.audit import record_export
 from enrolment.exports import FORMATS
 
-from . import selectors, services, sheets
+from . import imports, selectors, services, sheets
 from .forms import ResponseForm, SurveyForm
 from .models import PreferredTime, Survey, SurveyStatus
 
@@ -62,7 +62,7 @@ def survey_edit(request, pk=None):
     return render(request, "surveys/survey_form.html", {"form": form, "survey": survey if survey.pk else None})
 
 
-def _detail(request, survey, response_form=None):
+def _detail(request, survey, response_form=None, import_errors=None):
     may_enter = survey.status == SurveyStatus.OPEN and request.user.has_perm("surveys.enter_response", survey)
     return render(request, "surveys/survey_detail.html", {
         "survey": survey,
@@ -70,6 +70,7 @@ def _detail(request, survey, response_form=None):
         "response_form": (response_form or ResponseForm(survey=survey)) if may_enter else None,
         "may_change": request.user.has_perm("surveys.change_survey", survey),
         "statuses": SurveyStatus,
+        "import_errors": import_errors or [],
     })
 
 
@@ -127,4 +128,34 @@ def results_export(request, pk):
     content_type, extension = FORMATS["xlsx"]
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="relais-survey-{survey.pk}.{extension}"'
+    return response
+
+
+@login_required
+@require_POST
+def answers_import(request, pk):
+    """A spreadsheet of paper answers: all saved, or none and every error named by row and column."""
+    survey = _survey(request, pk, "surveys.enter_response")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to import."))
+        return redirect("surveys:detail", pk=survey.pk)
+    try:
+        report = imports.import_answers(survey, upload.read(), upload.name, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("surveys:detail", pk=survey.pk)
+    if report.errors:
+        messages.error(request, _("Nothing was imported: please correct the rows listed below."))
+        return _detail(request, survey, import_errors=report.errors)
+    messages.success(request, _("%(count)s answers imported.") % {"count": report.saved})
+    return redirect("surveys:detail", pk=survey.pk)
+
+
+@login_required
+def answers_template(request, pk):
+    survey = _survey(request, pk, "surveys.enter_response")
+    content_type, extension = FORMATS["xlsx"]
+    response = HttpResponse(imports.template(survey), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="relais-survey-{survey.pk}-answers.{extension}"'
     return response

@@ -7,14 +7,16 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from activities.models import Activity, ActivityKind
 from core.models import AuditEntry, Role
 from prisons.models import LegalRegime, LegalStatus, Placement, Population
-from surveys import services
+from surveys import imports, services
 from surveys.models import Survey, SurveyResponse, SurveyStatus
 from surveys.selectors import survey_results
 from tests.factories import (
@@ -270,3 +272,57 @@ def test_the_results_workbook_holds_the_page_tables(coordinator_client, coordina
     comment = book["Comments"]["A2"]
     assert comment.data_type == "s" and comment.value.startswith("=cmd")  # kept as text, never a formula
     assert AuditEntry.objects.filter(user=coordinator, object_type="surveys.results").exists()
+
+
+def upload(client, survey, name, content):
+    return client.post(reverse("surveys:answers-import", args=[survey.pk]),
+                       {"file": SimpleUploadedFile(name, content)})
+
+
+def test_answers_typed_into_the_template_are_imported_at_once(coordinator_client, survey, units):
+    template = coordinator_client.get(reverse("surveys:answers-template", args=[survey.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = book.active
+    assert [cell.value for cell in sheet[1]] == ["unit", "time", "languages", "legal status", "comment",
+                                                 "Theatre", "Cooking", "Yoga"]
+    sheet.append(["M1", "morning", "fr, ar", "", "", "x", "", "1"])
+    sheet.append(["w1", "", "", "sentenced", "Sewing, please", "", "", ""])
+    sheet.append([None] * 8)  # blank rows are skipped
+    filled = io.BytesIO()
+    book.save(filled)
+    response = upload(coordinator_client, survey, "answers.xlsx", filled.getvalue())
+    assert response.status_code == 302
+    answers = list(SurveyResponse.objects.order_by("pk"))
+    assert [(a.unit, a.preferred_time, a.languages, a.legal_status) for a in answers] == [
+        (units["men"], "morning", ["fr", "ar"], ""), (units["women"], "either", [], "sentenced")]
+    assert sorted(answers[0].chosen.values_list("label", flat=True)) == ["Theatre", "Yoga"]
+
+
+def test_a_spreadsheet_with_wrong_rows_saves_nothing_and_names_each_row_and_column(coordinator_client, survey):
+    content = ("unité;moment;langues;Théâtre;Yoga;Pétanque\n"
+               "M1;matin;fr;x;;\n"
+               "Z9;soir;arabic;;x;\n"
+               "M1;;;;;\n").encode()
+    response = upload(coordinator_client, survey, "answers.csv", content)
+    assert response.status_code == 200
+    errors = response.context["import_errors"]
+    # Accents and case do not matter ("Théâtre" is the option "Theatre"); an unknown column does.
+    assert (1, "Pétanque", "“Pétanque” is neither a column Relais knows nor an option of this questionnaire.") in errors
+    assert (3, "unité", "“Z9” is not one of the units surveyed.") in errors
+    assert (3, "moment", "Write morning, afternoon or either.") in errors
+    assert (3, "langues", "Use language codes such as fr, nl, ar.") in errors
+    assert (4, "options", "Tick at least one activity, or write the comment.") in errors
+    assert not SurveyResponse.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_template_in_french_or_dutch_is_read_back(coordinator, survey, units, language):
+    with translation.override(language):
+        book = openpyxl.load_workbook(io.BytesIO(imports.template(survey)))
+    sheet = book.active
+    sheet.append(["M1", "", "nl", "", "", "", "x", ""])
+    filled = io.BytesIO()
+    book.save(filled)
+    report = imports.import_answers(survey, filled.getvalue(), "answers.xlsx", by=coordinator)
+    assert (report.errors, report.saved) == ([], 1)
+    assert list(SurveyResponse.objects.get().chosen.values_list("label", flat=True)) == ["Cooking"]
