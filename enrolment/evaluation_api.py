@@ -79,6 +79,8 @@ class GroupIndicatorsSerializer(serializers.Serializer):
     absent = serializers.IntegerField()
     reach = serializers.FloatField(allow_null=True)
     attendance_rate = serializers.FloatField(allow_null=True)
+    places_open = serializers.IntegerField()
+    places_per_hundred = serializers.FloatField(allow_null=True)
 
 
 class KindIndicatorsSerializer(serializers.Serializer):

@@ -42,12 +42,15 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
 
 def group_rows(data: TermIndicators) -> Iterator[list]:
     yield [
-        _("Target group"), _("Held at the site"), _("Applied"), _("Took part"), _("Reach"), _("Dropped out"),
+        _("Target group"), _("Held at the site"), _("Applied"), _("Places open to the group"),
+        _("Places per 100 held"), _("Took part"), _("Reach"), _("Dropped out"),
         _("Present"), _("Absent"), _("Attendance rate"),
     ]
     for group in data.groups:
         yield [
-            group.label, group.held, group.applicants, group.participants, _percent(group.reach), group.dropouts,
+            group.label, group.held, group.applicants, group.places_open,
+            None if group.places_per_hundred is None else round(group.places_per_hundred, 1),
+            group.participants, _percent(group.reach), group.dropouts,
             group.present, group.absent, _percent(group.attendance_rate),
         ]
 
@@ -114,6 +117,8 @@ def definitions() -> list[tuple[str, str]]:
                        "held at the site.")),
         (_("Interviewed"), _("People who left and were heard in a feedback interview (recorded from the "
                               "follow-up page).")),
+        (_("Places open to the group"), _("Places of the term's cycles open to at least one unit where the group "
+                                          "is held (a cycle open to men and women counts for both).")),
         (_("Target group"), _("Men and women by the population of the unit they were held in; remand, "
                               "sentenced and interned by their legal status today.")),
     ]
@@ -123,7 +128,7 @@ def write_indicators_xlsx(data: TermIndicators) -> bytes:
     return write_sheets([
         Sheet(_("About"), about_rows(data), [24.0, 90.0], "A2"),
         Sheet(_("Cycles"), cycle_rows(data), [18.0, 30.0, 14.0, 14.0, *([10.0] * 23), 80.0, 24.0, 30.0, 50.0], "B2"),
-        Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 8)], "B2"),
+        Sheet(_("Target groups"), group_rows(data), [16.0, *([12.0] * 10)], "B2"),
         Sheet(_("Kinds of activity"), kind_rows(data), [16.0, *([12.0] * 5)], "B2"),
         Sheet(_("Partners"), partner_rows(data), [36.0, *([12.0] * 7)], "B2"),
         Sheet(_("Absence reasons"), reason_rows(_("Absence reason"), data.absence_reasons), [36.0, 10.0], "A2"),

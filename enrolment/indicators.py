@@ -25,7 +25,7 @@ from activities.models import (
     TargetGroup,
     Term,
 )
-from prisons.models import Gender, Population
+from prisons.models import Gender, LegalRegime, Population
 from prisons.selectors import held_during
 
 from .feedback import COMPLETED, DEPARTURES
@@ -56,6 +56,7 @@ ATTENDANCE_FALL = 0.15  # fifteen points under the same activity's previous term
 
 GENDER_GROUP = {Gender.MALE: TargetGroup.MEN, Gender.FEMALE: TargetGroup.WOMEN}
 EVERYONE = "all"
+LEGAL_GROUPS = {TargetGroup.REMAND, TargetGroup.SENTENCED, TargetGroup.INTERNED}
 POPULATION_GROUP = {Population.MEN: TargetGroup.MEN, Population.WOMEN: TargetGroup.WOMEN}
 
 
@@ -147,10 +148,16 @@ class GroupIndicators:
     dropouts: int = 0
     present: int = 0
     absent: int = 0
+    places_open: int = 0  # places of the term's cycles open to at least one unit of the group
 
     @property
     def label(self) -> str:
         return _("Everyone") if self.group == EVERYONE else str(TargetGroup(self.group).label)
+
+    @property
+    def places_per_hundred(self) -> float | None:
+        """Places open to the group for every hundred of its detainees held at the site."""
+        return None if not self.held else 100 * self.places_open / self.held
 
     @property
     def reach(self) -> float | None:
@@ -333,6 +340,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         row.previous = records.get(row.cycle.activity_id)
         row.signals = signals(row)
     groups = _groups(term, counted_until, people, attendance_by_person)
+    _places_open(term, rows, groups)
     return TermIndicators(
         term=term,
         counted_until=counted_until,
@@ -430,6 +438,23 @@ def _partners(rows, people: dict[int, set[int]]) -> list[PartnerIndicators]:
         if partner is not None:
             partners[partner.name].participants = len(people[partner.pk])
     return [partners[name] for name in sorted(partners)]
+
+
+def _places_open(term, rows, groups) -> None:
+    """How many places each target group could apply for: a cycle counts for every group one of its
+    eligible units houses (a unit of mixed legal regime houses all three legal groups)."""
+    offered = {cycle_id for cycle_id, row in rows.items() if row.cycle.status not in
+               (CycleStatus.DRAFT, CycleStatus.CANCELLED)}
+    open_to: dict[int, set[str]] = defaultdict(set)
+    for cycle_id, population, regime in Cycle.eligible_units.through.objects.filter(
+        cycle__term=term,
+    ).values_list("cycle_id", "unit__population", "unit__legal_regime"):
+        legal = LEGAL_GROUPS if regime == LegalRegime.MIXED else {regime}
+        open_to[cycle_id] |= {EVERYONE, POPULATION_GROUP[population], *legal}
+    by_group = {group.group: group for group in groups}
+    for cycle_id in offered:
+        for name in open_to[cycle_id]:
+            by_group[name].places_open += rows[cycle_id].cycle.capacity
 
 
 def _kinds(rows) -> list[KindIndicators]:

@@ -15,7 +15,7 @@ from activities.models import ActivityKind, CycleStatus, SessionStatus
 from core.models import AuditEntry, Role
 from enrolment.indicators import term_indicators
 from enrolment.models import AbsenceReason, Attendance, EnrolmentStatus, LeavingReason
-from prisons.models import LegalStatus, Placement, Population
+from prisons.models import LegalRegime, LegalStatus, Placement, Population
 from tests.factories import (
     ActivityFactory,
     CycleFactory,
@@ -68,15 +68,16 @@ def term_world(site, other_site):
 
     Men on remand (20 held) and sentenced women (6 held, one of them gone before the term).
     """
-    men = UnitFactory(building__site=site, code="M1", population=Population.MEN)
-    women = UnitFactory(building__site=site, code="W1", population=Population.WOMEN)
+    men = UnitFactory(building__site=site, code="M1", population=Population.MEN, legal_regime=LegalRegime.REMAND)
+    women = UnitFactory(building__site=site, code="W1", population=Population.WOMEN,
+                        legal_regime=LegalRegime.SENTENCED)
     remand = held(men, LegalStatus.REMAND, 20)
     sentenced_women = held(women, LegalStatus.SENTENCED, 5)
     held(women, LegalStatus.SENTENCED, 1, until=dt.date(2026, 12, 20))  # left before the term began
     held(UnitFactory(building__site=other_site), LegalStatus.REMAND, 3)  # another site's
     term = TermFactory(site=site, first_date=dt.date(2027, 1, 11), last_date=dt.date(2027, 6, 25))
 
-    theatre = CycleFactory(term=term, code="theatre", capacity=10, status=CycleStatus.RUNNING,
+    theatre = CycleFactory(term=term, code="theatre", capacity=10, status=CycleStatus.RUNNING, eligible_units=[men],
                            activity=ActivityFactory(title_en="Theatre", kind=ActivityKind.SOCIOCULTURAL,
                                                     partner=PartnerFactory(name="Théâtre du Pont")))
     enrolled = [EnrolmentFactory(cycle=theatre, detainee=person, enrolled_on=dt.date(2027, 1, 20))
@@ -100,7 +101,7 @@ def term_world(site, other_site):
         Attendance.objects.create(session=cancelled, enrolment=enrolment, status="absent",
                                   absence_reason=AbsenceReason.SESSION_CANCELLED)
 
-    painting = CycleFactory(term=term, code="painting", capacity=4, status=CycleStatus.RUNNING,
+    painting = CycleFactory(term=term, code="painting", capacity=4, status=CycleStatus.RUNNING, eligible_units=[women],
                             activity=ActivityFactory(title_en="Painting", kind=ActivityKind.TRAINING))
     painters = [EnrolmentFactory(cycle=painting, detainee=person, enrolled_on=dt.date(2027, 1, 20))
                 for person in [*sentenced_women[:3], remand[0]]]
@@ -109,7 +110,7 @@ def term_world(site, other_site):
     for session in weekly_sessions(painting, dt.datetime(2027, 2, 2, 10, 0, tzinfo=BRUSSELS), 3):
         for enrolment in painters:
             Attendance.objects.create(session=session, enrolment=enrolment, status="present")
-    CycleFactory(term=term, code="draft-yoga", capacity=8, status=CycleStatus.DRAFT)
+    CycleFactory(term=term, code="draft-yoga", capacity=8, status=CycleStatus.DRAFT, eligible_units=[men, women])
     return term
 
 
@@ -183,6 +184,16 @@ def test_partners_see_what_their_activities_delivered(term_world):
     assert (partner.participants, partner.attendance_rate) == (6, 0.5)
 
 
+def test_places_open_to_each_group_are_set_against_who_is_held(term_world):
+    groups = {group.group: group for group in indicators_of(term_world).groups}
+    # Theatre (10 places) is open to the remand men's unit, painting (4) to the sentenced women's;
+    # the draft cycle offers nothing yet.
+    assert {name: groups[name].places_open for name in groups} == {
+        "all": 14, "men": 10, "women": 4, "remand": 10, "sentenced": 4, "interned": 0}
+    assert (groups["men"].places_per_hundred, groups["women"].places_per_hundred) == (50.0, 80.0)
+    assert groups["interned"].places_per_hundred is None
+
+
 def test_kinds_of_activity_add_up_their_cycles(term_world):
     kinds = {kind.kind: kind for kind in indicators_of(term_world).kinds}
     assert (kinds["sociocultural"].cycles, kinds["sociocultural"].places) == (2, 18)
@@ -251,7 +262,7 @@ def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, 
     assert rate_cell.number_format == "0.0%"
     assert "Only 3 of 10 places are taken" in theatre["Signals"]
     groups = {row[0]: row for row in book["Target groups"].iter_rows(min_row=2, values_only=True)}
-    assert groups["Women"][1:5] == (5, 4, 4, 0.8)
+    assert groups["Women"][1:7] == (5, 4, 4, 80.0, 4, 0.8)
     assert list(book["Cancellations"].iter_rows(min_row=2, values_only=True)) == [("Room flooded", 1)]
     entry = AuditEntry.objects.get(user=coordinator, object_type="enrolment.indicators")
     assert entry.detail == f"term={term_world.pk} cycles=3 format=xlsx"
