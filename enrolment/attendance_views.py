@@ -12,7 +12,7 @@ from core import audit
 from core import rules as access
 from core.models import AuditAction
 
-from . import attendance, exports, feedback
+from . import attendance, exports, feedback, indicators
 from .attendance_forms import ExportForm, FeedbackInterviewForm
 from .models import AbsenceReason, AttendanceStatus
 
@@ -38,6 +38,8 @@ def my_sessions(request):
         "groups": attendance.sessions_for_registers(request.user),
         "now": timezone.now(),
         "may_export": access.is_planner(request.user),
+        # Facilitators see how their own groups are doing; coordinators have the evaluation page.
+        "own_cycles": indicators.own_cycles(request.user) if access.is_facilitator(request.user) else [],
     })
 
 

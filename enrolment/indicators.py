@@ -25,6 +25,7 @@ from activities.models import (
     TargetGroup,
     Term,
 )
+from core import rules as access
 from prisons.models import Gender, LegalRegime, Population
 from prisons.selectors import held_during
 
@@ -529,3 +530,14 @@ def signalled_cycles_now(terms, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     current = terms.filter(first_date__lte=today, last_date__gte=today)
     return sum(len(term_indicators(term).signalled) for term in current)
+
+
+def own_cycles(user, today: dt.date | None = None) -> list[CycleIndicators]:
+    """The indicators of the cycles a facilitator leads in the terms under way: how their groups
+    are doing, in counts only."""
+    today = today or timezone.localdate()
+    mine = set(access.visible_cycles(user).filter(
+        term__first_date__lte=today, term__last_date__gte=today,
+    ).exclude(status__in=[CycleStatus.DRAFT, CycleStatus.CANCELLED]).values_list("pk", flat=True))
+    terms = Term.objects.filter(cycles__in=mine).distinct().order_by("first_date", "pk")
+    return [row for term in terms for row in term_indicators(term, compare=False).cycles if row.cycle.pk in mine]

@@ -345,3 +345,15 @@ def test_each_cycle_is_set_against_the_same_activity_in_the_previous_term(site, 
     assert term_indicators(autumn).cycles[0].previous is None
     page = coordinator_client.get(reverse("evaluation:term", args=[spring.pk])).content.decode()
     assert "70% <small class=\"muted\">(100%)</small>" in page
+
+
+def test_a_facilitator_sees_how_their_own_groups_are_doing(client, term_world, facilitator_user, coordinator):
+    theatre = term_world.cycles.get(code="theatre")
+    theatre.facilitators.set([facilitator_user.facilitator])
+    client.force_login(facilitator_user)
+    page = client.get(reverse("attendance:my-sessions")).content.decode()
+    section = page[page.index("How my groups are doing"):]
+    assert "Theatre" in section and "Painting" not in section  # not theirs
+    assert "<td>3</td><td>4</td><td>50%</td><td>2</td>" in section  # enrolled, sessions, attendance, dropouts
+    client.force_login(coordinator)
+    assert "How my groups are doing" not in client.get(reverse("attendance:my-sessions")).content.decode()
