@@ -145,6 +145,10 @@ def _problems(rng, sessions, coordinator) -> None:
             resolved_at=session.ends_at + dt.timedelta(days=rng.randint(1, 5)) if resolved else None,
         ))
     act.SessionProblem.objects.bulk_create(rows)
+    # Reported the evening of the session, not when the demo was loaded.
+    for problem in rows:
+        problem.reported_at = problem.session.ends_at + dt.timedelta(hours=2)
+    act.SessionProblem.objects.bulk_update(rows, ["reported_at"])
 
 
 def _participants(rng, cycle, model, sessions, held_then, reasons, coordinator, last) -> None:

@@ -40,13 +40,13 @@ def build_surveys(builder) -> None:
         survey = _survey(builder, plan.code, "Needs survey before the autumn term", OPTIONS,
                          last_term_starts - dt.timedelta(weeks=6), last_term_starts - dt.timedelta(weeks=3),
                          SurveyStatus.CLOSED, [], coordinator)
-        _answers(rng, survey, units, share=0.12, coordinator=coordinator)
+        _answers(rng, survey, units, share=0.12, coordinator=coordinator, today=builder.today)
     women = [unit for unit in builder.units["haren"] if unit.population == pr.Population.WOMEN]
     if women:
         survey = _survey(builder, "haren", "Women's units: needs for the spring term", WOMEN_OPTIONS,
                          builder.today - dt.timedelta(days=4), builder.today + dt.timedelta(weeks=2),
                          SurveyStatus.OPEN, women, coordinator)
-        _answers(rng, survey, women, share=0.15, coordinator=coordinator)
+        _answers(rng, survey, women, share=0.15, coordinator=coordinator, today=builder.today)
 
 
 def _survey(builder, site_code, title, options, opens, closes, status, units, coordinator) -> Survey:
@@ -71,7 +71,7 @@ def _survey(builder, site_code, title, options, opens, closes, status, units, co
 _KINDS = {"training", "psychosocial", "sociocultural", "sport"}
 
 
-def _answers(rng, survey, units, *, share, coordinator) -> None:
+def _answers(rng, survey, units, *, share, coordinator, today) -> None:
     options, weights = survey.weighted_options, [option.weight for option in survey.weighted_options]
     people = sum(unit.detainees.count() for unit in units)
     responses, chosen = [], []
@@ -88,6 +88,13 @@ def _answers(rng, survey, units, *, share, coordinator) -> None:
         ))
         chosen.append(picks)
     SurveyResponse.objects.bulk_create(responses)
+    # Entered while the survey ran (up to today for the open one), not when the demo was loaded.
+    last = min(survey.closes_on, today)
+    days = max(0, (last - survey.opens_on).days)
+    for response in responses:
+        day = survey.opens_on + dt.timedelta(days=rng.randint(0, days))
+        response.entered_at = dt.datetime.combine(day, dt.time(16), tzinfo=dt.UTC)
+    SurveyResponse.objects.bulk_update(responses, ["entered_at"])
     SurveyResponse.chosen.through.objects.bulk_create([
         SurveyResponse.chosen.through(surveyresponse_id=response.pk, surveyoption_id=option.pk)
         for response, picks in zip(responses, chosen, strict=True) for option in sorted(picks, key=lambda o: o.position)

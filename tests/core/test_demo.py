@@ -147,7 +147,8 @@ def test_the_last_term_has_finished_cycles_with_registers_and_dropouts(demo):
     assert Attendance.objects.filter(session__cycle__in=cycles, status="absent", absence_reason="not_escorted").exists()
     problems = SessionProblem.objects.filter(session__cycle__in=cycles)
     assert problems.filter(resolved_at__isnull=False).exists()
-    assert all(problem.session.status == "held" for problem in problems)
+    assert all(problem.session.status == "held" and problem.reported_at > problem.session.ends_at
+               and timezone.localdate(problem.reported_at) <= TODAY for problem in problems)
     # Some who left were heard; nobody who had left the prison or finished the cycle.
     interviews = FeedbackInterview.objects.filter(enrolment__cycle__in=cycles)
     assert interviews.exists()
@@ -276,5 +277,8 @@ def test_needs_surveys_have_anonymous_answers_and_point_at_gaps_in_the_offer(dem
     for survey in Survey.objects.all():
         results = survey_results(survey)
         assert results.responses > 0 and sum(result.total for result in results.options) >= results.responses
+        # Entered while the survey ran, not when the demo was loaded.
+        days = {timezone.localdate(at) for at in survey.responses.values_list("entered_at", flat=True)}
+        assert survey.opens_on <= min(days) and max(days) <= min(survey.closes_on, TODAY)
         for result in results.options:
             assert (result.cycles is None) == (result.option.activity is None and not result.option.kind)
