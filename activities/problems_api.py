@@ -1,6 +1,5 @@
 """Practical problems API: list those of the sessions the user may see, report one, resolve one.
 Same rules as the pages; writes go through `activities.problems`."""
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -10,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
+from core.api import service_errors
 
 from . import problems
 from .models import ProblemKind, SessionProblem
@@ -36,13 +36,6 @@ class ResolutionInput(serializers.Serializer):
     resolution = serializers.CharField(max_length=1000)
 
 
-def _checked(call):
-    try:
-        return call()
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict) from error
-
-
 class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ProblemSerializer
 
@@ -61,7 +54,8 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         session = access.visible_sessions(request.user).filter(pk=values.pop("session")).first()
         if session is None:
             raise ValidationError({"session": [_("No such session among those you may see.")]})
-        problem = _checked(lambda: problems.report_problem(session, by=request.user, **values))
+        with service_errors():
+            problem = problems.report_problem(session, by=request.user, **values)
         return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ResolutionInput, responses={200: ProblemSerializer})
@@ -70,5 +64,6 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         problem = get_object_or_404(self.get_queryset(), pk=pk)
         data = ResolutionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        problem = _checked(lambda: problems.resolve_problem(problem, by=request.user, **data.validated_data))
+        with service_errors():
+            problem = problems.resolve_problem(problem, by=request.user, **data.validated_data)
         return Response(ProblemSerializer(problem).data)

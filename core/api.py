@@ -1,11 +1,14 @@
 """API building blocks: read-only viewsets narrowed by core.rules scopes, and the personal API token."""
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -59,3 +62,13 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI from our own static files; its init script is a separate request (CSP: self only)."""
 
     template_name = "core/api_docs.html"
+
+
+@contextmanager
+def service_errors():
+    """A service's ValidationError becomes the API's 400, naming the same fields."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        raise ValidationError(detail) from error

@@ -3,7 +3,6 @@
 Terms the user may not see are 404; indicators they may not read 403 (coordinators of the site
 and administrators). Counts only, no detainee data.
 """
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
+from core.api import service_errors
 
 from . import indicators, reviews
 from .models import CycleReview, ReviewChange, ReviewDecision
@@ -187,8 +187,6 @@ class CycleReviewViewSet(viewsets.ViewSet):
         cycle = access.visible_cycles(request.user).filter(pk=values.pop("cycle")).first()
         if cycle is None:
             raise ValidationError({"cycle": [_("No such cycle among those you may see.")]})
-        try:
+        with service_errors():
             review = reviews.review_cycle(cycle, by=request.user, **values)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
         return Response(CycleReviewSerializer(review).data)

@@ -3,7 +3,6 @@
 Same rules as the pages: an enrolment outside the user's scope is a 400 naming the field (it is
 not found), one they may not interview about a 403; writes go through `enrolment.feedback`.
 """
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
+from core.api import service_errors
 
 from . import feedback
 from .models import FeedbackInterview, FeedbackTopic, WouldReturn
@@ -52,8 +52,6 @@ class FeedbackInterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             raise ValidationError({"enrolment": [_("No such enrolment among those you may see.")]})
         if not request.user.has_perm("enrolment.record_feedback", enrolment):
             raise PermissionDenied
-        try:
+        with service_errors():
             interview = feedback.record_feedback_interview(enrolment, by=request.user, **values)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
         return Response(FeedbackInterviewSerializer(interview).data, status=status.HTTP_201_CREATED)

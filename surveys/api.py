@@ -1,12 +1,12 @@
 """Needs surveys API: surveys with their results, and entering an answer. Same rules as the pages:
 a survey outside the user's sites is a 404, an action they may not take a 403."""
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.api import service_errors
 from prisons.models import LegalStatus, Unit
 
 from . import selectors, services
@@ -102,8 +102,6 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         values = dict(data.validated_data)
         # A unit elsewhere is reported by the service, naming the field.
         values["unit"] = Unit.objects.filter(pk=values["unit"], site=survey.site_id).first()
-        try:
+        with service_errors():
             response = services.record_response(survey, by=request.user, **values)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
         return Response({"id": response.pk}, status=status.HTTP_201_CREATED)
