@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .materials_api import MaterialViewSet
 from .problems_api import ProblemViewSet
 
 router = SimpleRouter()
@@ -11,4 +12,5 @@ router.register("terms", api.TermViewSet, basename="term")
 router.register("cycles", api.CycleViewSet, basename="cycle")
 router.register("sessions", api.SessionViewSet, basename="session")
 router.register("session-problems", ProblemViewSet, basename="session-problem")
+router.register("cycle-materials", MaterialViewSet, basename="cycle-material")
 urlpatterns = router.urls

@@ -283,3 +283,11 @@ class ProblemForm(forms.Form):
 
 class ResolutionForm(forms.Form):
     resolution = forms.CharField(label=_("What was done"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MaterialForm(forms.Form):
+    item = forms.CharField(label=_("Item"), max_length=120,
+                           help_text=_("As the gate will see it, e.g. “Acrylic paint, 75 ml tubes”."))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=999, initial=1)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("What it is for, how it is packed, where it is kept between sessions."))

@@ -377,3 +377,50 @@ class SessionProblem(models.Model):
     @property
     def resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+class MaterialStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting the direction's decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class CycleMaterial(models.Model):
+    """Material the facilitators of a cycle bring into the prison (step 8). The direction decides
+    on each item; the gate list shows every outside facilitator what they may bring in that day."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="materials")
+    item = models.CharField(_("item"), max_length=120)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    note = models.CharField(
+        _("note"), max_length=300, blank=True,
+        help_text=_("What it is for, how it is packed, where it is kept between sessions."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=MaterialStatus.choices,
+                              default=MaterialStatus.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decision recorded by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(
+        _("decision note"), max_length=300, blank=True,
+        help_text=_("The reference of the direction's approval, or why the item was refused."),
+    )
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("material")
+        ordering = ["item", "id"]
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="material_quantity_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.item}"

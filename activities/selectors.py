@@ -6,6 +6,7 @@ from core import rules as access
 from enrolment.models import EnrolmentStatus
 
 from .checks import authorisation_findings
+from .materials import materials_for
 from .models import Availability, AvailabilityException, Facilitator
 
 
@@ -67,6 +68,7 @@ def cycle_record(user, cycle) -> dict:
             .prefetch_related(Prefetch("facilitators", queryset=Facilitator.objects.order_by("last_name")))
             .order_by("starts_at")
         ),
+        "materials": list(materials_for(user, cycle=cycle)),
     }
 
 

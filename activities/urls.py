@@ -24,4 +24,8 @@ urlpatterns = [
     path("problems/", views.problem_list, name="problem-list"),
     path("problems/<int:pk>/resolve/", views.problem_resolve, name="problem-resolve"),
     path("sessions/<int:pk>/problem/", views.problem_report, name="problem-report"),
+    path("materials/", views.material_list, name="material-list"),
+    path("materials/<int:pk>/decide/", views.material_decide, name="material-decide"),
+    path("materials/<int:pk>/withdraw/", views.material_withdraw, name="material-withdraw"),
+    path("cycles/<int:pk>/materials/new/", views.material_request, name="material-request"),
 ]

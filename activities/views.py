@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from core import rules as access
 from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 
+from . import materials as materials_module
 from . import offer, selectors, services
 from . import problems as problems_module
 from .checks import authorisation_findings
@@ -25,11 +27,13 @@ from .forms import (
     CycleFilter,
     FacilitatorFilter,
     FacilitatorForm,
+    MaterialForm,
     PartnerFilter,
     PartnerForm,
     ProblemForm,
     ResolutionForm,
 )
+from .models import MaterialStatus
 
 PAGE_SIZE = 50
 
@@ -202,6 +206,8 @@ def cycle_detail(request, pk):
         "cycle": cycle,
         # Facilitators see participants by first name and prison number only.
         "full_names": request.user.has_perm("prisons.view_detainee_list"),
+        "may_request_material": request.user.has_perm("activities.request_material", cycle)
+        and cycle.status not in materials_module.ENDED,
         **selectors.cycle_record(request.user, cycle),
     })
 
@@ -272,3 +278,69 @@ def problem_resolve(request, pk):
     else:
         messages.success(request, _("Problem marked as resolved."))
     return redirect("activities:problem-list")
+
+
+# --- material brought in for a cycle -----------------------------------------------------------------
+
+
+def _back(request, default):
+    """Where a form posted from several pages returns: the page it came from, if it is ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+def material_list(request):
+    _require(request.user, "activities.view_material_list")
+    show_all = request.GET.get("all") == "1"
+    status = None if show_all else MaterialStatus.REQUESTED
+    return render(request, "activities/material_list.html", {
+        "materials": materials_module.materials_for(request.user, status=status)[:300], "show_all": show_all,
+    })
+
+
+@login_required
+def material_request(request, pk):
+    cycle = get_object_or_404(access.visible_cycles(request.user), pk=pk)
+    _require(request.user, "activities.request_material", cycle)
+    form = MaterialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            materials_module.request_material(cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Item added to the list; the coordinators will record the direction's decision."))
+            return redirect("activities:cycle-detail", pk=cycle.pk)
+    return render(request, "activities/material_form.html", {"cycle": cycle, "form": form})
+
+
+@login_required
+@require_POST
+def material_decide(request, pk):
+    material = get_object_or_404(materials_module.materials_for(request.user), pk=pk)
+    _require(request.user, "activities.decide_material", material)
+    try:
+        materials_module.decide_material(material, decision=request.POST.get("decision", ""),
+                                         note=request.POST.get("decision_note", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, _("“%(item)s”: decision not recorded. %(reason)s") % {
+            "item": material.item, "reason": " ".join(error.messages)})
+    else:
+        messages.success(request, _("“%(item)s”: %(status)s.") % {
+            "item": material.item, "status": material.get_status_display().lower()})
+    return _back(request, "activities:material-list")
+
+
+@login_required
+@require_POST
+def material_withdraw(request, pk):
+    material = get_object_or_404(materials_module.materials_for(request.user), pk=pk)
+    _require(request.user, "activities.withdraw_material", material)
+    materials_module.withdraw_material(material, by=request.user)
+    messages.success(request, _("“%(item)s” taken off the list.") % {"item": material.item})
+    return _back(request, "activities:material-list")

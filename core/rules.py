@@ -72,11 +72,13 @@ def works_at_objects_site(user, obj):
 
 @rules.predicate
 def leads_object(user, obj):
-    """The user is a facilitator of this cycle or session."""
+    """The user is a facilitator of this cycle or session (or of the cycle of this material)."""
     facilitator = getattr(user, "facilitator", None)
     if facilitator is None or obj is None:
         return False
     label = obj._meta.label_lower
+    if label == "activities.cyclematerial":
+        obj, label = obj.cycle, "activities.cycle"
     if label == "activities.session":
         return obj.facilitators.filter(pk=facilitator.pk).exists() or obj.cycle.facilitators.filter(
             pk=facilitator.pk
@@ -110,6 +112,13 @@ def register_open_to_facilitators(user, session):
     from enrolment.attendance import facilitator_may_edit
 
     return session is not None and facilitator_may_edit(session)
+
+@rules.predicate
+def requested_it_and_undecided(user, material):
+    """The user asked for this item and the direction has not decided yet: they may take it back."""
+    from activities.models import MaterialStatus
+
+    return material is not None and material.requested_by_id == user.pk and material.status == MaterialStatus.REQUESTED
 
 # --- permissions, by name ------------------------------------------------------------------------
 
@@ -148,6 +157,13 @@ PERMISSIONS = {
     "activities.report_problem": is_coordinator_of_site | leads_object,
     "activities.resolve_problem": is_coordinator_of_site,
     "activities.resolve_problems": is_planner,
+    # material brought in for a cycle (objects: the Cycle to ask for, the CycleMaterial to decide on
+    # or withdraw); the coordinators record the direction's decision, the gate list shows it
+    "activities.view_material_list": is_planner | is_prison_staff | is_facilitator,
+    "activities.request_material": is_coordinator_of_site | leads_object,
+    "activities.decide_material": is_coordinator_of_site,
+    "activities.decide_materials": is_planner,
+    "activities.withdraw_material": is_coordinator_of_site | (requested_it_and_undecided & leads_object),
     # attendance: facilitators edit their registers for a while, coordinators correct any time
     "enrolment.view_registers": is_planner | is_facilitator,
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),

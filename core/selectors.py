@@ -25,7 +25,8 @@ def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.d
 
 def workflow_steps(user) -> list[Step]:
     """The coordinators' eleven steps, each with the counts the user may see."""
-    from activities.models import Activity, CycleStatus, Partner
+    from activities.materials import materials_for
+    from activities.models import Activity, CycleStatus, MaterialStatus, Partner
     from activities.problems import problems_for
     from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.feedback import dropouts_to_interview
@@ -69,10 +70,13 @@ def workflow_steps(user) -> list[Step]:
             ).count()),
             (_("sessions today"), sessions.filter(starts_at__gte=day_start, starts_at__lt=day_end, status="scheduled").count()),
         ], "calendars:schedules"),
-        Step(8, _("Practical organisation: rooms, escorts, access"), [
+        Step(8, _("Practical organisation: rooms, escorts, access, material"), [
             (_("active rooms"), access.visible_rooms(user).filter(active=True).count()),
             *([(_("practical problems to follow up"), problems_for(user, include_resolved=False).count())]
               if user.has_perm("activities.view_problem_list") else []),
+            *([(_("material awaiting the direction's decision"),
+                materials_for(user, status=MaterialStatus.REQUESTED).count())]
+              if user.has_perm("activities.decide_materials") else []),
         ], "activities:problem-list" if user.has_perm("activities.view_problem_list") else ""),
         Step(9, _("Running the sessions"), [
             (_("sessions this week"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from activities.models import Facilitator, SessionStatus
+from activities.models import Facilitator, MaterialStatus, SessionStatus
 from core import rules as access
 from core.findings import Finding, Severity
 from enrolment.models import EnrolmentStatus
@@ -156,6 +156,9 @@ class GateRow:
     leaves: dt.time
     activities: list[str] = field(default_factory=list)
     authorisation: str = AuthorisationState.VALID
+    # what the direction approved for their cycles, and what it has not (yet): to be left outside
+    material: list[str] = field(default_factory=list)
+    material_not_approved: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -185,11 +188,12 @@ def gate_rows(user, site, day: dt.date, *, language: str | None = None) -> list[
         access.visible_gate_sessions(user)
         .filter(cycle__term__site=site, starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED)
         .select_related("cycle__activity", "room__building")
-        .prefetch_related("facilitators__partner", "cycle__facilitators__partner")
+        .prefetch_related("facilitators__partner", "cycle__facilitators__partner", "cycle__materials")
         .order_by("starts_at", "pk")
     )
     rows = []
     for facilitator, own_sessions in _expected_outside_people(sessions).values():
+        materials = [m for cycle in dict.fromkeys(s.cycle for s in own_sessions) for m in cycle.materials.all()]
         rows.append(GateRow(
             facilitator=facilitator,
             organisation=facilitator.partner.name if facilitator.partner_id else "",
@@ -197,6 +201,8 @@ def gate_rows(user, site, day: dt.date, *, language: str | None = None) -> list[
             leaves=max(s.ends_at for s in own_sessions).astimezone(BRUSSELS).time(),
             activities=[f"{s.cycle.activity.title(language)} ({room_label(s.room)})" for s in own_sessions],
             authorisation=authorisation_state(facilitator, day),
+            material=[str(m) for m in materials if m.status == MaterialStatus.APPROVED],
+            material_not_approved=[str(m) for m in materials if m.status != MaterialStatus.APPROVED],
         ))
     rows.sort(key=lambda r: (r.arrives, r.facilitator.last_name.casefold(), r.facilitator.first_name.casefold()))
     return rows
@@ -283,14 +289,15 @@ def movement_xlsx(movements: list[Movement], *, title: str) -> bytes:
     return write_xlsx(title, MOVEMENT_HEADER, rows, [10, 10, 22, 18, 14, 8, 34, 30])
 
 
-GATE_HEADER = [_("Arrives"), _("Leaves"), _("Name"), _("Organisation"), _("Authorisation number"), _("Valid until"), _("Authorisation"), _("Activities")]
+GATE_HEADER = [_("Arrives"), _("Leaves"), _("Name"), _("Organisation"), _("Authorisation number"), _("Valid until"),
+               _("Authorisation"), _("Activities"), _("Material approved"), _("Material not approved")]
 
 
 def gate_xlsx(rows: list[GateRow], *, title: str) -> bytes:
     values = (
         [r.arrives, r.leaves, r.name, r.organisation, r.facilitator.authorisation_number,
          r.facilitator.authorisation_valid_until.isoformat() if r.facilitator.authorisation_valid_until else "",
-         r.authorisation_label, "; ".join(r.activities)]
+         r.authorisation_label, "; ".join(r.activities), "; ".join(r.material), "; ".join(r.material_not_approved)]
         for r in rows
     )
-    return write_xlsx(title, GATE_HEADER, values, [10, 10, 26, 26, 18, 12, 22, 50])
+    return write_xlsx(title, GATE_HEADER, values, [10, 10, 26, 26, 18, 12, 22, 50, 40, 30])
