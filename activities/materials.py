@@ -12,6 +12,8 @@ from core import rules as access
 from .models import CycleMaterial, CycleStatus, MaterialStatus
 
 MAX_QUANTITY = 999
+DECISIONS = [(MaterialStatus.APPROVED.value, MaterialStatus.APPROVED.label),
+             (MaterialStatus.REFUSED.value, MaterialStatus.REFUSED.label)]
 ENDED = (CycleStatus.FINISHED, CycleStatus.CANCELLED)
 
 # Items awaiting a decision come first: they are what someone has to act on.

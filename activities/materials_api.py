@@ -26,15 +26,15 @@ class MaterialSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MaterialInput(serializers.Serializer):
+class MaterialRequestInput(serializers.Serializer):
     cycle = serializers.IntegerField()
     item = serializers.CharField(max_length=120)
     quantity = serializers.IntegerField(min_value=1, max_value=materials.MAX_QUANTITY, default=1)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class DecisionInput(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[MaterialStatus.APPROVED, MaterialStatus.REFUSED])
+class MaterialDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=materials.DECISIONS)
     decision_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -61,9 +61,9 @@ class MaterialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
             queryset = queryset.filter(cycle_id=int(wanted["cycle"]))
         return queryset
 
-    @extend_schema(request=MaterialInput, responses={201: MaterialSerializer})
+    @extend_schema(request=MaterialRequestInput, responses={201: MaterialSerializer})
     def create(self, request):
-        data = MaterialInput(data=request.data)
+        data = MaterialRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         cycle = access.visible_cycles(request.user).filter(pk=values.pop("cycle")).first()
@@ -73,11 +73,11 @@ class MaterialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
             material = materials.request_material(cycle, by=request.user, **values)
         return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionInput, responses={200: MaterialSerializer})
+    @extend_schema(request=MaterialDecisionInput, responses={200: MaterialSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         material = get_object_or_404(self.get_queryset(), pk=pk)
-        data = DecisionInput(data=request.data)
+        data = MaterialDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             material = materials.decide_material(

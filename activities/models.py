@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prisons.models import Room, Site, Unit, Weekday
 
@@ -381,8 +382,8 @@ class SessionProblem(models.Model):
 
 class MaterialStatus(models.TextChoices):
     REQUESTED = "requested", _("Awaiting the direction's decision")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    APPROVED = "approved", pgettext_lazy("material", "Approved")
+    REFUSED = "refused", pgettext_lazy("material", "Refused")
 
 
 class CycleMaterial(models.Model):

@@ -220,6 +220,9 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "activities.models.SessionStatus",
         "EnrolmentStatusEnum": "enrolment.models.EnrolmentStatus",
         "ProblemKindEnum": "activities.models.ProblemKind",
+        "MaterialStatusEnum": "activities.models.MaterialStatus",
+        "MaterialDecisionEnum": "activities.materials.DECISIONS",
+        "ReviewDecisionEnum": "enrolment.models.ReviewDecision",
     },
 }
 

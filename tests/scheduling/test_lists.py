@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities.models import FacilitatorKind, SessionStatus
+from activities.models import CycleMaterial, FacilitatorKind, MaterialStatus, SessionStatus
 from core.models import AuditEntry, Role
 from prisons.models import Placement
 from scheduling.lists import gate_quota_findings
@@ -220,6 +220,8 @@ def test_list_query_counts_are_the_same_for_one_and_three_sessions(client, world
     def add_session(hour, n):
         facilitator = outside(site, valid_until=DAY + dt.timedelta(days=100), name=f"F{n}")
         cycle = cycle_with_session(world, hour, facilitators=[facilitator])
+        CycleMaterial.objects.create(cycle=cycle, item="Paper", quantity=20, status=MaterialStatus.APPROVED)
+        CycleMaterial.objects.create(cycle=cycle, item="Scissors", quantity=8)
         enrol(cycle, world["unit"], f"Last{n}", "First", f"N{n}")
         Placement.objects.create(detainee=cycle.enrolments.get().detainee, unit=world["unit"], status="present", valid_from=DAY)
 
@@ -233,7 +235,8 @@ def test_list_query_counts_are_the_same_for_one_and_three_sessions(client, world
     with django_assert_max_num_queries(one_movement):
         assert len(client.get(movements, {"date": DAY.isoformat()}).context["rows"]) == 3
     with django_assert_max_num_queries(one_gate):
-        assert len(client.get(gate, {"date": DAY.isoformat()}).context["rows"]) == 3
+        rows = client.get(gate, {"date": DAY.isoformat()}).context["rows"]
+    assert [(r.material, r.material_not_approved) for r in rows] == [(["20 × Paper"], ["8 × Scissors"])] * 3
 
 
 def test_staff_of_another_site_cannot_open_lists(client, world, other_site):
