@@ -291,10 +291,12 @@ class DemoBuilder:
         self._users_and_staff()
         self._enrolments()
         from .history import build_last_term  # they read this module's helpers
+        from .materials import build_materials
         from .surveys import build_surveys
 
         build_last_term(self)
         build_surveys(self)
+        build_materials(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 

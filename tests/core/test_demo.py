@@ -266,6 +266,33 @@ def test_make_demo_plans_and_publishes_every_demo_term(demo):
         assert first.starts_at.date() < max(term.first_date, timezone.localdate()) + dt.timedelta(days=7)
     assert "published v1" in out.getvalue()
 
+    # The gate list of a published day shows what the direction let each facilitator bring in.
+    from activities.models import CycleMaterial, MaterialStatus
+    from scheduling.calendars import BRUSSELS
+    from scheduling.lists import gate_rows
+
+    approved = CycleMaterial.objects.filter(status=MaterialStatus.APPROVED, cycle__sessions__status="scheduled")
+    material = approved.order_by("cycle__sessions__starts_at").first()
+    session = material.cycle.sessions.filter(status="scheduled").order_by("starts_at").first()
+    admin = User.objects.get(username="admin")
+    rows = gate_rows(admin, session.cycle.term.site, session.starts_at.astimezone(BRUSSELS).date())
+    carrying = [row for row in rows if str(material) in row.material]
+    assert carrying and all(str(material) not in row.material_not_approved for row in rows)
+
+
+def test_material_lists_are_mostly_approved_with_refusals_and_requests_waiting(demo):
+    from activities.models import CycleMaterial, MaterialStatus
+
+    by_status = Counter(CycleMaterial.objects.values_list("status", flat=True))
+    assert set(by_status) == set(MaterialStatus.values) and by_status["approved"] > by_status["requested"]
+    for material in CycleMaterial.objects.all():
+        assert material.requested_at.date() <= TODAY
+        if material.status == MaterialStatus.REQUESTED:
+            assert material.decided_at is None and material.decided_by is None
+        else:
+            assert material.requested_at < material.decided_at <= timezone.now()
+        assert material.status != MaterialStatus.REFUSED or material.decision_note
+
 
 def test_needs_surveys_have_anonymous_answers_and_point_at_gaps_in_the_offer(demo):
     from surveys.models import Survey, SurveyStatus

@@ -1,0 +1,66 @@
+"""The demo's material lists: what the facilitators of the current cycles bring in, most of it
+approved by the direction, two kinds of item refused, and a few requests still awaiting a decision,
+so that the material page, the cycle pages and the gate list have something to show."""
+from __future__ import annotations
+
+import datetime as dt
+
+from activities import models as act
+
+from .generator import aware
+
+# activity code: [(item, quantity, note)]
+MATERIALS = {
+    "drawing": [("Acrylic paint, 75 ml tubes", 24, "Taken out after each session."), ("Brushes, assorted", 20, ""),
+                ("Drawing paper A3, 120 g", 100, "Kept in the workshop cupboard."), ("Craft knives", 6, "")],
+    "theatre": [("Costumes and props, one bag", 1, "Searched at the gate, stored in the stage room."),
+                ("Portable speaker", 1, "Battery-powered, for the rehearsals.")],
+    "music": [("Djembes", 8, "Kept in the room between sessions."), ("Acoustic guitar", 2, "")],
+    "choir": [("Song books", 15, "")],
+    "computer": [("USB sticks", 10, "To hand out the exercises.")],
+    "cooking": [("Spices in sealed jars", 12, "")],
+    "writing": [("Notebooks", 15, "The participants keep them.")],
+    "reading": [("Books from the partner's library, one crate", 30, "Exchanged every month.")],
+    "yoga": [("Yoga mats", 12, "Kept in the gym.")],
+    "parenting": [("Children's books", 10, "For the recordings read to the children.")],
+}
+REFUSED = {
+    "Craft knives": "Blades are not allowed; the workshop's safety scissors instead.",
+    "USB sticks": "No removable media: the exercises stay on the room's computers.",
+}
+AWAITING = {"Portable speaker", "Acoustic guitar", "Pencils and erasers"}
+# The demo facilitator's own request, still waiting, whatever the cycles they lead.
+LOGIN_REQUEST = ("Pencils and erasers", 20, "For the participants' notes.")
+
+
+def build_materials(builder) -> None:
+    coordinator = builder.user_of["coordinator"]
+    facilitator_login = builder.user_of["facilitator"]
+    login_facilitator_pk = act.Facilitator.objects.get(user=facilitator_login).pk
+    asked_on = builder.monday - dt.timedelta(weeks=2)
+    rows, reference, login_asked = [], 0, False
+    for cycle in builder.cycles:
+        items = MATERIALS.get(cycle.spec[0], [])
+        led_by_login = any(p.model.pk == login_facilitator_pk for p in cycle.people)
+        if led_by_login and not login_asked:
+            items, login_asked = [*items, LOGIN_REQUEST], True
+        for item, quantity, note in items:
+            status = (act.MaterialStatus.REFUSED if item in REFUSED
+                      else act.MaterialStatus.REQUESTED if item in AWAITING else act.MaterialStatus.APPROVED)
+            reference += 1
+            rows.append(act.CycleMaterial(
+                cycle=cycle.model, item=item, quantity=quantity, note=note, status=status,
+                requested_by=facilitator_login if led_by_login else coordinator,
+                decided_by=None if status == act.MaterialStatus.REQUESTED else coordinator,
+                decision_note=REFUSED.get(item, "" if status == act.MaterialStatus.REQUESTED
+                                          else f"Direction note {asked_on.year}/{100 + reference}"),
+            ))
+    act.CycleMaterial.objects.bulk_create(rows)
+    # Asked for before the term and decided a few days later, not when the demo was loaded.
+    for n, material in enumerate(rows):
+        if material.status == act.MaterialStatus.REQUESTED:
+            material.requested_at = aware(builder.today - dt.timedelta(days=2), "09:00") + dt.timedelta(minutes=n)
+        else:
+            material.requested_at = aware(asked_on + dt.timedelta(days=n % 5), "10:00")
+            material.decided_at = material.requested_at + dt.timedelta(days=4)
+    act.CycleMaterial.objects.bulk_update(rows, ["requested_at", "decided_at"])
