@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 from . import api
 from .materials_api import MaterialViewSet
 from .problems_api import ProblemViewSet
+from .renewals_api import RenewalViewSet
 
 router = SimpleRouter()
 router.register("partners", api.PartnerViewSet, basename="partner")
@@ -13,4 +14,5 @@ router.register("cycles", api.CycleViewSet, basename="cycle")
 router.register("sessions", api.SessionViewSet, basename="session")
 router.register("session-problems", ProblemViewSet, basename="session-problem")
 router.register("cycle-materials", MaterialViewSet, basename="cycle-material")
+router.register("authorisation-renewals", RenewalViewSet, basename="authorisation-renewal")
 urlpatterns = router.urls

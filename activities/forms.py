@@ -291,3 +291,12 @@ class MaterialForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=999, initial=1)
     note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("What it is for, how it is packed, where it is kept between sessions."))
+
+
+class RenewalAnswerForm(forms.Form):
+    """The direction's answer to a renewal request; the service checks what depends on the outcome."""
+
+    outcome = forms.CharField(label=_("Answer"))
+    valid_until = forms.DateField(label=_("New authorisation valid until"), required=False)
+    number = forms.CharField(label=_("Authorisation number"), max_length=40, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -425,3 +425,44 @@ class CycleMaterial(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.item}"
+
+
+class RenewalStatus(models.TextChoices):
+    REQUESTED = "requested", _("Asked of the direction")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", pgettext_lazy("authorisation", "Refused")
+
+
+class AuthorisationRenewal(models.Model):
+    """A request to a prison's direction to renew (or issue) an outside facilitator's access
+    authorisation, and its outcome: kept so that nobody asks twice and the gate is never surprised."""
+
+    facilitator = models.ForeignKey(Facilitator, verbose_name=_("facilitator"), on_delete=models.CASCADE,
+                                    related_name="renewals")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=RenewalStatus.choices,
+                              default=RenewalStatus.REQUESTED)
+    requested_on = models.DateField(_("asked on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answer recorded by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    answer_note = models.CharField(_("answer note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("authorisation renewal")
+        verbose_name_plural = _("authorisation renewals")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["facilitator", "site"], condition=Q(status="requested"),
+                                    name="one_open_renewal_per_facilitator_and_site"),
+        ]
+
+    def __str__(self):
+        return f"{self.facilitator} {self.site_id} {self.status}"

@@ -28,4 +28,7 @@ urlpatterns = [
     path("materials/<int:pk>/decide/", views.material_decide, name="material-decide"),
     path("materials/<int:pk>/withdraw/", views.material_withdraw, name="material-withdraw"),
     path("cycles/<int:pk>/materials/new/", views.material_request, name="material-request"),
+    path("authorisations/", views.renewal_list, name="renewal-list"),
+    path("authorisations/<int:site_pk>/<int:facilitator_pk>/ask/", views.renewal_request, name="renewal-request"),
+    path("authorisations/renewals/<int:pk>/answer/", views.renewal_answer, name="renewal-answer"),
 ]

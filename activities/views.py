@@ -5,18 +5,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core import rules as access
 from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 
 from . import materials as materials_module
-from . import offer, selectors, services
+from . import offer, renewals, selectors, services
 from . import problems as problems_module
 from .checks import authorisation_findings
 from .forms import (
@@ -31,11 +34,13 @@ from .forms import (
     PartnerFilter,
     PartnerForm,
     ProblemForm,
+    RenewalAnswerForm,
     ResolutionForm,
 )
-from .models import MaterialStatus
+from .models import AuthorisationRenewal, MaterialStatus
 
 PAGE_SIZE = 50
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(user, permission, obj=None):
@@ -150,6 +155,8 @@ def facilitator_detail(request, pk):
         "findings": authorisation_findings(facilitator, today),
         "facilitator_cycles": list(access.visible_cycles(request.user).filter(facilitators=facilitator)),
         "can_edit": request.user.has_perm("activities.change_facilitator", facilitator),
+        "renewals": list(facilitator.renewals.filter(site__in=access.visible_sites(request.user))
+                         .select_related("site")[:5]) if request.user.has_perm("activities.view_renewals") else [],
         **selectors.facilitator_schedule(facilitator, today),
     })
 
@@ -344,3 +351,70 @@ def material_withdraw(request, pk):
     materials_module.withdraw_material(material, by=request.user)
     messages.success(request, _("“%(item)s” taken off the list.") % {"item": material.item})
     return _back(request, "activities:material-list")
+
+
+# --- access authorisations to renew -----------------------------------------------------------------
+
+
+def _renewal_sites(user):
+    return [site for site in access.visible_sites(user).order_by("name")
+            if user.has_perm("activities.request_renewal", site)]
+
+
+@login_required
+def renewal_list(request):
+    """Outside facilitators whose planned sessions their badge does not cover, per site, with the
+    requests sent to the direction; the list to send it, as a spreadsheet."""
+    _require(request.user, "activities.view_renewals")
+    sites = _renewal_sites(request.user)
+    if not sites:
+        raise PermissionDenied
+    chosen = request.GET.get("site", "")
+    site = next((s for s in sites if str(s.pk) == chosen), sites[0])
+    today = timezone.localdate()
+    rows = renewals.renewals_due(site, today)
+    if request.GET.get("format") == "xlsx":
+        audit.record_export(request.user, "authorisations_to_renew", detail=f"site={site.pk} rows={len(rows)}")
+        response = HttpResponse(renewals.renewals_xlsx(rows, site=site, today=today), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="authorisations-{site.code}-{today.isoformat()}.xlsx"'
+        return response
+    return render(request, "activities/renewal_list.html", {
+        "sites": sites, "site": site, "rows": rows, "today": today,
+        "answers": renewals.recent_answers(site, today)[:100],
+    })
+
+
+@login_required
+@require_POST
+def renewal_request(request, site_pk, facilitator_pk):
+    site = get_object_or_404(access.visible_sites(request.user), pk=site_pk)
+    facilitator = get_object_or_404(access.visible_facilitators(request.user), pk=facilitator_pk)
+    _require(request.user, "activities.request_renewal", site)
+    try:
+        renewals.request_renewal(facilitator, site, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, _("%(name)s: not recorded. %(reason)s") % {
+            "name": facilitator, "reason": " ".join(error.messages)})
+    else:
+        messages.success(request, _("%(name)s: request to the direction recorded.") % {"name": facilitator})
+    return redirect(f"{reverse('activities:renewal-list')}?site={site.pk}")
+
+
+@login_required
+@require_POST
+def renewal_answer(request, pk):
+    renewal = get_object_or_404(AuthorisationRenewal.objects.filter(site__in=access.visible_sites(request.user))
+                                .select_related("facilitator", "site"), pk=pk)
+    _require(request.user, "activities.answer_renewal", renewal)
+    form = RenewalAnswerForm(request.POST)
+    values = form.cleaned_data if form.is_valid() else None
+    try:
+        if values is None:
+            raise ValidationError({name: errors for name, errors in form.errors.items()})
+        renewals.record_answer(renewal, by=request.user, **values)
+    except ValidationError as error:
+        messages.error(request, _("%(name)s: answer not recorded. %(reason)s") % {
+            "name": renewal.facilitator, "reason": " ".join(error.messages)})
+    else:
+        messages.success(request, _("%(name)s: the direction's answer is recorded.") % {"name": renewal.facilitator})
+    return redirect(f"{reverse('activities:renewal-list')}?site={renewal.site_id}")

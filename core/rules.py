@@ -164,6 +164,10 @@ PERMISSIONS = {
     "activities.decide_material": is_coordinator_of_site,
     "activities.decide_materials": is_planner,
     "activities.withdraw_material": is_coordinator_of_site | (requested_it_and_undecided & leads_object),
+    # access authorisations to renew (objects: the Site whose direction is asked, the AuthorisationRenewal)
+    "activities.view_renewals": is_planner,
+    "activities.request_renewal": is_coordinator_of_site,
+    "activities.answer_renewal": is_coordinator_of_site,
     # attendance: facilitators edit their registers for a while, coordinators correct any time
     "enrolment.view_registers": is_planner | is_facilitator,
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),

@@ -28,6 +28,7 @@ def workflow_steps(user) -> list[Step]:
     from activities.materials import materials_for
     from activities.models import Activity, CycleStatus, MaterialStatus, Partner
     from activities.problems import problems_for
+    from activities.renewals import renewals_due
     from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.feedback import dropouts_to_interview
     from enrolment.models import EnrolmentStatus
@@ -77,6 +78,9 @@ def workflow_steps(user) -> list[Step]:
             *([(_("material awaiting the direction's decision"),
                 materials_for(user, status=MaterialStatus.REQUESTED).count())]
               if user.has_perm("activities.decide_materials") else []),
+            *([(_("outside facilitators whose authorisation does not cover their sessions"),
+                sum(len(renewals_due(site, today)) for site in access.visible_sites(user)))]
+              if user.has_perm("activities.view_renewals") else []),
         ], "activities:problem-list" if user.has_perm("activities.view_problem_list") else ""),
         Step(9, _("Running the sessions"), [
             (_("sessions this week"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),
