@@ -290,13 +290,14 @@ class DemoBuilder:
             self._detainees(plan)
         self._users_and_staff()
         self._enrolments()
+        from .gate import build_materials, build_renewals
         from .history import build_last_term  # they read this module's helpers
-        from .materials import build_materials
         from .surveys import build_surveys
 
         build_last_term(self)
         build_surveys(self)
         build_materials(self)
+        build_renewals(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 

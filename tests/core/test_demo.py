@@ -294,6 +294,17 @@ def test_material_lists_are_mostly_approved_with_refusals_and_requests_waiting(d
         assert material.status != MaterialStatus.REFUSED or material.decision_note
 
 
+def test_renewals_were_asked_for_badges_expiring_this_month_and_one_was_granted(demo):
+    from activities.models import AuthorisationRenewal, RenewalStatus
+
+    asked = AuthorisationRenewal.objects.filter(status=RenewalStatus.REQUESTED).select_related("facilitator")
+    assert asked and all(
+        TODAY <= r.facilitator.authorisation_valid_until <= TODAY + dt.timedelta(days=30) and r.requested_on < TODAY
+        for r in asked)
+    granted = AuthorisationRenewal.objects.get(status=RenewalStatus.GRANTED)
+    assert granted.requested_on < granted.answered_on < TODAY
+
+
 def test_needs_surveys_have_anonymous_answers_and_point_at_gaps_in_the_offer(demo):
     from surveys.models import Survey, SurveyStatus
     from surveys.selectors import survey_results

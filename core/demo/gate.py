@@ -1,6 +1,7 @@
-"""The demo's material lists: what the facilitators of the current cycles bring in, most of it
-approved by the direction, two kinds of item refused, and a few requests still awaiting a decision,
-so that the material page, the cycle pages and the gate list have something to show."""
+"""What the demo's outside facilitators bring through the gate: the material lists of the current
+cycles (most of it approved by the direction, two kinds of item refused, a few requests awaiting a
+decision) and the requests to renew access authorisations, so that the material page, the cycle
+pages, the gate list and the renewals page have something to show."""
 from __future__ import annotations
 
 import datetime as dt
@@ -64,3 +65,30 @@ def build_materials(builder) -> None:
             material.requested_at = aware(asked_on + dt.timedelta(days=n % 5), "10:00")
             material.decided_at = material.requested_at + dt.timedelta(days=4)
     act.CycleMaterial.objects.bulk_update(rows, ["requested_at", "decided_at"])
+
+
+def build_renewals(builder) -> None:
+    """Access authorisations: the direction was asked a few days ago for about half of the outside
+    facilitators whose badge expires within the month; last month it renewed another's."""
+    coordinator = builder.user_of["coordinator"]
+    soon = builder.today + dt.timedelta(days=30)
+    outside = sorted((p for p in builder.people if p.kind != "staff" and p.sites), key=lambda p: p.key)
+    expiring = [p for p in outside
+                if p.model.authorisation_valid_until and builder.today <= p.model.authorisation_valid_until <= soon]
+    renewed = next((p for p in outside if p.model.authorisation_valid_until
+                    and p.model.authorisation_valid_until > builder.today + dt.timedelta(days=300)), None)
+    rows = [
+        act.AuthorisationRenewal(
+            facilitator=p.model, site=builder.sites[p.sites[0]], requested_on=builder.today - dt.timedelta(days=3 + n),
+            requested_by=coordinator, note="Sent with the term's list.",
+        )
+        for n, p in enumerate(expiring[::2])
+    ]
+    if renewed is not None:
+        rows.append(act.AuthorisationRenewal(
+            facilitator=renewed.model, site=builder.sites[renewed.sites[0]], status=act.RenewalStatus.GRANTED,
+            requested_on=builder.today - dt.timedelta(days=45), requested_by=coordinator,
+            answered_on=builder.today - dt.timedelta(days=30), answered_by=coordinator,
+            answer_note="New badge handed over at the gate.",
+        ))
+    act.AuthorisationRenewal.objects.bulk_create(rows)
