@@ -46,10 +46,11 @@ test: system-deps $(STAMP) messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# Quick settings so the four benchmarks finish in a few minutes; run a script alone for the full sizes.
+# Quick settings so the benchmarks finish in a few minutes; run a script alone for the full sizes.
 bench: $(STAMP)
 	$(PY) benchmarks/solver_bench.py --sizes small,medium --dense 0 --time-limit 30
 	$(PY) benchmarks/explain_bench.py --sizes medium,large
 	$(PY) benchmarks/feeds_bench.py
 	$(PY) benchmarks/export_bench.py --rows 10000 --repeat 1
 	$(PY) benchmarks/evaluation_bench.py --cycles 15,150 --repeat 1
+	$(PY) benchmarks/gate_bench.py --cycles 15,150 --repeat 1
