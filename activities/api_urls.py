@@ -4,6 +4,7 @@ from . import api
 from .materials_api import MaterialViewSet
 from .problems_api import ProblemViewSet
 from .renewals_api import RenewalViewSet
+from .session_logs_api import SessionLogViewSet
 
 router = SimpleRouter()
 router.register("partners", api.PartnerViewSet, basename="partner")
@@ -15,4 +16,5 @@ router.register("sessions", api.SessionViewSet, basename="session")
 router.register("session-problems", ProblemViewSet, basename="session-problem")
 router.register("cycle-materials", MaterialViewSet, basename="cycle-material")
 router.register("authorisation-renewals", RenewalViewSet, basename="authorisation-renewal")
+router.register("session-logs", SessionLogViewSet, basename="session-log")
 urlpatterns = router.urls

@@ -300,3 +300,11 @@ class RenewalAnswerForm(forms.Form):
     valid_until = forms.DateField(label=_("New authorisation valid until"), required=False)
     number = forms.CharField(label=_("Authorisation number"), max_length=40, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class SessionLogForm(forms.Form):
+    done = forms.CharField(label=_("What we did"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Themes, exercises, what worked. No names: the register says who came."))
+    next_time = forms.CharField(label=_("To prepare for next time"), max_length=1000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text=_("For whoever leads the next session: material, where the group stands."))

@@ -466,3 +466,24 @@ class AuthorisationRenewal(models.Model):
 
     def __str__(self):
         return f"{self.facilitator} {self.site_id} {self.status}"
+
+
+class SessionLog(models.Model):
+    """What a session covered and what to prepare for the next (step 9): for the group's continuity
+    when a stand-in leads, and for the partner's report. About the content, never about people."""
+
+    session = models.OneToOneField(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="log")
+    done = models.TextField(_("what we did"), max_length=2000)
+    next_time = models.TextField(_("to prepare for next time"), max_length=1000, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("session log")
+        verbose_name_plural = _("session logs")
+
+    def __str__(self):
+        return f"{self.session_id}"

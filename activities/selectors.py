@@ -64,7 +64,7 @@ def cycle_record(user, cycle) -> dict:
             .order_by("status", "detainee__last_name", "detainee__first_name")
         ),
         "sessions": list(
-            access.visible_sessions(user).filter(cycle=cycle).select_related("room")
+            access.visible_sessions(user).filter(cycle=cycle).select_related("room", "log")
             .prefetch_related(Prefetch("facilitators", queryset=Facilitator.objects.order_by("last_name")))
             .order_by("starts_at")
         ),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("problems/", views.problem_list, name="problem-list"),
     path("problems/<int:pk>/resolve/", views.problem_resolve, name="problem-resolve"),
     path("sessions/<int:pk>/problem/", views.problem_report, name="problem-report"),
+    path("sessions/<int:pk>/log/", views.session_log, name="session-log"),
     path("materials/", views.material_list, name="material-list"),
     path("materials/<int:pk>/decide/", views.material_decide, name="material-decide"),
     path("materials/<int:pk>/withdraw/", views.material_withdraw, name="material-withdraw"),

@@ -19,7 +19,7 @@ from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 
 from . import materials as materials_module
-from . import offer, renewals, selectors, services
+from . import offer, renewals, selectors, services, session_logs
 from . import problems as problems_module
 from .checks import authorisation_findings
 from .forms import (
@@ -36,8 +36,9 @@ from .forms import (
     ProblemForm,
     RenewalAnswerForm,
     ResolutionForm,
+    SessionLogForm,
 )
-from .models import AuthorisationRenewal, MaterialStatus
+from .models import AuthorisationRenewal, MaterialStatus, SessionLog
 
 PAGE_SIZE = 50
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,6 +214,7 @@ def cycle_detail(request, pk):
         "cycle": cycle,
         # Facilitators see participants by first name and prison number only.
         "full_names": request.user.has_perm("prisons.view_detainee_list"),
+        "show_logs": request.user.has_perm("activities.view_session_log", cycle),
         "may_request_material": request.user.has_perm("activities.request_material", cycle)
         and cycle.status not in materials_module.ENDED,
         **selectors.cycle_record(request.user, cycle),
@@ -418,3 +420,27 @@ def renewal_answer(request, pk):
     else:
         messages.success(request, _("%(name)s: the direction's answer is recorded.") % {"name": renewal.facilitator})
     return redirect(f"{reverse('activities:renewal-list')}?site={renewal.site_id}")
+
+
+# --- session logs ------------------------------------------------------------------------------------
+
+
+@login_required
+def session_log(request, pk):
+    session = get_object_or_404(access.visible_sessions(request.user), pk=pk)
+    _require(request.user, "activities.write_session_log", session)
+    current = SessionLog.objects.filter(session=session).first()
+    initial = {"done": current.done, "next_time": current.next_time} if current else None
+    form = SessionLogForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_logs.write_log(session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Session log saved."))
+            return redirect("attendance:register", pk=session.pk)
+    return render(request, "activities/session_log_form.html", {
+        "session": session, "form": form, "previous_log": session_logs.previous_log(session),
+    })

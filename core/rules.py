@@ -164,6 +164,9 @@ PERMISSIONS = {
     "activities.decide_material": is_coordinator_of_site,
     "activities.decide_materials": is_planner,
     "activities.withdraw_material": is_coordinator_of_site | (requested_it_and_undecided & leads_object),
+    # session logs (object: the Session): its facilitators write while its register is open to them
+    "activities.view_session_log": is_coordinator_of_site | leads_object,
+    "activities.write_session_log": is_coordinator_of_site | (leads_object & register_open_to_facilitators),
     # access authorisations to renew (objects: the Site whose direction is asked, the AuthorisationRenewal)
     "activities.view_renewals": is_planner,
     "activities.request_renewal": is_coordinator_of_site,

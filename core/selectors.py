@@ -84,7 +84,10 @@ def workflow_steps(user) -> list[Step]:
         ], "activities:problem-list" if user.has_perm("activities.view_problem_list") else ""),
         Step(9, _("Running the sessions"), [
             (_("sessions this week"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),
-        ]),
+            (_("past sessions without a session log (last 30 days)"), sessions.filter(
+                starts_at__gte=timezone.now() - dt.timedelta(days=30), starts_at__lt=timezone.now(), log__isnull=True,
+            ).exclude(status="cancelled").count()),
+        ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         Step(10, _("Attendance and dropout interviews"), [
             (_("past sessions without a register (last 30 days)"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
             (_("participants absent 2+ times in a row, to follow up"), len(consecutive_absences(enrolments))),

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activities.models import SessionLog
+from activities.session_logs import previous_log
 from core import audit
 from core import rules as access
 from core.models import AuditAction
@@ -114,6 +116,9 @@ def register(request, pk):
         "ABSENT": AttendanceStatus.ABSENT,
         "OTHER": AbsenceReason.OTHER,
         "edit_deadline": attendance.edit_deadline(session),
+        "log": SessionLog.objects.filter(session=session).first(),
+        "previous_log": previous_log(session),
+        "may_write_log": request.user.has_perm("activities.write_session_log", session),
     })
 
 

@@ -50,6 +50,19 @@ REVIEWS = [
     {"decision": "adjust", "changes": ["publicity", "units"], "note": "Open it to the neighbouring unit."},
     {"decision": "adjust", "changes": ["group_size"], "note": "Smaller group."},
 ]
+# What facilitators wrote after a session, by kind of activity: (what we did, to prepare for next time).
+LOGS = {
+    "training": [("Reading and vocabulary: at the market.", "Photocopies of the exercise sheet."),
+                 ("Numbers and dates; role play at the doctor's.", ""),
+                 ("Revision of the last two sessions, short written test.", "Correct the tests.")],
+    "psychosocial": [("Round of news, then the theme of the week: responsibility.", ""),
+                     ("Testimony read aloud, discussion in pairs.", "Choose the next text."),
+                     ("The group set its own rules for the coming sessions.", "")],
+    "sociocultural": [("Warm-up, then work on the group piece.", "Bring the materials kept at the gate."),
+                      ("Each participant presented their work; feedback round.", ""),
+                      ("Technique of the day, then free practice.", "")],
+    "sport": [("Warm-up, circuit training, stretching.", ""), ("Ball games in teams; cool-down.", "")],
+}
 PROBLEMS = {  # kind: (weight, what the facilitator wrote, what the coordinator did)
     "escort": (35, "Half the group was not brought down from the unit.",
                "Agreed with the unit chief: movement called 15 minutes earlier."),
@@ -116,6 +129,7 @@ def build_last_term(builder) -> None:
                         cancellation_reason=reason,
                     ))
         act.Session.objects.bulk_create(sessions)
+        _logs([s for s in sessions if s.status == act.SessionStatus.HELD], coordinator)
         _problems(rng, [s for s in sessions if s.status == act.SessionStatus.HELD], coordinator)
         by_cycle = defaultdict(list)
         for session in sessions:
@@ -128,6 +142,18 @@ def build_last_term(builder) -> None:
             CycleReview(cycle=model, reviewed_by=coordinator, **rng.choice(REVIEWS))
             for model in models if rng.random() < 0.5
         ])
+
+
+def _logs(sessions, coordinator) -> None:
+    """Four held sessions in five have their log. Chosen by position, not drawn: the demo's random
+    stream (and so everything loaded after this) stays as it was before logs existed."""
+    rows = []
+    for n, session in enumerate(sessions):
+        if n % 5:
+            texts = LOGS.get(session.cycle.activity.kind, LOGS["sociocultural"])
+            done, next_time = texts[n % len(texts)]
+            rows.append(act.SessionLog(session=session, done=done, next_time=next_time, written_by=coordinator))
+    act.SessionLog.objects.bulk_create(rows)
 
 
 def _problems(rng, sessions, coordinator) -> None:

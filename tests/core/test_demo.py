@@ -145,6 +145,11 @@ def test_the_last_term_has_finished_cycles_with_registers_and_dropouts(demo):
         if session.status == "cancelled":
             assert set(lines.values_list("absence_reason", flat=True)) <= {"session_cancelled"}
     assert Attendance.objects.filter(session__cycle__in=cycles, status="absent", absence_reason="not_escorted").exists()
+    # Four held sessions in five have their log, and no cancelled one.
+    held = sessions.filter(status="held")
+    logged = held.filter(log__isnull=False).count()
+    assert 0.75 * held.count() <= logged <= 0.85 * held.count()
+    assert not sessions.filter(status="cancelled", log__isnull=False).exists()
     problems = SessionProblem.objects.filter(session__cycle__in=cycles)
     assert problems.filter(resolved_at__isnull=False).exists()
     assert all(problem.session.status == "held" and problem.reported_at > problem.session.ends_at
