@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core import rules as access
+from core.forms import add_service_errors
 from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 
@@ -267,8 +268,7 @@ def problem_report(request, pk):
         try:
             problems_module.report_problem(session, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Problem reported; the coordinators will follow it up."))
             return redirect("activities:problem-list")
@@ -320,8 +320,7 @@ def material_request(request, pk):
         try:
             materials_module.request_material(cycle, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Item added to the list; the coordinators will record the direction's decision."))
             return redirect("activities:cycle-detail", pk=cycle.pk)
@@ -436,8 +435,7 @@ def session_log(request, pk):
         try:
             session_logs.write_log(session, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Session log saved."))
             return redirect("attendance:register", pk=session.pk)

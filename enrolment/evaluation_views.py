@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import rules as access
 from core.audit import record_export
+from core.forms import add_service_errors
 
 from . import indicator_sheets, indicators, reviews
 from .attendance_forms import CycleReviewForm
@@ -73,8 +74,7 @@ def cycle_review(request, pk):
         try:
             reviews.review_cycle(cycle, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Decision recorded for %(cycle)s.") % {"cycle": cycle})
             return redirect("evaluation:term", pk=cycle.term_id)

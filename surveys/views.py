@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import rules as access
 from core.audit import record_export
+from core.forms import add_service_errors
 from enrolment.exports import FORMATS
 
 from . import imports, selectors, services, sheets
@@ -52,8 +53,7 @@ def survey_edit(request, pk=None):
             saved = services.save_survey(form.save(commit=False), form.cleaned_data["units"],
                                          form.cleaned_data["options"], request.user)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Survey “%(title)s” saved.") % {"title": saved.title})
             return redirect("surveys:detail", pk=saved.pk)
@@ -88,8 +88,7 @@ def survey_answer(request, pk):
         try:
             services.record_response(survey, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Answer saved (%(count)s in all). Ready for the next one.") % {
                 "count": survey.responses.count()})
