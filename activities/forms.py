@@ -70,7 +70,7 @@ class ActivityForm(forms.ModelForm):
         model = Activity
         fields = [
             "code", "kind", "title_fr", "title_nl", "title_en", "description_fr", "description_nl",
-            "description_en", "objectives", "target_groups", "languages", "partner", "default_facilitators",
+            "description_en", "pictogram", "objectives", "target_groups", "languages", "partner", "default_facilitators",
             "room_kinds", "group_min", "group_max", "session_periods", "sessions_per_week", "weeks", "active",
         ]
 

@@ -165,6 +165,34 @@ class TargetGroup(models.TextChoices):
     INTERNED = "interned", _("Interned")
 
 
+class Pictogram(models.TextChoices):
+    """Pictures on what detainees read and fill in (offer sheet, application slip): many read
+    neither French nor Dutch, some cannot read. Symbols of static/img/pictograms.svg."""
+
+    LANGUAGE = "language", _("Language class (speech and letters)")
+    READING = "reading", _("Reading, books")
+    WRITING = "writing", _("Writing (pen)")
+    NUMBERS = "numbers", _("Numbers, arithmetic")
+    COMPUTER = "computer", _("Computer")
+    WORK = "work", _("Work, job search (briefcase)")
+    TALK = "talk", _("Talking in a group (speech bubbles)")
+    FAMILY = "family", _("Family, parenting")
+    ART = "art", _("Drawing and painting (brush)")
+    THEATRE = "theatre", _("Theatre (mask)")
+    MUSIC = "music", _("Music, singing (note)")
+    BALL = "ball", _("Ball games")
+    FITNESS = "fitness", _("Fitness (dumbbell)")
+    CALM = "calm", _("Yoga, relaxation (leaf)")
+    COOKING = "cooking", _("Cooking (pan)")
+    TOOLS = "tools", _("Woodwork, crafts (hammer)")
+    DOOR = "door", _("Preparing for release (door)")
+
+
+# The picture of an activity without a pictogram of its own.
+PICTOGRAM_OF_KIND = {"training": Pictogram.READING, "psychosocial": Pictogram.TALK,
+                     "sociocultural": Pictogram.ART, "sport": Pictogram.BALL}
+
+
 class Activity(models.Model):
     """An entry of the catalogue, run as cycles in terms."""
 
@@ -186,6 +214,10 @@ class Activity(models.Model):
     default_facilitators = models.ManyToManyField(
         Facilitator, verbose_name=_("default facilitators"), blank=True, related_name="default_activities"
     )
+    pictogram = models.CharField(
+        _("pictogram"), max_length=10, choices=Pictogram.choices, blank=True,
+        help_text=_("The picture printed beside the title on the offer sheet and the application slip."),
+    )
     room_kinds = models.JSONField(_("room kinds"), default=list, blank=True)
     group_min = models.PositiveIntegerField(_("minimum group size"), default=1)
     group_max = models.PositiveIntegerField(_("maximum group size"), default=12)
@@ -206,6 +238,11 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title()
+
+    @property
+    def picture(self) -> str:
+        """The pictogram's symbol: its own, or the one of its kind."""
+        return self.pictogram or PICTOGRAM_OF_KIND.get(self.kind, Pictogram.TALK)
 
     def title(self, language: str | None = None) -> str:
         language = (language or translation.get_language() or "fr")[:2]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cycles/", views.cycle_list, name="cycle-list"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
     path("offer/", views.offer_sheet, name="offer-sheet"),
+    path("offer/slip/", views.offer_slip, name="offer-slip"),
     path("problems/", views.problem_list, name="problem-list"),
     path("problems/<int:pk>/resolve/", views.problem_resolve, name="problem-resolve"),
     path("sessions/<int:pk>/problem/", views.problem_report, name="problem-report"),

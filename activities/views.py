@@ -246,6 +246,25 @@ def offer_sheet(request):
         })
 
 
+@login_required
+def offer_slip(request):
+    """The application slip of one unit: a box to tick and a picture per activity, lines for the
+    name, number and cell; detainees hand it to an officer. Same choices as the offer sheet."""
+    _require(request.user, "activities.print_offer_sheets")
+    chosen = request.GET.get("unit", "")
+    if not chosen.isdigit():
+        return redirect("activities:offer-sheet")
+    unit = get_object_or_404(access.visible_units(request.user), pk=chosen)
+    _require(request.user, "activities.print_offer", unit)
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = (translation.get_language() or "fr")[:2]
+    with translation.override(language):
+        return render(request, "activities/offer_slip.html", {
+            "unit": unit, "language": language, "items": offer.offer_for_unit(unit, language),
+        })
+
+
 # --- practical problems at sessions ------------------------------------------------------------------
 
 

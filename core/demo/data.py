@@ -183,6 +183,16 @@ PARTNERS = [
      "Place Sainctelette 2, 1080 Molenbeek", "50.860100", "4.346100", "Tram 51, Sainctelette"),
 ]
 
+# The picture printed beside each activity on the offer sheet and the application slip.
+PICTOGRAMS = {
+    "fle": "language", "nt2": "language", "english": "language", "alpha": "writing", "math": "numbers",
+    "cep": "reading", "reading": "reading", "writing": "writing", "computer": "computer", "jobsearch": "work",
+    "restorative": "talk", "victim": "talk", "welzijn": "talk", "philosophy": "talk", "anger": "talk",
+    "addiction": "talk", "parenting": "family", "release": "door", "drawing": "art", "ceramics": "art",
+    "theatre": "theatre", "choir": "music", "music": "music", "football": "ball", "fitness": "fitness",
+    "yoga": "calm", "mindfulness": "calm", "cooking": "cooking", "woodwork": "tools", "gardening": "calm",
+}
+
 # Activities: code, kind, titles (fr, nl, en), partner index or None, room kinds, group (min, max),
 # session periods, sessions per week, weeks, languages, target groups, facilitator kind.
 ACTIVITIES = [

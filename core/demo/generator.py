@@ -442,7 +442,8 @@ class DemoBuilder:
                 description_nl=data.DESCRIPTIONS["nl"].format(title=titles[1]),
                 description_en=data.DESCRIPTIONS["en"].format(title=titles[2]),
                 objectives=f"Take part regularly; {titles[2].lower()}.", target_groups=targets, languages=langs,
-                partner=partner_model, room_kinds=room_kinds, group_min=group[0], group_max=group[1],
+                partner=partner_model, pictogram=data.PICTOGRAMS.get(code, ""), room_kinds=room_kinds,
+                group_min=group[0], group_max=group[1],
                 session_periods=length, sessions_per_week=per_week, weeks=weeks,
             ))
         made = act.Activity.objects.bulk_create(rows)

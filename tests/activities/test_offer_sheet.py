@@ -106,3 +106,48 @@ def test_the_sheet_costs_the_same_queries_for_two_cycles_or_eight(client, coordi
         html = sheet(client, unit, "en")
     assert html.count('class="offer-item"') == 8
     assert len(eight) <= len(two)
+
+
+def slip(client, unit, language):
+    return client.get(reverse("activities:offer-slip"), {"unit": unit.pk, "lang": language}).content.decode()
+
+
+def test_the_application_slip_has_a_box_and_a_picture_per_activity_and_lines_to_fill_in(client, coordinator, unit,
+                                                                                      offer):
+    offer.activity.pictogram = "theatre"
+    offer.activity.save()
+    client.force_login(coordinator)
+    assert reverse("activities:offer-slip") in sheet(client, unit, "en")
+    html = slip(client, unit, "en")
+    assert html.index("French for beginners") < html.index("Theatre workshop")
+    # The theatre's own picture; French, with none chosen, the picture of its kind (sociocultural).
+    assert "pictograms.svg#theatre" in html and "pictograms.svg#art" in html
+    assert html.count('<li><span class="slip-box"') == 2
+    assert "Tuesday 13:30–15:00" in html and "waiting list" not in html.split("Theatre workshop")[1].split("</li>")[0]
+    assert "waiting list" in html.split("French for beginners")[1].split("</li>")[0]  # its one place is taken
+    for line in ("Name", "Prison number", "Cell", "Languages I speak"):
+        assert f"<dt>{line}</dt>" in html
+    assert "Already running" not in html and "Elsewhere" not in html
+
+
+def test_the_slip_speaks_the_language_chosen_and_follows_the_sheets_access(client, coordinator, staff_user,
+                                                                           facilitator_user, other_site, unit, offer):
+    client.force_login(coordinator)
+    html = slip(client, unit, "fr")
+    assert "Je veux participer" in html and "Atelier théâtre" in html and "mardi 13:30–15:00" in html
+    client.force_login(staff_user)
+    assert "Theatre workshop" in slip(client, unit, "en")
+    client.force_login(facilitator_user)
+    assert client.get(reverse("activities:offer-slip"), {"unit": unit.pk}).status_code == 403
+    client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+    assert client.get(reverse("activities:offer-slip"), {"unit": unit.pk}).status_code == 404
+
+
+def test_every_pictogram_has_its_picture(settings):
+    from pathlib import Path
+
+    from activities.models import PICTOGRAM_OF_KIND, Pictogram
+
+    sprite = (Path(settings.BASE_DIR) / "static" / "img" / "pictograms.svg").read_text()
+    for name in [*Pictogram.values, *PICTOGRAM_OF_KIND.values()]:
+        assert f'<symbol id="{name}"' in sprite, name
