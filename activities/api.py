@@ -51,12 +51,13 @@ class ActivitySerializer(serializers.ModelSerializer):
     target_groups = serializers.ListField(child=serializers.CharField(), read_only=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
     room_kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
+    picture = serializers.CharField(read_only=True, help_text="The pictogram printed: its own, else its kind's.")
 
     class Meta:
         model = Activity
         fields = ["id", "code", "kind", "title", "title_fr", "title_nl", "title_en", "description_fr",
-                  "description_nl", "description_en", "objectives", "target_groups", "languages", "partner",
-                  "default_facilitators", "room_kinds", "group_min", "group_max", "session_periods",
+                  "description_nl", "description_en", "pictogram", "picture", "objectives", "target_groups",
+                  "languages", "partner", "default_facilitators", "room_kinds", "group_min", "group_max", "session_periods",
                   "sessions_per_week", "weeks", "active"]
 
     def get_title(self, activity) -> str:
