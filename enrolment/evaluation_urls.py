@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("terms/<int:pk>/", views.term_page, name="term"),
     path("terms/<int:pk>/indicators.xlsx", views.term_export, name="term-export"),
+    path("terms/<int:pk>/partners/<int:partner_pk>/", views.partner_report, name="partner-report"),
     path("cycles/<int:pk>/review/", views.cycle_review, name="cycle-review"),
 ]

@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -60,6 +60,17 @@ def term_export(request, pk):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{indicator_sheets.filename(data)}.{extension}"'
     return response
+
+
+@login_required
+def partner_report(request, pk, partner_pk):
+    """A partner organisation's part of the term, printed or saved as PDF and sent to it."""
+    term = _term(request, pk)
+    partner = get_object_or_404(access.visible_partners(request.user), pk=partner_pk)
+    report = indicators.partner_report(term, partner)
+    if report is None:
+        raise Http404
+    return render(request, "enrolment/partner_report.html", {"report": report, "term": term})
 
 
 @login_required

@@ -196,6 +196,7 @@ class PartnerIndicators:
     """What a partner organisation's activities delivered in the term: for its own reports."""
 
     name: str
+    partner_id: int | None = None
     cycles: int = 0
     sessions_held: int = 0
     hours_held: float = 0.0
@@ -428,7 +429,7 @@ def _partners(rows, people: dict[int, set[int]]) -> list[PartnerIndicators]:
         partner = row.cycle.activity.partner
         if partner is None:
             continue
-        totals = partners.setdefault(partner.name, PartnerIndicators(partner.name))
+        totals = partners.setdefault(partner.name, PartnerIndicators(partner.name, partner.pk))
         totals.cycles += 1
         totals.sessions_held += row.sessions_past
         totals.hours_held += row.hours_held
@@ -569,3 +570,29 @@ def _how_they_left(status: str, enrolled_on, leaving_code: str | None) -> str | 
     if leaving_code == COMPLETED:
         return "completed"
     return "left_prison" if leaving_code in DEPARTURES else "dropout"
+
+
+@dataclass
+class PartnerReport:
+    """One partner organisation's part of a term, to send it: its figures, its cycles, and what
+    its sessions covered (the session logs). Counts and content only, never a participant's name."""
+
+    data: TermIndicators
+    partner: object
+    totals: PartnerIndicators
+    cycles: list[CycleIndicators]
+    logs: list
+
+
+def partner_report(term: Term, partner, now: dt.datetime | None = None) -> PartnerReport | None:
+    """None when none of the term's cycles is the partner's."""
+    from activities.models import SessionLog
+
+    data = term_indicators(term, now, compare=False)
+    totals = next((row for row in data.partners if row.partner_id == partner.pk), None)
+    if totals is None:
+        return None
+    logs = list(SessionLog.objects.filter(session__cycle__term=term, session__cycle__activity__partner=partner)
+                .select_related("session__cycle__activity").order_by("session__starts_at"))
+    return PartnerReport(data=data, partner=partner, totals=totals, logs=logs,
+                         cycles=[row for row in data.cycles if row.cycle.activity.partner_id == partner.pk])

@@ -357,3 +357,58 @@ def test_a_facilitator_sees_how_their_own_groups_are_doing(client, term_world, f
     assert "<td>3</td><td>4</td><td>50%</td><td>2</td>" in section  # enrolled, sessions, attendance, dropouts
     client.force_login(coordinator)
     assert "How my groups are doing" not in client.get(reverse("attendance:my-sessions")).content.decode()
+
+
+def partner_report_url(term):
+    partner = term.cycles.get(code="theatre").activity.partner
+    return reverse("evaluation:partner-report", args=[term.pk, partner.pk])
+
+
+def test_a_partner_report_has_its_figures_its_cycles_and_what_the_sessions_covered(client, coordinator, term_world):
+    from activities.models import SessionLog
+
+    theatre = term_world.cycles.get(code="theatre")
+    first, second = theatre.sessions.order_by("starts_at")[:2]
+    SessionLog.objects.create(session=second, done="Scenes written by the group.")
+    SessionLog.objects.create(session=first, done="Warm-up and trust games.")
+    client.force_login(coordinator)
+    assert partner_report_url(term_world) in client.get(reverse("evaluation:term", args=[term_world.pk])).content.decode()
+
+    response = client.get(partner_report_url(term_world))
+
+    report = response.context["report"]
+    assert (report.totals.cycles, report.totals.sessions_held, report.totals.hours_held) == (1, 4, 6.0)
+    assert [row.cycle.code for row in report.cycles] == ["theatre"]  # not the painting cycle, which has no partner
+    html = response.content.decode()
+    assert html.index("Warm-up and trust games.") < html.index("Scenes written by the group.")
+    assert "Painting" not in html
+    # Counts only: no participant's name or number on a page sent outside.
+    for enrolment in theatre.enrolments.select_related("detainee"):
+        assert enrolment.detainee.prison_number not in html and enrolment.detainee.last_name not in html
+
+
+def test_a_partner_without_cycles_in_the_term_and_other_sites_get_no_report(client, coordinator, term_world,
+                                                                            other_site, staff_user):
+    client.force_login(coordinator)
+    stranger = PartnerFactory(name="Not here")
+    assert client.get(reverse("evaluation:partner-report", args=[term_world.pk, stranger.pk])).status_code == 404
+    client.force_login(staff_user)
+    assert client.get(partner_report_url(term_world)).status_code in (403, 404)
+    client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+    assert client.get(partner_report_url(term_world)).status_code == 404
+
+
+def test_a_partner_report_takes_the_same_queries_for_two_logs_or_twelve(client, coordinator, term_world,
+                                                                        django_assert_max_num_queries):
+    from activities.models import SessionLog
+
+    sessions = list(term_world.cycles.get(code="theatre").sessions.order_by("starts_at"))
+    client.force_login(coordinator)
+    for session in sessions[:2]:
+        SessionLog.objects.create(session=session, done=f"Log {session.pk}")
+    with CaptureQueriesContext(connection) as captured:
+        assert len(client.get(partner_report_url(term_world)).context["report"].logs) == 2
+    for n in range(10):
+        SessionLog.objects.create(session=SessionFactory(cycle=sessions[0].cycle), done=f"More {n}")
+    with django_assert_max_num_queries(len(captured)):
+        assert len(client.get(partner_report_url(term_world)).context["report"].logs) == 12
