@@ -58,3 +58,32 @@ def test_facilitator_takes_the_register_on_a_phone(live_server, phone, site, fac
     saved = {a.enrolment_id: (a.status, a.absence_reason, a.reason_text) for a in Attendance.objects.filter(session=session)}
     assert saved == {here.pk: ("present", "", ""), away.pk: ("absent", "other", "Family emergency")}
     assert page.csp_violations == []
+
+
+def test_facilitator_writes_the_session_log_and_the_next_register_shows_it(live_server, phone, site, facilitator_user):
+    from activities.models import SessionLog
+
+    cycle = CycleFactory(term=TermFactory(site=site), facilitators=[facilitator_user.facilitator])
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(hours=3)
+    today = SessionFactory(cycle=cycle, starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    next_week = SessionFactory(cycle=cycle, starts_at=start + dt.timedelta(days=7),
+                               ends_at=start + dt.timedelta(days=7, hours=2))
+    page = phone
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", facilitator_user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"{live_server.url}/attendance/sessions/{today.pk}/")
+    page.click("#session-log a:has-text('Write the session log')")
+    page.fill("#id_done", "Scene 2 rehearsed twice.")
+    page.fill("#id_next_time", "Bring the hats.")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#session-log:has-text('Scene 2 rehearsed twice.')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert SessionLog.objects.get(session=today).next_time == "Bring the hats."
+
+    page.goto(f"{live_server.url}/attendance/sessions/{next_week.pk}/")
+    assert "Bring the hats." in page.locator("#previous-log").inner_text()
+    assert page.csp_violations == []
