@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
-from core.api import service_errors
+from core.api import in_scope, service_errors
 
 from . import materials
 from .models import CycleMaterial, MaterialStatus
@@ -66,9 +66,8 @@ class MaterialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         data = MaterialRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        cycle = access.visible_cycles(request.user).filter(pk=values.pop("cycle")).first()
-        if cycle is None:
-            raise ValidationError({"cycle": [_("No such cycle among those you may see.")]})
+        cycle = in_scope(access.visible_cycles(request.user), values.pop("cycle"), field="cycle",
+                          message=_("No such cycle among those you may see."))
         with service_errors():
             material = materials.request_material(cycle, by=request.user, **values)
         return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)

@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core import rules as access
-from core.api import service_errors
+from core.api import in_scope, service_errors
 
 from . import problems
 from .models import ProblemKind, SessionProblem
@@ -51,9 +51,8 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = ProblemInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        session = access.visible_sessions(request.user).filter(pk=values.pop("session")).first()
-        if session is None:
-            raise ValidationError({"session": [_("No such session among those you may see.")]})
+        session = in_scope(access.visible_sessions(request.user), values.pop("session"), field="session",
+                            message=_("No such session among those you may see."))
         with service_errors():
             problem = problems.report_problem(session, by=request.user, **values)
         return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)

@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
-from core.api import service_errors
+from core.api import in_scope, service_errors
 
 from . import renewals
 from .models import AuthorisationRenewal, RenewalStatus
@@ -80,12 +80,10 @@ class RenewalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         self.get_queryset()
         data = RenewalRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
-        site = access.visible_sites(request.user).filter(pk=data.validated_data["site"]).first()
-        if site is None:
-            raise ValidationError({"site": [_("No such site among those you work at.")]})
-        facilitator = access.visible_facilitators(request.user).filter(pk=data.validated_data["facilitator"]).first()
-        if facilitator is None:
-            raise ValidationError({"facilitator": [_("No such facilitator among those you may see.")]})
+        site = in_scope(access.visible_sites(request.user), data.validated_data["site"], field="site",
+                         message=_("No such site among those you work at."))
+        facilitator = in_scope(access.visible_facilitators(request.user), data.validated_data["facilitator"], field="facilitator",
+                                message=_("No such facilitator among those you may see."))
         with service_errors():
             renewal = renewals.request_renewal(facilitator, site, by=request.user, note=data.validated_data["note"])
         return Response(RenewalSerializer(renewal).data, status=status.HTTP_201_CREATED)

@@ -3,11 +3,10 @@ Same rules as the pages; writes go through `activities.session_logs`."""
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
-from core.api import service_errors
+from core.api import in_scope, service_errors
 
 from . import session_logs
 from .models import SessionLog
@@ -53,9 +52,8 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = SessionLogInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        session = access.visible_sessions(request.user).filter(pk=values.pop("session")).first()
-        if session is None:
-            raise ValidationError({"session": [_("No such session among those you may see.")]})
+        session = in_scope(access.visible_sessions(request.user), values.pop("session"), field="session",
+                            message=_("No such session among those you may see."))
         with service_errors():
             log = session_logs.write_log(session, by=request.user, **values)
         return Response(SessionLogSerializer(log).data)

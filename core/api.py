@@ -72,3 +72,12 @@ def service_errors():
     except DjangoValidationError as error:
         detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         raise ValidationError(detail) from error
+
+
+def in_scope(queryset, pk, *, field: str, message: str):
+    """The object `pk` of a queryset already narrowed to what the user may see (a core.rules
+    scope), or the API's 400 naming the field the number came from."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: [message]})
+    return found

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core import rules as access
-from core.api import service_errors
+from core.api import in_scope, service_errors
 
 from . import indicators, reviews
 from .models import CycleReview, ReviewChange, ReviewDecision
@@ -184,9 +184,8 @@ class CycleReviewViewSet(viewsets.ViewSet):
         data = CycleReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        cycle = access.visible_cycles(request.user).filter(pk=values.pop("cycle")).first()
-        if cycle is None:
-            raise ValidationError({"cycle": [_("No such cycle among those you may see.")]})
+        cycle = in_scope(access.visible_cycles(request.user), values.pop("cycle"), field="cycle",
+                          message=_("No such cycle among those you may see."))
         with service_errors():
             review = reviews.review_cycle(cycle, by=request.user, **values)
         return Response(CycleReviewSerializer(review).data)

@@ -6,11 +6,11 @@ not found), one they may not interview about a 403; writes go through `enrolment
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core import rules as access
-from core.api import service_errors
+from core.api import in_scope, service_errors
 
 from . import feedback
 from .models import FeedbackInterview, FeedbackTopic, WouldReturn
@@ -47,9 +47,8 @@ class FeedbackInterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data = FeedbackInterviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        enrolment = access.visible_enrolments(request.user).filter(pk=values.pop("enrolment")).first()
-        if enrolment is None:
-            raise ValidationError({"enrolment": [_("No such enrolment among those you may see.")]})
+        enrolment = in_scope(access.visible_enrolments(request.user), values.pop("enrolment"), field="enrolment",
+                              message=_("No such enrolment among those you may see."))
         if not request.user.has_perm("enrolment.record_feedback", enrolment):
             raise PermissionDenied
         with service_errors():
