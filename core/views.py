@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from scheduling.calendars import recent_changes
+
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .models import User
 from .selectors import workflow_steps
@@ -10,7 +12,12 @@ from .selectors import workflow_steps
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"steps": workflow_steps(request.user)})
+    facilitator = getattr(request.user, "facilitator", None)
+    return render(request, "core/home.html", {
+        "steps": workflow_steps(request.user),
+        # A facilitator sees first what changed in their coming sessions.
+        "changes": recent_changes(request.user, facilitator) if facilitator is not None else [],
+    })
 
 
 class LoginView(auth_views.LoginView):

@@ -66,6 +66,7 @@ def my_calendar(request):
             return redirect("calendars:schedules")
         raise Http404(_("You have no facilitator calendar."))
     context = _calendar_context(request, FeedKind.FACILITATOR, facilitator, participants=True, heading=_("My calendar"))
+    context["changes"] = calendars.recent_changes(request.user, facilitator)
     return render(request, "scheduling/calendar_facilitator.html", context)
 
 

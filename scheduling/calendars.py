@@ -99,6 +99,21 @@ def upcoming_sessions(user, kind: str, target, *, now: dt.datetime | None = None
     return list(_with_details(sessions)[:limit])
 
 
+# How far ahead, and how recent, a change must be for a facilitator's notice of changes.
+CHANGES_AHEAD_DAYS = CHANGES_SINCE_DAYS = 14
+
+
+def recent_changes(user, facilitator, *, now: dt.datetime | None = None) -> list[Session]:
+    """The facilitator's sessions of the coming two weeks cancelled, moved or given another room
+    in the last two weeks (a published change raises `sequence`): so nobody comes in for nothing."""
+    now = now or timezone.now()
+    sessions = sessions_of_target(user, "facilitator", facilitator).filter(
+        starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=CHANGES_AHEAD_DAYS),
+        updated_at__gte=now - dt.timedelta(days=CHANGES_SINCE_DAYS), sequence__gt=0,
+    )
+    return list(_with_details(sessions))
+
+
 def session_facilitators(session: Session) -> list[Facilitator]:
     """Who leads this session: its own facilitators when set (a replacement), else the cycle's."""
     own = list(session.facilitators.all())

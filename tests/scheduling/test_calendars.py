@@ -213,3 +213,35 @@ def test_unit_calendar_shows_a_session_the_unit_no_longer_goes_to_as_cancelled(c
     [entry] = response.context["entries"]
     assert entry.cancelled and entry.units_not_coming == ["A1"]
     assert "Not coming" in response.content.decode()
+
+
+def test_a_facilitator_is_told_what_changed_in_the_next_two_weeks(client, world, django_assert_max_num_queries):
+    from scheduling.services import cancel_session
+
+    with time_machine.travel(NOW - dt.timedelta(days=20), tick=False):
+        long_ago = session_at(world, 4, 14)
+        long_ago.sequence = 1  # changed three weeks ago: already known
+        long_ago.save()
+    with time_machine.travel(NOW, tick=False):
+        cancelled = session_at(world, 3, 9)
+        cancel_session(cancelled, reason="strike")
+        moved = session_at(world, 5, 13, 30)
+        moved.sequence = 1  # a re-publish moved it
+        moved.save()
+        session_at(world, 8, 9)  # unchanged
+        far = session_at(world, 25, 9)  # beyond two weeks
+        far.sequence = 1
+        far.save()
+        client.force_login(world["volunteer"])
+
+        with django_assert_max_num_queries(30):
+            calendar = client.get(reverse("calendars:my-calendar"))
+        home = client.get(reverse("home")).content.decode()
+
+    assert [s.pk for s in calendar.context["changes"]] == [cancelled.pk, moved.pk]
+    notice = calendar.content.decode().split('id="changes"')[1].split("</section>")[0]
+    assert "Cancelled" in notice and "Wednesday 3 March, 09:00" in notice and "· Strike" in notice
+    assert "Changed" in notice and "Friday 5 March, 13:30" in notice and "Classroom 1" in notice
+    assert 'id="changes"' in home and "Friday 5 March, 13:30" in home
+    client.force_login(world["officer"])
+    assert 'id="changes"' not in client.get(reverse("home")).content.decode()
