@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import rules as access
 
@@ -14,6 +15,11 @@ class Step:
     title: str
     counts: list[tuple[str, int]] = field(default_factory=list)
     url_name: str = ""
+
+
+def _n(label, count: int) -> tuple[str, int]:
+    """A count and its label in the singular or the plural (`label`: ngettext_lazy keyed "count")."""
+    return label % {"count": count}, count
 
 
 def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
@@ -44,54 +50,54 @@ def workflow_steps(user) -> list[Step]:
     soon = today + dt.timedelta(days=30)
     return [
         _survey_step(user),
-        Step(2, _("Designing activities"), [(_("activities in the catalogue"), Activity.objects.filter(active=True).count())], "activities:activity-list"),
+        Step(2, _("Designing activities"), [_n(ngettext_lazy("activity in the catalogue", "activities in the catalogue", "count"), Activity.objects.filter(active=True).count())], "activities:activity-list"),
         Step(3, _("Finding partners and volunteers"), [
-            (_("partner organisations"), Partner.objects.filter(active=True).count()),
-            (_("facilitators"), facilitators.filter(active=True).count()),
-            (_("authorisations expired or expiring within 30 days"), facilitators.filter(active=True, authorisation_valid_until__lte=soon).count()),
+            _n(ngettext_lazy("partner organisation", "partner organisations", "count"), Partner.objects.filter(active=True).count()),
+            _n(ngettext_lazy("facilitator", "facilitators", "count"), facilitators.filter(active=True).count()),
+            _n(ngettext_lazy("authorisation expired or expiring within 30 days", "authorisations expired or expiring within 30 days", "count"), facilitators.filter(active=True, authorisation_valid_until__lte=soon).count()),
         ], "activities:partner-list"),
         Step(4, _("Coordinating the offer"), [
-            (_("cycles in preparation"), cycles.filter(status=CycleStatus.DRAFT).count()),
-            (_("cycles running"), cycles.filter(status=CycleStatus.RUNNING).count()),
+            _n(ngettext_lazy("cycle in preparation", "cycles in preparation", "count"), cycles.filter(status=CycleStatus.DRAFT).count()),
+            _n(ngettext_lazy("cycle running", "cycles running", "count"), cycles.filter(status=CycleStatus.RUNNING).count()),
         ], "activities:cycle-list"),
         Step(5, _("Publicising the offer to detainees"), [
-            (_("cycles open for applications"), cycles.filter(status=CycleStatus.OPEN).count()),
+            _n(ngettext_lazy("cycle open for applications", "cycles open for applications", "count"), cycles.filter(status=CycleStatus.OPEN).count()),
         ], "activities:offer-sheet" if user.has_perm("activities.print_offer_sheets") else "activities:cycle-list"),
         Step(6, _("Screening and enrolment"), [
-            (_("applications pending"), enrolments.filter(status=EnrolmentStatus.PENDING).count()),
-            (_("on waiting lists"), enrolments.filter(status=EnrolmentStatus.APPROVED).count()),
-            (_("enrolled"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
-            (_("freed places offered, to confirm"), enrolments.filter(status=EnrolmentStatus.APPROVED, offered_at__isnull=False).count()),
-            (_("screening interviews planned"), access.visible_interviews(user).filter(status="scheduled").count()),
+            _n(ngettext_lazy("application pending", "applications pending", "count"), enrolments.filter(status=EnrolmentStatus.PENDING).count()),
+            _n(ngettext_lazy("on waiting lists", "on waiting lists", "count"), enrolments.filter(status=EnrolmentStatus.APPROVED).count()),
+            _n(ngettext_lazy("enrolled", "enrolled", "count"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
+            _n(ngettext_lazy("freed place offered, to confirm", "freed places offered, to confirm", "count"), enrolments.filter(status=EnrolmentStatus.APPROVED, offered_at__isnull=False).count()),
+            _n(ngettext_lazy("screening interview planned", "screening interviews planned", "count"), access.visible_interviews(user).filter(status="scheduled").count()),
         ], "activities:cycle-list"),
         Step(7, _("Liaison with prison staff and services"), [
-            (_("movements out of units today"), enrolments.filter(
+            _n(ngettext_lazy("movement out of units today", "movements out of units today", "count"), enrolments.filter(
                 status=EnrolmentStatus.ENROLLED, cycle__sessions__status="scheduled",
                 cycle__sessions__starts_at__gte=day_start, cycle__sessions__starts_at__lt=day_end,
             ).count()),
-            (_("sessions today"), sessions.filter(starts_at__gte=day_start, starts_at__lt=day_end, status="scheduled").count()),
+            _n(ngettext_lazy("session today", "sessions today", "count"), sessions.filter(starts_at__gte=day_start, starts_at__lt=day_end, status="scheduled").count()),
         ], "calendars:schedules"),
         Step(8, _("Practical organisation: rooms, escorts, access, material"), [
-            (_("active rooms"), access.visible_rooms(user).filter(active=True).count()),
-            *([(_("practical problems to follow up"), problems_for(user, include_resolved=False).count())]
+            _n(ngettext_lazy("active room", "active rooms", "count"), access.visible_rooms(user).filter(active=True).count()),
+            *([_n(ngettext_lazy("practical problem to follow up", "practical problems to follow up", "count"), problems_for(user, include_resolved=False).count())]
               if user.has_perm("activities.view_problem_list") else []),
-            *([(_("material awaiting the direction's decision"),
+            *([_n(ngettext_lazy("item of material awaiting the direction's decision", "items of material awaiting the direction's decision", "count"),
                 materials_for(user, status=MaterialStatus.REQUESTED).count())]
               if user.has_perm("activities.decide_materials") else []),
-            *([(_("outside facilitators whose authorisation does not cover their sessions"),
+            *([_n(ngettext_lazy("outside facilitator whose authorisation does not cover their sessions", "outside facilitators whose authorisation does not cover their sessions", "count"),
                 sum(len(renewals_due(site, today)) for site in access.visible_sites(user)))]
               if user.has_perm("activities.view_renewals") else []),
         ], "activities:problem-list" if user.has_perm("activities.view_problem_list") else ""),
         Step(9, _("Running the sessions"), [
-            (_("sessions this week"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),
-            (_("past sessions without a session log (last 30 days)"), sessions.filter(
+            _n(ngettext_lazy("session this week", "sessions this week", "count"), sessions.filter(starts_at__gte=week_start, starts_at__lt=week_end, status="scheduled").count()),
+            _n(ngettext_lazy("past session without a session log (last 30 days)", "past sessions without a session log (last 30 days)", "count"), sessions.filter(
                 starts_at__gte=timezone.now() - dt.timedelta(days=30), starts_at__lt=timezone.now(), log__isnull=True,
             ).exclude(status="cancelled").count()),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         Step(10, _("Attendance and dropout interviews"), [
-            (_("past sessions without a register (last 30 days)"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
-            (_("participants absent 2+ times in a row, to follow up"), len(consecutive_absences(enrolments))),
-            *([(_("dropouts to interview (last 90 days)"), dropouts_to_interview(enrolments, today).count())]
+            _n(ngettext_lazy("past session without a register (last 30 days)", "past sessions without a register (last 30 days)", "count"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
+            _n(ngettext_lazy("participant absent 2+ times in a row, to follow up", "participants absent 2+ times in a row, to follow up", "count"), len(consecutive_absences(enrolments))),
+            *([_n(ngettext_lazy("dropout to interview (last 90 days)", "dropouts to interview (last 90 days)", "count"), dropouts_to_interview(enrolments, today).count())]
               if user.has_perm("enrolment.view_attendance_follow_up") else []),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         _evaluation_step(user, today, cycles),
@@ -106,8 +112,8 @@ def _survey_step(user) -> Step:
         return Step(1, title)
     surveys = access.visible_surveys(user)
     return Step(1, title, [
-        (_("surveys collecting answers"), surveys.filter(status=SurveyStatus.OPEN).count()),
-        (_("answers entered in the last 90 days"), SurveyResponse.objects.filter(
+        _n(ngettext_lazy("survey collecting answers", "surveys collecting answers", "count"), surveys.filter(status=SurveyStatus.OPEN).count()),
+        _n(ngettext_lazy("answer entered in the last 90 days", "answers entered in the last 90 days", "count"), SurveyResponse.objects.filter(
             survey__in=surveys, entered_at__gte=timezone.now() - dt.timedelta(days=90)).count()),
     ], "surveys:list")
 
@@ -120,9 +126,9 @@ def _evaluation_step(user, today: dt.date, cycles) -> Step:
     if not user.has_perm("enrolment.view_indicator_list"):
         return Step(11, title)
     return Step(11, title, [
-        (_("cycles of the current term whose figures call for a change"),
+        _n(ngettext_lazy("cycle of the current term whose figures call for a change", "cycles of the current term whose figures call for a change", "count"),
          signalled_cycles_now(access.visible_terms(user), today)),
-        (_("cycles finished"), cycles.filter(status=CycleStatus.FINISHED).count()),
-        (_("finished cycles without a decision"),
+        _n(ngettext_lazy("cycle finished", "cycles finished", "count"), cycles.filter(status=CycleStatus.FINISHED).count()),
+        _n(ngettext_lazy("finished cycle without a decision", "finished cycles without a decision", "count"),
          cycles.filter(status=CycleStatus.FINISHED, review__isnull=True).count()),
     ], "evaluation:index")

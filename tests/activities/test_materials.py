@@ -64,7 +64,7 @@ def test_the_facilitator_asks_the_coordinator_records_the_decision_and_the_gate_
 
     client.force_login(coordinator)
     home = client.get(reverse("home")).content.decode()
-    assert "<strong>2</strong> material awaiting the direction&#x27;s decision" in home
+    assert "<strong>2</strong> items of material awaiting the direction&#x27;s decision" in home
     listed = client.get(reverse("activities:material-list"))
     assert [m.item for m in listed.context["materials"]] == ["Acrylic paint, 75 ml tubes", "Craft knives"]
     decide = reverse("activities:material-decide", args=[paint.pk])

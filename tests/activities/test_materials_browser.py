@@ -55,7 +55,7 @@ def test_asked_for_approved_and_shown_at_the_gate(live_server, site, unit, facil
 
     with chromium_page(viewport={"width": 1280, "height": 900}) as page:
         sign_in(page, live_server, coordinator.username)
-        assert "1 material awaiting the direction's decision" in page.locator("main").inner_text()
+        assert "1 item of material awaiting the direction's decision" in page.locator("main").inner_text()
         page.click("nav.mainnav a:has-text('Material')")
         page.wait_for_selector("h1:has-text('Material for the gate')")
         page.fill("table.materials input[name=decision_note]", "Direction note 2027/114")

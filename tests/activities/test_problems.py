@@ -45,7 +45,7 @@ def test_a_facilitator_reports_a_problem_and_the_coordinator_resolves_it(client,
 
     client.force_login(coordinator)
     home = client.get(reverse("home")).content.decode()
-    assert "<strong>1</strong> practical problems to follow up" in home
+    assert "<strong>1</strong> practical problem to follow up" in home
     refused = client.post(reverse("activities:problem-resolve", args=[problem.pk]), {"resolution": " "}, follow=True)
     assert "Say what was done about it." in refused.content.decode()
     client.post(reverse("activities:problem-resolve", args=[problem.pk]),

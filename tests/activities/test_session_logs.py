@@ -58,7 +58,7 @@ def test_the_facilitator_logs_a_session_and_the_next_register_shows_it(client, c
     assert "Warm-up, then scenes 2 and 3." in page
     home = client.get(reverse("home")).content.decode()
     assert "<strong>0</strong> past sessions without a session log (last 30 days)" not in home  # today's has none
-    assert "<strong>1</strong> past sessions without a session log (last 30 days)" in home
+    assert "<strong>1</strong> past session without a session log (last 30 days)" in home
 
 
 def test_empty_future_cancelled_and_locked_sessions_are_refused_with_the_text_kept(client, cycle, facilitator_user,

@@ -43,7 +43,7 @@ def test_a_coordinator_decides_to_run_a_cycle_again_with_changes(coordinator_cli
     evaluation = coordinator_client.get(reverse("evaluation:term", args=[term.pk])).content.decode()
     assert url in evaluation
     home = coordinator_client.get(reverse("home")).content.decode()
-    assert "<strong>1</strong> finished cycles without a decision" in home
+    assert "<strong>1</strong> finished cycle without a decision" in home
 
     response = coordinator_client.post(url, {"decision": "adjust", "changes": ["time_slot", "room"],
                                              "note": "Afternoons: mornings clash with the workshops."})
