@@ -83,6 +83,20 @@ def feedback_rows(data: TermIndicators) -> Iterator[list]:
     yield from ([answer, count] for answer, count in data.would_return)
 
 
+def log_rows(data: TermIndicators) -> Iterator[list]:
+    """What each session of the term covered (the session logs), in time order: one query."""
+    from activities.models import SessionLog
+
+    yield [_("Date"), _("Cycle"), _("Activity"), _("Partner organisation"), _("What we did"),
+           _("To prepare for next time")]
+    logs = (SessionLog.objects.filter(session__cycle__term=data.term)
+            .select_related("session__cycle__activity__partner").order_by("session__starts_at", "pk"))
+    for log in logs:
+        cycle = log.session.cycle
+        yield [timezone.localtime(log.session.starts_at).date(), cycle.code, cycle.activity.title(),
+               cycle.activity.partner.name if cycle.activity.partner_id else "", log.done, log.next_time]
+
+
 def about_rows(data: TermIndicators) -> Iterator[list]:
     term = data.term
     yield [_("Evaluation of the offer"), ""]
@@ -137,6 +151,7 @@ def write_indicators_xlsx(data: TermIndicators) -> bytes:
               [50.0, 10.0], "A2"),
         Sheet(_("Feedback"), feedback_rows(data), [40.0, 10.0], "A2"),
         Sheet(_("Practical problems"), reason_rows(_("Kind of problem"), data.problem_kinds), [50.0, 10.0], "A2"),
+        Sheet(_("Session logs"), log_rows(data), [12.0, 18.0, 30.0, 30.0, 70.0, 40.0], "A2"),
     ])
 
 

@@ -244,12 +244,21 @@ def test_the_page_costs_the_same_queries_for_two_cycles_or_twelve(coordinator_cl
 
 
 def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, coordinator, term_world):
+    from activities.models import SessionLog
+
+    first = term_world.cycles.get(code="theatre").sessions.order_by("starts_at").first()
+    SessionLog.objects.create(session=first, done="=Warm-up games", next_time="Bring the hats.")
     response = coordinator_client.get(reverse("evaluation:term-export", args=[term_world.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="relais-indicators-haren-2027-01-11.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["About", "Cycles", "Target groups", "Kinds of activity", "Partners", "Absence reasons",
-                               "Leaving reasons", "Cancellations", "Feedback", "Practical problems"]
+                               "Leaving reasons", "Cancellations", "Feedback", "Practical problems", "Session logs"]
+    (log,) = book["Session logs"].iter_rows(min_row=2, values_only=True)
+    # The date as a date, the partner named, and text that looks like a formula kept as text.
+    assert (log[0].date(), log[1], log[3], log[4], log[5]) == (
+        dt.date(2027, 2, 1), "theatre", "Théâtre du Pont", "=Warm-up games", "Bring the hats.")
+    assert book["Session logs"]["E2"].data_type == "s"
     cycles = list(book["Cycles"].iter_rows(values_only=True))
     header, rows = cycles[0], {row[0]: dict(zip(cycles[0], row, strict=True)) for row in cycles[1:]}
     assert header[0] == "Cycle" and set(rows) == {"theatre", "painting", "draft-yoga"}
