@@ -29,6 +29,12 @@ class AuthorisationState:
     ]
 
 
+def covers(facilitator, day: dt.date) -> bool:
+    """Whether the facilitator's access authorisation lets them in on that day."""
+    until, since = facilitator.authorisation_valid_until, facilitator.authorisation_valid_from
+    return until is not None and day <= until and (since is None or since <= day)
+
+
 def authorisation_state(facilitator, today: dt.date) -> str:
     if not facilitator.is_outside_person:
         return AuthorisationState.NOT_NEEDED

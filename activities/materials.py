@@ -36,6 +36,11 @@ def materials_for(user, *, cycle=None, status: str | None = None):
     return materials.order_by(_STATUS_ORDER, "cycle__term__site__name", "cycle__code", "item", "pk")
 
 
+def withdrawable(user, materials) -> set[int]:
+    """Ids of the items the user may take off their list (the rule: core.rules), for the pages' buttons."""
+    return {material.pk for material in materials if user.has_perm("activities.withdraw_material", material)}
+
+
 def request_material(cycle, *, item: str, quantity, note: str = "", by) -> CycleMaterial:
     if not (by and by.has_perm("activities.request_material", cycle)):
         raise PermissionDenied(_("You may not ask for material for this cycle."))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .checks import AuthorisationState, authorisation_state
+from .checks import AuthorisationState, authorisation_state, covers
 from .models import (
     AuthorisationRenewal,
     Cycle,
@@ -36,12 +36,6 @@ class RenewalDue:
     @property
     def state_label(self) -> str:
         return str(STATE_LABELS[self.state])
-
-
-def covers(facilitator, day: dt.date) -> bool:
-    """Whether the facilitator's access authorisation lets them in on that day."""
-    until, since = facilitator.authorisation_valid_until, facilitator.authorisation_valid_from
-    return until is not None and day <= until and (since is None or since <= day)
 
 
 def renewals_due(site, today: dt.date) -> list[RenewalDue]:

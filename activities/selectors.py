@@ -6,7 +6,7 @@ from core import rules as access
 from enrolment.models import EnrolmentStatus
 
 from .checks import authorisation_findings
-from .materials import materials_for
+from .materials import materials_for, withdrawable
 from .models import Availability, AvailabilityException, Facilitator
 
 
@@ -56,6 +56,7 @@ def cycles(user):
 
 def cycle_record(user, cycle) -> dict:
     """Units, facilitators, participants and sessions of a cycle, each as far as the user may see."""
+    materials = list(materials_for(user, cycle=cycle))
     return {
         "eligible_units": list(cycle.eligible_units.order_by("code")),
         "cycle_facilitators": list(cycle.facilitators.order_by("last_name", "first_name")),
@@ -68,7 +69,8 @@ def cycle_record(user, cycle) -> dict:
             .prefetch_related(Prefetch("facilitators", queryset=Facilitator.objects.order_by("last_name")))
             .order_by("starts_at")
         ),
-        "materials": list(materials_for(user, cycle=cycle)),
+        "materials": materials,
+        "withdrawable": withdrawable(user, materials),
     }
 
 

@@ -18,6 +18,7 @@ from core import rules as access
 from core.forms import add_service_errors
 from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
+from scheduling import lists
 
 from . import materials as materials_module
 from . import offer, renewals, selectors, services, session_logs
@@ -42,7 +43,6 @@ from .forms import (
 from .models import AuthorisationRenewal, MaterialStatus, SessionLog
 
 PAGE_SIZE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(user, permission, obj=None):
@@ -325,8 +325,10 @@ def material_list(request):
     _require(request.user, "activities.view_material_list")
     show_all = request.GET.get("all") == "1"
     status = None if show_all else MaterialStatus.REQUESTED
+    materials = list(materials_module.materials_for(request.user, status=status)[:300])
     return render(request, "activities/material_list.html", {
-        "materials": materials_module.materials_for(request.user, status=status)[:300], "show_all": show_all,
+        "materials": materials, "show_all": show_all,
+        "withdrawable": materials_module.withdrawable(request.user, materials),
     })
 
 
@@ -395,7 +397,7 @@ def renewal_list(request):
     rows = renewals.renewals_due(site, today)
     if request.GET.get("format") == "xlsx":
         audit.record_export(request.user, "authorisations_to_renew", detail=f"site={site.pk} rows={len(rows)}")
-        response = HttpResponse(renewals.renewals_xlsx(rows, site=site, today=today), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(renewals.renewals_xlsx(rows, site=site, today=today), content_type=lists.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="authorisations-{site.code}-{today.isoformat()}.xlsx"'
         return response
     return render(request, "activities/renewal_list.html", {

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from activities.checks import covers
 from activities.models import Facilitator, MaterialStatus, SessionStatus
 from core import rules as access
 from core.findings import Finding, Severity
@@ -138,10 +139,9 @@ AUTHORISATION_LABELS = {
 
 def authorisation_state(facilitator: Facilitator, day: dt.date) -> str:
     valid_until = facilitator.authorisation_valid_until
-    valid_from = facilitator.authorisation_valid_from
     if valid_until is None:
         return AuthorisationState.MISSING
-    if valid_until < day or (valid_from is not None and valid_from > day):
+    if not covers(facilitator, day):
         return AuthorisationState.EXPIRED
     if valid_until <= day + dt.timedelta(days=settings.RELAIS_AUTHORISATION_WARNING_DAYS):
         return AuthorisationState.EXPIRING
