@@ -239,6 +239,10 @@ EXPORT_PSEUDONYM_KEY = os.environ.get("EXPORT_PSEUDONYM_KEY", SECRET_KEY)
 RELAIS_AUTHORISATION_WARNING_DAYS = 30
 RELAIS_ATTENDANCE_EDIT_DAYS = 7
 RELAIS_MAX_ENROLMENTS_PER_DETAINEE = int(os.environ.get("RELAIS_MAX_ENROLMENTS_PER_DETAINEE", 3))
+# Storage limitation (GDPR art. 5(1)(e)): how long after leaving a detainee's personal data stays,
+# and how long after an interview its confidential screening notes stay (prisons/retention.py).
+RELAIS_RETENTION_AFTER_LEAVING_DAYS = int(os.environ.get("RELAIS_RETENTION_AFTER_LEAVING_DAYS", 730))
+RELAIS_SCREENING_NOTES_DAYS = int(os.environ.get("RELAIS_SCREENING_NOTES_DAYS", 365))
 
 LOGGING = {
     "version": 1,

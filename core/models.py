@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("exported")
     IMPORT = "import", _("imported")
     READ_CONFIDENTIAL = "read_confidential", _("read confidential notes")
+    ANONYMISE = "anonymise", _("anonymised (retention)")
 
 
 class AuditEntryQuerySet(models.QuerySet):

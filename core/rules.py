@@ -136,6 +136,9 @@ PERMISSIONS = {
     "prisons.view_detainee_list": is_planner | is_screener | is_prison_staff,
     "prisons.change_detainee": is_coordinator_of_site,
     "prisons.import_detainees": is_planner,
+    # storage limitation (object: the Site): anonymise who left long ago, erase old screening notes
+    "prisons.view_retention": is_planner,
+    "prisons.apply_retention": is_administrator | is_coordinator_of_site,
     "prisons.view_reference_pages": is_planner | is_screener | is_prison_staff,
     # catalogue and partners
     "activities.view_catalogue": rules.is_authenticated,

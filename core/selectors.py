@@ -132,3 +132,14 @@ def _evaluation_step(user, today: dt.date, cycles) -> Step:
         _n(ngettext_lazy("finished cycle without a decision", "finished cycles without a decision", "count"),
          cycles.filter(status=CycleStatus.FINISHED, review__isnull=True).count()),
     ], "evaluation:index")
+
+
+def retention_due(user) -> int | None:
+    """Records and screening notes the retention policy removes today at the user's sites, or None
+    when the user does not look after retention."""
+    from prisons.retention import due_counts
+
+    if not user.has_perm("prisons.view_retention"):
+        return None
+    today = timezone.localdate()
+    return sum(sum(due_counts(site, today)) for site in access.visible_sites(user))

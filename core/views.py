@@ -7,7 +7,7 @@ from scheduling.calendars import recent_changes
 
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .models import User
-from .selectors import workflow_steps
+from .selectors import retention_due, workflow_steps
 
 
 @login_required
@@ -17,6 +17,7 @@ def home(request):
         "steps": workflow_steps(request.user),
         # A facilitator sees first what changed in their coming sessions.
         "changes": recent_changes(request.user, facilitator) if facilitator is not None else [],
+        "retention_due": retention_due(request.user),
     })
 
 

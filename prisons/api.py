@@ -91,7 +91,7 @@ class DetaineeSerializer(serializers.ModelSerializer):
         model = Detainee
         fields = ["id", "prison_number", "last_name", "first_name", "gender", "legal_status", "site", "unit",
                   "cell", "birth_date", "languages", "needs_interpreter", "reads_french", "reads_dutch",
-                  "arrival_date", "expected_release_date", "expected_transfer_date", "status"]
+                  "arrival_date", "expected_release_date", "expected_transfer_date", "status", "anonymised_at"]
 
 
 class DetaineeFilter(django_filters.FilterSet):

@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .retention_api import RetentionViewSet
 
 router = SimpleRouter()
 router.register("sites", api.SiteViewSet, basename="site")
@@ -11,4 +12,5 @@ router.register("regime-periods", api.RegimePeriodViewSet, basename="regime-peri
 router.register("blocked-periods", api.BlockedPeriodViewSet, basename="blocked-period")
 router.register("staff-members", api.StaffMemberViewSet, basename="staff-member")
 router.register("detainees", api.DetaineeViewSet, basename="detainee")
+router.register("retention-runs", RetentionViewSet, basename="retention-run")
 urlpatterns = router.urls

@@ -22,3 +22,12 @@ class SiteChoiceForm(forms.Form):
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+
+
+class RetentionConfirmForm(forms.Form):
+    """Applying the retention policy cannot be undone: ask for it explicitly."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that what is removed cannot be recovered"),
+        error_messages={"required": _("Tick the box to confirm: what is removed cannot be recovered.")},
+    )

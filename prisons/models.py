@@ -3,6 +3,7 @@
 Weekly patterns (regime periods, blocked periods) are stored as local times of a weekday and
 expanded per date in Europe/Brussels, so DST weeks stay right.
 """
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -267,6 +268,9 @@ class Detainee(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=DetaineeStatus.choices, default=DetaineeStatus.PRESENT
     )
+    # set by `prisons.retention` once the person has been gone longer than the retention period:
+    # names, number and personal details are gone, counts for the evaluation stay
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -276,11 +280,15 @@ class Detainee(models.Model):
         indexes = [models.Index(fields=["site", "status"]), models.Index(fields=["last_name"])]
 
     def __str__(self):
+        if self.anonymised_at:
+            return self.prison_number
         return f"{self.prison_number} {self.last_name.upper()} {self.first_name}"
 
     @property
     def short_name(self) -> str:
         """What a facilitator may see: first name and prison number."""
+        if self.anonymised_at:
+            return self.prison_number
         return f"{self.first_name} ({self.prison_number})"
 
 
@@ -451,3 +459,32 @@ class StaffMember(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+
+class RetentionTrigger(models.TextChoices):
+    PAGE = "page", _("from the retention page")
+    COMMAND = "command", _("by the scheduled command")
+    API = "api", _("through the API")
+
+
+class RetentionRun(models.Model):
+    """One application of the retention policy at a site: what it removed, never whose data."""
+
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="retention_runs")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    trigger = models.CharField(_("how"), max_length=10, choices=RetentionTrigger.choices)
+    left_before = models.DateField(_("people who left before"))
+    notes_before = models.DateField(_("screening notes of interviews before"))
+    detainees_anonymised = models.PositiveIntegerField(_("people anonymised"), default=0)
+    notes_erased = models.PositiveIntegerField(_("screening notes erased"), default=0)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.site_id} {self.at:%Y-%m-%d %H:%M}"

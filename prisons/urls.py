@@ -9,4 +9,5 @@ urlpatterns = [
     path("detainees/<int:pk>/", views.detainee_detail, name="detainee-detail"),
     path("units/", views.unit_list, name="unit-list"),
     path("rooms/", views.room_list, name="room-list"),
+    path("retention/", views.retention_page, name="retention"),
 ]

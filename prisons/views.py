@@ -1,17 +1,24 @@
 """Pages about the prison: detainee list and record, units with their blocked periods, rooms."""
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core import audit
 from core import rules as access
 from core.models import AuditAction
 
-from . import selectors
-from .forms import DetaineeSearchForm, SiteChoiceForm
+from . import retention, selectors
+from .forms import DetaineeSearchForm, RetentionConfirmForm, SiteChoiceForm
+from .models import RetentionRun
 
 PAGE_SIZE = 50
+RETENTION_ROWS_SHOWN = 200
 
 
 def query_string_without_page(request) -> str:
@@ -69,3 +76,38 @@ def room_list(request):
     site = form.cleaned_data["site"] if form.is_valid() else None
     rooms = selectors.rooms_by_site(request.user, site)
     return render(request, "prisons/room_list.html", {"form": form, "rooms": rooms})
+
+
+@login_required
+def retention_page(request):
+    """What the retention policy removes at a site today, the button that applies it, and past runs."""
+    _require(request.user, "prisons.view_retention")
+    sites = list(access.visible_sites(request.user).order_by("name"))
+    if not sites:
+        raise PermissionDenied
+    chosen = request.POST.get("site") or request.GET.get("site", "")
+    site = next((s for s in sites if str(s.pk) == chosen), sites[0])
+    today = timezone.localdate()
+    form = RetentionConfirmForm(request.POST or None)
+    if request.method == "POST":
+        _require(request.user, "prisons.apply_retention", site)
+        if form.is_valid():
+            run = retention.apply_retention(site, today=today, by=request.user)
+            people = ngettext("%(count)d person anonymised.", "%(count)d people anonymised.",
+                              run.detainees_anonymised) % {"count": run.detainees_anonymised}
+            notes = ngettext("%(count)d screening note erased.", "%(count)d screening notes erased.",
+                             run.notes_erased) % {"count": run.notes_erased}
+            messages.success(request, f"{people} {notes}")
+            return redirect(f"{reverse('prisons:retention')}?site={site.pk}")
+    due = retention.detainees_due(site, today).select_related("unit")
+    notes = retention.notes_due(site, today).select_related("detainee").order_by("scheduled_at", "pk")
+    due_count, notes_count = due.count(), notes.count()
+    return render(request, "prisons/retention.html", {
+        "sites": sites, "site": site, "today": today, "form": form, "cutoffs": retention.cutoffs(today),
+        "after_leaving_days": settings.RELAIS_RETENTION_AFTER_LEAVING_DAYS,
+        "notes_days": settings.RELAIS_SCREENING_NOTES_DAYS,
+        "due": due[:RETENTION_ROWS_SHOWN], "due_count": due_count,
+        "notes": notes[:RETENTION_ROWS_SHOWN], "notes_count": notes_count,
+        "may_apply": request.user.has_perm("prisons.apply_retention", site),
+        "runs": RetentionRun.objects.filter(site=site).select_related("by")[:20],
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
