@@ -99,6 +99,7 @@ class DetaineeAdmin(admin.ModelAdmin):
     search_fields = ["prison_number", "last_name", "first_name", "unit__code"]
     autocomplete_fields = ["unit"]
     inlines = [DetaineeLanguageInline, PlacementInline, CommitmentInline, ActivityRestrictionInline]
+    readonly_fields = ["anonymised_at"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Reading a record in the admin is a read like any other: log it.
@@ -127,3 +128,21 @@ class StaffMemberAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name"]
     filter_horizontal = ["units"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(models.RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """A record of what the retention policy removed; written by `prisons.retention` only."""
+
+    list_display = ["at", "site", "trigger", "by", "detainees_anonymised", "notes_erased"]
+    list_filter = ["site", "trigger"]
+    list_select_related = ["site", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

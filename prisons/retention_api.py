@@ -26,22 +26,22 @@ class RetentionRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DuePersonSerializer(serializers.Serializer):
+class RetentionDuePersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     prison_number = serializers.CharField()
     status = serializers.CharField()
     left_on = serializers.DateField()
 
 
-class DueSerializer(serializers.Serializer):
+class RetentionDueSerializer(serializers.Serializer):
     site = serializers.IntegerField()
     left_before = serializers.DateField()
     notes_before = serializers.DateField()
-    detainees = DuePersonSerializer(many=True)
+    detainees = RetentionDuePersonSerializer(many=True)
     screening_notes = serializers.IntegerField()
 
 
-class ApplyInput(serializers.Serializer):
+class RetentionApplyInput(serializers.Serializer):
     site = serializers.IntegerField()
     confirm = serializers.BooleanField()
 
@@ -65,7 +65,7 @@ class RetentionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return in_scope(access.visible_sites(self.request.user), value, field="site",
                         message=_("No such site among those you work at."))
 
-    @extend_schema(parameters=[OpenApiParameter("site", int, required=True)], responses={200: DueSerializer})
+    @extend_schema(parameters=[OpenApiParameter("site", int, required=True)], responses={200: RetentionDueSerializer})
     @action(detail=False)
     def due(self, request):
         """Who would be anonymised and how many screening notes erased at the site today."""
@@ -76,17 +76,17 @@ class RetentionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         site = self._site(int(value))
         today = timezone.localdate()
         bounds = retention.cutoffs(today)
-        return Response(DueSerializer({
+        return Response(RetentionDueSerializer({
             "site": site.pk, "left_before": bounds.left_before, "notes_before": bounds.notes_before,
             "detainees": retention.detainees_due(site, today),
             "screening_notes": retention.notes_due(site, today).count(),
         }).data)
 
-    @extend_schema(request=ApplyInput, responses={201: RetentionRunSerializer})
+    @extend_schema(request=RetentionApplyInput, responses={201: RetentionRunSerializer})
     def create(self, request):
         """Apply the retention policy at the site now (cannot be undone)."""
         self.get_queryset()
-        data = ApplyInput(data=request.data)
+        data = RetentionApplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         site = self._site(data.validated_data["site"])
         if not request.user.has_perm("prisons.apply_retention", site):

@@ -116,6 +116,7 @@ def _digest_specs():
     from core.models import User
     from enrolment.models import Enrolment, EnrolmentEvent
     from prisons import models as pr
+    from screening.models import Interview
 
     codes = data.DEMO_SITE_CODES
     return [
@@ -169,6 +170,8 @@ def _digest_specs():
          ["first__prison_number", "second__prison_number", "scope", "reason"]),
         (pr.ActivityRestriction.objects.filter(detainee__site__code__in=codes),
          ["detainee__prison_number", "starts_on", "ends_on"]),
+        (Interview.objects.filter(detainee__site__code__in=codes),
+         ["detainee__prison_number", "scheduled_at", "status", "outcome", "screener__username"]),
         (pr.StaffMember.objects.filter(site__code__in=codes),
          ["site__code", "first_name", "last_name", "function", "user__username"]),
         (pr.StaffMember.units.through.objects.filter(unit__site__code__in=codes),

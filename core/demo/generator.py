@@ -292,12 +292,15 @@ class DemoBuilder:
         self._enrolments()
         from .gate import build_materials, build_renewals
         from .history import build_last_term  # they read this module's helpers
+        from .records import build_former_detainees, build_screening
         from .surveys import build_surveys
 
         build_last_term(self)
         build_surveys(self)
         build_materials(self)
         build_renewals(self)
+        build_screening(self)  # last: the only steps that draw from the random stream after the others
+        build_former_detainees(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 
