@@ -1,0 +1,48 @@
+"""Data retention in headless Chromium: the coordinator follows the home page's count to the
+retention page, confirms, and the record of someone who left long ago is anonymised."""
+import datetime as dt
+
+import pytest
+from django.utils import timezone, translation
+
+from prisons.models import Detainee, Placement
+from tests.browser import chromium_page
+from tests.factories import DetaineeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def test_coordinator_anonymises_who_left_long_ago(live_server, coordinator, unit):
+    left = timezone.localdate() - dt.timedelta(days=800)
+    person = DetaineeFactory(unit=unit, last_name="Longgone", status="released")
+    Placement.objects.create(detainee=person, unit=None, status="released", valid_from=left)
+    DetaineeFactory(unit=unit, last_name="Stillhere")
+
+    with chromium_page(viewport={"width": 1280, "height": 900}) as page:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", coordinator.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main form [type=submit]")
+        page.wait_for_load_state()
+        assert "1 record of someone who left long ago, or old screening note, to remove" in page.locator("main").inner_text()
+        page.click("main a:has-text('Data retention')")
+        page.wait_for_selector("table#retention-due")
+        assert "LONGGONE" in page.locator("table#retention-due").inner_text()
+        page.check("#apply-retention input[name=confirm]")
+        page.click("#apply-retention button[type=submit]")
+        page.wait_for_selector("text=1 person anonymised. 0 screening notes erased.")
+        assert "Nobody's record is due for anonymisation." in page.locator("main").inner_text()
+        assert "from the retention page" in page.locator("table#retention-runs").inner_text()
+        assert page.csp_violations == []
+
+    person.refresh_from_db()
+    assert person.anonymised_at is not None and person.last_name == ""
+    assert Detainee.objects.get(last_name="Stillhere").anonymised_at is None
