@@ -91,6 +91,10 @@ class Facilitator(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     skills = models.CharField(_("skills and themes"), max_length=255, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    email_changes = models.BooleanField(
+        _("e-mail changes to their sessions"), default=True,
+        help_text=_("Cancelled or moved sessions of the coming two weeks, sent to the address above."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     authorisation_number = models.CharField(_("access authorisation number"), max_length=40, blank=True)
     authorisation_valid_from = models.DateField(_("authorisation valid from"), null=True, blank=True)

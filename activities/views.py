@@ -159,6 +159,7 @@ def facilitator_detail(request, pk):
         "can_edit": request.user.has_perm("activities.change_facilitator", facilitator),
         "renewals": list(facilitator.renewals.filter(site__in=access.visible_sites(request.user))
                          .select_related("site")[:5]) if request.user.has_perm("activities.view_renewals") else [],
+        "change_notices": list(access.visible_change_notices(request.user).filter(facilitator=facilitator)[:3]),
         **selectors.facilitator_schedule(facilitator, today),
     })
 

@@ -208,6 +208,8 @@ PERMISSIONS = {
     "scheduling.view_movement_list": is_administrator | ((is_coordinator | is_prison_staff) & works_at_objects_site),
     "scheduling.view_gate_list": is_administrator | ((is_coordinator | is_prison_staff) & works_at_objects_site),
     "scheduling.manage_feed": owns_feed | is_coordinator_of_site,
+    # e-mails telling facilitators of changes to their sessions: coordinators of the site, and their own
+    "scheduling.view_change_notices": is_planner | is_facilitator,
     "core.view_audit_log": is_administrator,
 }
 
@@ -314,6 +316,22 @@ def visible_sessions(user):
             cycle__term__site__in=user.site_ids(), cycle__eligible_units__in=staff_unit_ids(user)
         ).distinct()
     return qs.filter(cycle__term__site__in=user.site_ids())
+
+
+def visible_change_notices(user):
+    """E-mails sent about changes: all for administrators, the sites' for coordinators, their own
+    for facilitators, none for anyone else."""
+    from scheduling.models import ChangeNotice
+
+    qs = ChangeNotice.objects.select_related("facilitator", "session__cycle__activity")
+    if _is_admin(user):
+        return qs
+    if is_facilitator(user):
+        own = getattr(user, "facilitator", None)
+        return qs.filter(facilitator=own) if own is not None else qs.none()
+    if is_coordinator(user):
+        return qs.filter(session__cycle__term__site__in=user.site_ids())
+    return qs.none()
 
 
 def visible_gate_sessions(user):

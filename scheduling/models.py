@@ -250,3 +250,27 @@ class Cancellation(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} {self.first_date}–{self.last_date}"
+
+
+class ChangeNotice(models.Model):
+    """An e-mail told this facilitator about this revision of this session (`scheduling.notices`)."""
+
+    facilitator = models.ForeignKey(
+        "activities.Facilitator", verbose_name=_("facilitator"), on_delete=models.CASCADE, related_name="change_notices"
+    )
+    session = models.ForeignKey(
+        "activities.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="change_notices"
+    )
+    sequence = models.PositiveIntegerField(_("revision"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change notice")
+        verbose_name_plural = _("change notices")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["facilitator", "session", "sequence"], name="one_notice_per_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.facilitator_id} {self.session_id} r{self.sequence}"

@@ -370,7 +370,18 @@ def publish(term: Term, effective_date: dt.date, by=None, *, accept_warnings: bo
     first = max(effective_date, term.first_date)
     result.warnings = gate_quota_findings(
         term.site, [first + dt.timedelta(days=n) for n in range((term.last_date - first).days + 1)])
+    if result.moved or result.cancelled:
+        tell_facilitators()
     return result
+
+
+def tell_facilitators() -> None:
+    """Once the change is committed, e-mail the facilitators concerned (`scheduling.notices`)."""
+    from .tasks import send_change_notices
+
+    # robust: a task queue that cannot be reached must not undo a cancellation already committed;
+    # `manage.py send_change_notices` catches up
+    transaction.on_commit(send_change_notices.enqueue, robust=True)
 
 
 # --- cancelling and moving dated sessions ----------------------------------------------------------
@@ -457,6 +468,8 @@ def cancel_sessions(*, site, first_date: dt.date, last_date: dt.date, reason: st
                 session, unit_left_out, UNIT_ABSENCE[reason], by)
         cancellation.sessions_reduced += 1
     cancellation.save(update_fields=["sessions_cancelled", "sessions_reduced", "absences_recorded"])
+    if cancellation.sessions_cancelled or cancellation.sessions_reduced:
+        tell_facilitators()
     return cancellation
 
 
@@ -475,6 +488,7 @@ def cancel_session(session: Session, *, reason: str, reason_text: str = "", by=N
     session.sequence += 1
     session.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
     attendance.mark_session_cancelled(session, by)
+    tell_facilitators()
     return session
 
 
@@ -565,4 +579,5 @@ def move_session(session: Session, *, day: dt.date, period: RegimePeriod, room: 
     session.room, session.regime_period = room, period
     session.sequence += 1
     session.save(update_fields=["starts_at", "ends_at", "room", "regime_period", "sequence", "updated_at"])
+    tell_facilitators()
     return session

@@ -7,3 +7,10 @@ def run_solver(run_id: int, workers: int = 2) -> str:
     from .services import execute_run
 
     return execute_run(run_id, workers).status
+
+
+@task()
+def send_change_notices() -> int:
+    from .notices import send_change_notices as send
+
+    return send()

@@ -1,0 +1,80 @@
+"""E-mail to facilitators about changes to their coming sessions, so a volunteer does not travel to
+the prison for nothing: the sessions of the next two weeks cancelled, moved, sent to another room or
+going on without some units, in one message per facilitator, in their language.
+
+Each (facilitator, session, revision) is told once: a session's `sequence` grows with every published
+change, so a later change is told again. Messages hold the activity, time, place and reason only,
+never a participant (e-mail leaves the prison's systems). Sent after each cancellation, move or
+publication by a background task, and by `manage.py send_change_notices` as a safety net.
+"""
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from activities.models import Session
+
+from .calendars import (
+    CHANGES_AHEAD_DAYS,
+    CHANGES_SINCE_DAYS,
+    _with_details,
+    entries,
+    session_facilitators,
+)
+from .models import ChangeNotice
+
+logger = logging.getLogger(__name__)
+
+
+def pending_notices(now: dt.datetime | None = None) -> dict:
+    """{facilitator: [sessions]} still to tell, facilitators with an address who want the e-mails."""
+    now = now or timezone.now()
+    sessions = list(_with_details(Session.objects.filter(
+        starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=CHANGES_AHEAD_DAYS),
+        updated_at__gte=now - dt.timedelta(days=CHANGES_SINCE_DAYS), sequence__gt=0,
+    )))
+    told = set(ChangeNotice.objects.filter(session__in=[s.pk for s in sessions])
+               .values_list("facilitator_id", "session_id", "sequence"))
+    pending = defaultdict(list)
+    for session in sessions:
+        for facilitator in session_facilitators(session):
+            if (facilitator.active and facilitator.email and facilitator.email_changes
+                    and (facilitator.pk, session.pk, session.sequence) not in told):
+                pending[facilitator].append(session)
+    return dict(pending)
+
+
+def send_change_notices(now: dt.datetime | None = None) -> int:
+    """Send what is pending; returns how many e-mails went out. A failed send is retried next time."""
+    from core.models import User
+
+    pending = pending_notices(now)
+    languages = dict(User.objects.filter(facilitator__in=[f.pk for f in pending])
+                     .values_list("facilitator__pk", "language"))
+    sent = 0
+    for facilitator, sessions in sorted(pending.items(), key=lambda item: item[0].pk):
+        language = languages.get(facilitator.pk) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = ngettext("Relais: %(count)d change to your sessions", "Relais: %(count)d changes to your sessions",
+                               len(sessions)) % {"count": len(sessions)}
+            body = render_to_string("scheduling/email/changes.txt", {
+                "facilitator": facilitator, "entries": entries(sessions, language=language),
+                "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
+            })
+        try:
+            send_mail(subject, body, None, [facilitator.email])
+        except OSError as error:  # SMTP down or refusing: keep it pending
+            logger.warning("Change notice to facilitator %s not sent: %s", facilitator.pk, error)
+            continue
+        ChangeNotice.objects.bulk_create(
+            [ChangeNotice(facilitator=facilitator, session=s, sequence=s.sequence) for s in sessions],
+            ignore_conflicts=True,
+        )
+        sent += 1
+    return sent
+

@@ -1,0 +1,31 @@
+"""Change notices API: which facilitator was e-mailed about which revision of which session, and when.
+
+Same scope as the pages (`core.rules.visible_change_notices`)."""
+from rest_framework import serializers
+
+from core import rules as access
+from core.api import ScopedReadOnlyViewSet
+
+from .models import ChangeNotice
+
+
+class ChangeNoticeSerializer(serializers.ModelSerializer):
+    session_uuid = serializers.UUIDField(source="session.uuid", read_only=True)
+    session_starts_at = serializers.DateTimeField(source="session.starts_at", read_only=True)
+    session_status = serializers.CharField(source="session.status", read_only=True)
+
+    class Meta:
+        model = ChangeNotice
+        fields = ["id", "facilitator", "session", "session_uuid", "session_starts_at", "session_status", "sequence",
+                  "sent_at"]
+        read_only_fields = fields
+
+
+class ChangeNoticeViewSet(ScopedReadOnlyViewSet):
+    model = ChangeNotice
+    permission = "scheduling.view_change_notices"
+    serializer_class = ChangeNoticeSerializer
+
+    @staticmethod
+    def scope(user):
+        return access.visible_change_notices(user).order_by("-sent_at", "-id")
