@@ -136,6 +136,8 @@ PERMISSIONS = {
     "prisons.view_detainee_list": is_planner | is_screener | is_prison_staff,
     "prisons.change_detainee": is_coordinator_of_site,
     "prisons.import_detainees": is_planner,
+    # the answer to a detainee's access request (object: the Detainee), printed for them
+    "prisons.produce_access_record": is_coordinator_of_site,
     # storage limitation (object: the Site): anonymise who left long ago, erase old screening notes
     "prisons.view_retention": is_planner,
     "prisons.apply_retention": is_administrator | is_coordinator_of_site,

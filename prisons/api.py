@@ -1,9 +1,13 @@
 """Read-only API for the prison's reference data and detainees, with the pages' permissions."""
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core import audit
@@ -185,3 +189,17 @@ class DetaineeViewSet(ScopedReadOnlyViewSet):
         audit.record(request.user, AuditAction.VIEW, detainee, detail="api")
         serializer_class = self.get_serializer_class(detainee)
         return Response(serializer_class(detainee, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+                   description="Everything Relais holds about the person, to answer an access request (GDPR art. 15); "
+                               "the site's coordinators; audited. Leaves out who the other person of a "
+                               "non-association is and the text of screening notes (professional secrecy).")
+    @action(detail=True)
+    def record(self, request, pk=None):
+        from .subject_access import person_record, record_as_dict
+
+        detainee = self.get_object()
+        if not request.user.has_perm("prisons.produce_access_record", detainee):
+            raise NotFound
+        audit.record(request.user, AuditAction.EXPORT, detainee, detail="access record api")
+        return Response(record_as_dict(person_record(detainee, timezone.localdate())))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("detainees/", views.detainee_list, name="detainee-list"),
     path("detainees/import/", import_views.detainee_import, name="detainee-import"),
     path("detainees/<int:pk>/", views.detainee_detail, name="detainee-detail"),
+    path("detainees/<int:pk>/record/", views.detainee_access_record, name="detainee-access-record"),
     path("units/", views.unit_list, name="unit-list"),
     path("rooms/", views.room_list, name="room-list"),
     path("retention/", views.retention_page, name="retention"),

@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from core import audit
 from core import rules as access
 from core.models import AuditAction
 
-from . import retention, selectors
+from . import retention, selectors, subject_access
 from .forms import DetaineeSearchForm, RetentionConfirmForm, SiteChoiceForm
 from .models import RetentionRun
 
@@ -54,7 +54,8 @@ def detainee_detail(request, pk):
     detainee = get_object_or_404(access.visible_detainees(request.user), pk=pk)
     _require(request.user, "prisons.view_detainee", detainee)
     audit.record(request.user, AuditAction.VIEW, detainee)
-    context = {"detainee": detainee, "details": request.user.has_perm("prisons.view_detainee_details", detainee)}
+    context = {"detainee": detainee, "details": request.user.has_perm("prisons.view_detainee_details", detainee),
+               "may_produce_record": request.user.has_perm("prisons.produce_access_record", detainee)}
     if context["details"]:
         context.update(selectors.detainee_record(request.user, detainee))
     return render(request, "prisons/detainee_detail.html", context)
@@ -111,3 +112,19 @@ def retention_page(request):
         "may_apply": request.user.has_perm("prisons.apply_retention", site),
         "runs": RetentionRun.objects.filter(site=site).select_related("by")[:20],
     }, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+@login_required
+def detainee_access_record(request, pk):
+    """Everything Relais holds about one person, to print for them in their language (access request)."""
+    from enrolment.notices import NOTICE_LANGUAGES, notice_language
+
+    detainee = get_object_or_404(access.visible_detainees(request.user), pk=pk)
+    _require(request.user, "prisons.produce_access_record", detainee)
+    language = notice_language(detainee, request.GET.get("lang"))
+    audit.record(request.user, AuditAction.EXPORT, detainee, detail=f"access record {language}")
+    with translation.override(language):
+        return render(request, "prisons/access_record.html", {
+            "record": subject_access.person_record(detainee, timezone.localdate()), "language": language,
+            "languages": NOTICE_LANGUAGES, "retention_days": settings.RELAIS_RETENTION_AFTER_LEAVING_DAYS,
+        })
