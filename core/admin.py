@@ -15,15 +15,8 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ["sites", "groups", "user_permissions"]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Append-only: administrators read it, nobody adds, changes or deletes through the admin."""
-
-    list_display = ["at", "user", "action", "object_type", "object_id", "detainee_id", "detail"]
-    list_filter = ["action", "object_type"]
-    list_select_related = ["user"]
-    search_fields = ["object_id", "user__username"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by Relais itself: the admin shows them, nobody adds, changes or deletes them."""
 
     def has_add_permission(self, request):
         return False
@@ -33,6 +26,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Append-only: administrators read it, nobody adds, changes or deletes through the admin."""
+
+    list_display = ["at", "user", "action", "object_type", "object_id", "detainee_id", "detail"]
+    list_filter = ["action", "object_type"]
+    list_select_related = ["user"]
+    search_fields = ["object_id", "user__username"]
+    date_hierarchy = "at"
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("core.view_audit_log")

@@ -2,6 +2,7 @@
 from django.contrib import admin
 
 from core import audit
+from core.admin import ReadOnlyAdmin
 from core.models import AuditAction
 
 from . import models
@@ -131,18 +132,9 @@ class StaffMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(ReadOnlyAdmin):
     """A record of what the retention policy removed; written by `prisons.retention` only."""
 
     list_display = ["at", "site", "trigger", "by", "detainees_anonymised", "notes_erased"]
     list_filter = ["site", "trigger"]
     list_select_related = ["site", "by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -32,3 +32,14 @@ def chromium_page(**page_options):
         # Inside Playwright's event loop, Django's thread-local connections are another
         # context's: close the one the test opened there, or it outlives the test database.
         connections.close_all()
+
+
+def sign_in(page, server, username):
+    """Sign in through the sign-in page, as a person would (test users share one password)."""
+    from tests.factories import TEST_PASSWORD
+
+    page.goto(f"{server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()

@@ -9,6 +9,8 @@ from core.models import Role, User
 from enrolment.models import Enrolment, EnrolmentStatus
 from prisons import models as pr
 
+TEST_PASSWORD = "a-long-test-password"  # noqa: S105 (every test user's, signed in through the page)
+
 
 class SiteFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -75,7 +77,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"User{n}")
     role = Role.COORDINATOR
-    password = factory.django.Password("a-long-test-password")
+    password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation
     def sites(self, create, extracted, **kwargs):

@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from tests.browser import chromium_page
+from tests.browser import chromium_page, sign_in
 from tests.factories import CycleFactory, SessionFactory, TermFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAY = dt.date(2027, 3, 3)
 
@@ -21,13 +20,6 @@ def english(settings):
     with translation.override("en"):
         yield
 
-
-def sign_in(page, server, username):
-    page.goto(f"{server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_asked_for_approved_and_shown_at_the_gate(live_server, site, unit, facilitator_user, coordinator, staff_user):

@@ -3,21 +3,13 @@ retention page, confirms, and the record of someone who left long ago is anonymi
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from prisons.models import Detainee, Placement
-from tests.browser import chromium_page
+from tests.browser import chromium_page, sign_in
 from tests.factories import DetaineeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def test_coordinator_anonymises_who_left_long_ago(live_server, coordinator, unit):
@@ -27,11 +19,7 @@ def test_coordinator_anonymises_who_left_long_ago(live_server, coordinator, unit
     DetaineeFactory(unit=unit, last_name="Stillhere")
 
     with chromium_page(viewport={"width": 1280, "height": 900}) as page:
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", coordinator.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main form [type=submit]")
-        page.wait_for_load_state()
+        sign_in(page, live_server, coordinator.username)
         assert "1 record of someone who left long ago, or old screening note, to remove" in page.locator("main").inner_text()
         page.click("main a:has-text('Data retention')")
         page.wait_for_selector("table#retention-due")
