@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 from . import api
 from .materials_api import MaterialViewSet
 from .problems_api import ProblemViewSet
+from .recruitment_api import CandidateViewSet
 from .renewals_api import RenewalViewSet
 from .session_logs_api import SessionLogViewSet
 
@@ -17,4 +18,5 @@ router.register("session-problems", ProblemViewSet, basename="session-problem")
 router.register("cycle-materials", MaterialViewSet, basename="cycle-material")
 router.register("authorisation-renewals", RenewalViewSet, basename="authorisation-renewal")
 router.register("session-logs", SessionLogViewSet, basename="session-log")
+router.register("volunteer-candidates", CandidateViewSet, basename="volunteer-candidate")
 urlpatterns = router.urls

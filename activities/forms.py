@@ -28,6 +28,7 @@ from .models import (
     ProblemKind,
     TargetGroup,
     Term,
+    VolunteerCandidate,
 )
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
@@ -308,3 +309,38 @@ class SessionLogForm(forms.Form):
     next_time = forms.CharField(label=_("To prepare for next time"), max_length=1000, required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text=_("For whoever leads the next session: material, where the group stands."))
+
+
+class CandidateForm(forms.ModelForm):
+    """A would-be volunteer's record; the rules (a way to reach them, dates) are in activities.recruitment."""
+
+    languages = LanguageListField(label=_("languages"))
+
+    class Meta:
+        model = VolunteerCandidate
+        fields = ["site", "first_name", "last_name", "email", "phone", "partner", "languages", "skills", "source",
+                  "contacted_on", "note"]
+        widgets = {
+            "contacted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = access.visible_sites(user)
+        self.fields["partner"].queryset = access.visible_partners(user)
+        self.fields["partner"].required = False
+        if not self.instance.pk:
+            self.initial.setdefault("contacted_on", timezone.localdate())
+
+
+class CandidateStepForm(forms.Form):
+    """The next step of a recruitment; the badge's number and validity only when access is granted."""
+
+    on = forms.DateField(label=_("Date"), required=False)
+    authorisation_number = forms.CharField(label=_("Authorisation number"), max_length=40, required=False)
+    valid_until = forms.DateField(label=_("Valid until"), required=False)
+
+
+class CandidateWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why not"), max_length=200, required=False)

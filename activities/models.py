@@ -528,3 +528,80 @@ class SessionLog(models.Model):
 
     def __str__(self):
         return f"{self.session_id}"
+
+
+class RecruitmentStage(models.TextChoices):
+    """Where a would-be volunteer stands, in the order the steps happen."""
+
+    CONTACTED = "contacted", _("First contact")
+    MET = "met", _("Met")
+    CLEARANCE = "clearance", _("Access asked of the direction")
+    INDUCTION = "induction", _("Access granted, induction to do")
+    READY = "ready", _("Ready: facilitator record made")
+    WITHDRAWN = "withdrawn", _("Not pursued")
+
+
+class RecruitmentSource(models.TextChoices):
+    PARTNER = "partner", _("Through a partner organisation")
+    VOLUNTEER = "volunteer", _("Through another volunteer")
+    WEBSITE = "website", _("Website or volunteering platform")
+    EVENT = "event", _("Information session or fair")
+    OTHER = "other", _("Other")
+
+
+class VolunteerCandidate(models.Model):
+    """Someone who would like to lead activities as a volunteer, from the first contact until they
+    have their badge and their induction (step 3); then a Facilitator is made from the record."""
+
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="volunteer_candidates")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="volunteer_candidates",
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    skills = models.CharField(_("skills and themes"), max_length=255, blank=True)
+    source = models.CharField(_("how they came to us"), max_length=10, choices=RecruitmentSource.choices,
+                              default=RecruitmentSource.OTHER)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    stage = models.CharField(_("stage"), max_length=10, choices=RecruitmentStage.choices,
+                             default=RecruitmentStage.CONTACTED)
+    contacted_on = models.DateField(_("first contact on"))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    clearance_requested_on = models.DateField(_("access asked on"), null=True, blank=True)
+    clearance_granted_on = models.DateField(_("access granted on"), null=True, blank=True)
+    authorisation_number = models.CharField(_("access authorisation number"), max_length=40, blank=True)
+    authorisation_valid_until = models.DateField(_("authorisation valid until"), null=True, blank=True)
+    induction_on = models.DateField(_("induction on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("not pursued since"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why not"), max_length=200, blank=True)
+    facilitator = models.OneToOneField(
+        Facilitator, verbose_name=_("facilitator"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="candidate",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("volunteer candidate")
+        verbose_name_plural = _("volunteer candidates")
+        ordering = ["site", "contacted_on", "id"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def stage_since(self):
+        """When the candidate entered the stage they are in."""
+        return {
+            RecruitmentStage.CONTACTED: self.contacted_on, RecruitmentStage.MET: self.met_on,
+            RecruitmentStage.CLEARANCE: self.clearance_requested_on,
+            RecruitmentStage.INDUCTION: self.clearance_granted_on, RecruitmentStage.READY: self.induction_on,
+            RecruitmentStage.WITHDRAWN: self.withdrawn_on,
+        }[self.stage]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import recruitment_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("facilitators/new/", views.facilitator_edit, name="facilitator-create"),
     path("facilitators/<int:pk>/", views.facilitator_detail, name="facilitator-detail"),
     path("facilitators/<int:pk>/edit/", views.facilitator_edit, name="facilitator-edit"),
+    path("recruitment/", recruitment_views.recruitment_board, name="recruitment"),
+    path("recruitment/new/", recruitment_views.candidate_edit, name="candidate-create"),
+    path("recruitment/<int:pk>/edit/", recruitment_views.candidate_edit, name="candidate-edit"),
+    path("recruitment/<int:pk>/advance/", recruitment_views.candidate_advance, name="candidate-advance"),
+    path("recruitment/<int:pk>/withdraw/", recruitment_views.candidate_withdraw, name="candidate-withdraw"),
     path("terms/", views.term_list, name="term-list"),
     path("terms/<int:pk>/", views.term_detail, name="term-detail"),
     path("cycles/", views.cycle_list, name="cycle-list"),

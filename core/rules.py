@@ -176,6 +176,9 @@ PERMISSIONS = {
     "activities.view_renewals": is_planner,
     "activities.request_renewal": is_coordinator_of_site,
     "activities.answer_renewal": is_coordinator_of_site,
+    # recruiting volunteers (objects: the Site recruited for, the VolunteerCandidate)
+    "activities.view_recruitment": is_planner,
+    "activities.manage_recruitment": is_coordinator_of_site,
     # attendance: facilitators edit their registers for a while, coordinators correct any time
     "enrolment.view_registers": is_planner | is_facilitator,
     "enrolment.change_attendance": is_coordinator_of_site | (leads_object & register_open_to_facilitators),

@@ -55,6 +55,7 @@ def workflow_steps(user) -> list[Step]:
             _n(ngettext_lazy("partner organisation", "partner organisations", "count"), Partner.objects.filter(active=True).count()),
             _n(ngettext_lazy("facilitator", "facilitators", "count"), facilitators.filter(active=True).count()),
             _n(ngettext_lazy("authorisation expired or expiring within 30 days", "authorisations expired or expiring within 30 days", "count"), facilitators.filter(active=True, authorisation_valid_until__lte=soon).count()),
+            *(_recruitment_counts(user, today) if user.has_perm("activities.view_recruitment") else []),
         ], "activities:partner-list"),
         Step(4, _("Coordinating the offer"), [
             _n(ngettext_lazy("cycle in preparation", "cycles in preparation", "count"), cycles.filter(status=CycleStatus.DRAFT).count()),
@@ -101,6 +102,18 @@ def workflow_steps(user) -> list[Step]:
               if user.has_perm("enrolment.view_attendance_follow_up") else []),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         _evaluation_step(user, today, cycles),
+    ]
+
+
+def _recruitment_counts(user, today: dt.date) -> list[tuple[str, int]]:
+    from activities import recruitment
+
+    steps, _closed = recruitment.board(recruitment.candidates_for(user).filter(stage__in=recruitment.OPEN), today)
+    rows = [row for _stage, _label, stage_rows in steps for row in stage_rows]
+    return [
+        _n(ngettext_lazy("volunteer being recruited", "volunteers being recruited", "count"), len(rows)),
+        _n(ngettext_lazy("recruitment waiting too long at a step", "recruitments waiting too long at a step", "count"),
+           sum(row.waiting_too_long for row in rows)),
     ]
 
 
