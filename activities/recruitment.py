@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import rules as access
 
@@ -24,6 +25,11 @@ OPEN = STEPS[:-1]
 WAITING_TOO_LONG = {RecruitmentStage.CONTACTED: 14, RecruitmentStage.MET: 14, RecruitmentStage.CLEARANCE: 30,
                     RecruitmentStage.INDUCTION: 30}
 RECENTLY_CLOSED_DAYS = 90
+# What the coordinator records to move a candidate on to each step.
+STEP_DONE = {RecruitmentStage.MET: gettext_lazy("We met"),
+             RecruitmentStage.CLEARANCE: gettext_lazy("Access asked of the direction"),
+             RecruitmentStage.INDUCTION: gettext_lazy("Access granted"),
+             RecruitmentStage.READY: gettext_lazy("Induction done: make the facilitator record")}
 _DATE_OF_STEP = {RecruitmentStage.MET: "met_on", RecruitmentStage.CLEARANCE: "clearance_requested_on",
                  RecruitmentStage.INDUCTION: "clearance_granted_on", RecruitmentStage.READY: "induction_on"}
 EDITABLE_FIELDS = ["site", "first_name", "last_name", "email", "phone", "partner", "languages", "skills", "source",
@@ -50,7 +56,7 @@ class BoardRow:
 
     @property
     def next_label(self) -> str:
-        return RecruitmentStage(self.next_step).label if self.next_step else ""
+        return str(STEP_DONE[self.next_step]) if self.next_step else ""
 
 
 def board(candidates, today: dt.date) -> tuple[list[tuple[str, str, list[BoardRow]]], list[BoardRow]]:

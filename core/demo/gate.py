@@ -8,6 +8,7 @@ import datetime as dt
 
 from activities import models as act
 
+from . import data
 from .generator import aware
 
 # activity code: [(item, quantity, note)]
@@ -92,3 +93,62 @@ def build_renewals(builder) -> None:
             answer_note="New badge handed over at the gate.",
         ))
     act.AuthorisationRenewal.objects.bulk_create(rows)
+
+
+# (site, first name, last name, languages, skills, source, stage, days since the stage began, partner index)
+CANDIDATES = [
+    ("haren", "Amina", "Diallo", ["fr", "wo"], "Theatre, storytelling", "event", "contacted", 5, 0),
+    ("haren", "Sara", "Janssens", ["nl", "fr"], "Choir", "website", "met", 20, None),
+    ("haren", "Piotr", "Kowalski", ["pl", "fr", "en"], "Chess club", "volunteer", "clearance", 45, None),
+    ("haren", "Yasmina", "Benali", ["ar", "fr"], "Reading, homework help", "partner", "clearance", 12, 1),
+    ("haren", "Lotte", "Vermeiren", ["nl", "en"], "Yoga", "website", "induction", 10, None),
+    ("haren", "Claire", "Moreau", ["fr"], "Painting", "event", "withdrawn", 20, None),
+    ("saint-gilles", "Jan", "Peeters", ["nl"], "Woodwork", "volunteer", "contacted", 2, None),
+    ("saint-gilles", "Marco", "Rossi", ["it", "fr"], "Cooking", "partner", "clearance", 20, 2),
+]
+
+
+def build_recruitment(builder) -> None:
+    """Would-be volunteers at every step, one waiting too long for the direction's answer, one not
+    pursued, and an existing volunteer whose recruitment ended with their facilitator record."""
+    today, coordinator = builder.today, builder.user_of["coordinator"]
+    rows = []
+    for code, first, last, languages, skills, source, stage, days, partner in CANDIDATES:
+        since = today - dt.timedelta(days=days)
+        dates = _steps_before(stage, since)
+        rows.append(act.VolunteerCandidate(
+            site=builder.sites[code], first_name=first, last_name=f"{data.DEMO_NAME_PREFIX}{last}",
+            email=f"{first.lower()}.{last.lower()}@demo.invalid", languages=languages, skills=skills, source=source,
+            partner=builder.partners[partner] if partner is not None else None, stage=stage, created_by=coordinator,
+            authorisation_number=f"DEMO-AUTH-C{len(rows):02d}" if stage == "induction" else "",
+            authorisation_valid_until=since + dt.timedelta(days=365) if stage == "induction" else None,
+            withdrawn_reason="Found a job with day hours; may come back next year." if stage == "withdrawn" else "",
+            **dates,
+        ))
+    person = next(p for p in sorted(builder.people, key=lambda p: p.key) if p.kind == "volunteer" and p.sites)
+    volunteer = person.model
+    if volunteer.authorisation_valid_from:
+        granted = volunteer.authorisation_valid_from
+        rows.append(act.VolunteerCandidate(
+            site=builder.sites[person.sites[0]],
+            first_name=volunteer.first_name, last_name=volunteer.last_name, email=volunteer.email,
+            languages=volunteer.languages, partner=volunteer.partner, source="partner", stage="ready",
+            contacted_on=granted - dt.timedelta(days=60), met_on=granted - dt.timedelta(days=50),
+            clearance_requested_on=granted - dt.timedelta(days=40), clearance_granted_on=granted,
+            authorisation_number=volunteer.authorisation_number,
+            authorisation_valid_until=volunteer.authorisation_valid_until,
+            induction_on=min(granted + dt.timedelta(days=7), today), facilitator=volunteer, created_by=coordinator,
+        ))
+    act.VolunteerCandidate.objects.bulk_create(rows)
+
+
+def _steps_before(stage: str, since: dt.date) -> dict:
+    """Dates of the steps up to `stage`, entered on `since`, each a week or two after the one before."""
+    order = ["contacted", "met", "clearance", "induction"]
+    fields = {"contacted": "contacted_on", "met": "met_on", "clearance": "clearance_requested_on",
+              "induction": "clearance_granted_on"}
+    if stage == "withdrawn":
+        return {"contacted_on": since - dt.timedelta(days=21), "met_on": since - dt.timedelta(days=10),
+                "withdrawn_on": since}
+    reached = order[:order.index(stage) + 1]
+    return {fields[step]: since - dt.timedelta(days=10 * (len(reached) - 1 - n)) for n, step in enumerate(reached)}
