@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities import recruitment
@@ -165,3 +167,19 @@ def test_api_records_and_advances_a_candidate(client, site, coordinator):
                       content_type="application/json")
     assert met.json()["stage"] == "met"
     assert [row["id"] for row in client.get("/api/v1/volunteer-candidates/", {"stage": "met"}).json()["results"]] == [pk]
+
+
+def test_the_board_takes_the_same_queries_for_one_candidate_or_ten(client, site, coordinator,
+                                                                    django_assert_max_num_queries):
+    partner = PartnerFactory()
+    client.force_login(coordinator)
+    candidate(site, coordinator, partner=partner)
+    client.get(reverse("activities:recruitment"))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("activities:recruitment"))
+    for n in range(9):
+        someone = candidate(site, coordinator, first_name=f"C{n}", partner=partner)
+        if n % 2:
+            recruitment.advance(someone, by=coordinator, on=TODAY)
+    with django_assert_max_num_queries(len(captured)):
+        assert "DIALLO C8" in client.get(reverse("activities:recruitment")).content.decode()

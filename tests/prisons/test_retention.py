@@ -3,6 +3,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +25,13 @@ from prisons.models import (
     RetentionRun,
 )
 from screening.models import Interview
-from tests.factories import DetaineeFactory, EnrolmentFactory, SessionFactory, UserFactory
+from tests.factories import (
+    DetaineeFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +132,6 @@ def test_old_screening_notes_are_erased_for_people_still_here(unit, screener, se
 
 def test_applying_twice_changes_nothing_more_and_other_sites_are_untouched(unit, other_site):
     here = gone(unit, left_on=TODAY - dt.timedelta(days=800))
-    from tests.factories import UnitFactory
-
     there = gone(UnitFactory(building__site=other_site), left_on=TODAY - dt.timedelta(days=800))
     first = retention.apply_retention(unit.site, today=TODAY)
     second = retention.apply_retention(unit.site, today=TODAY)
@@ -139,9 +145,6 @@ def test_anonymising_takes_the_same_number_of_queries_for_one_or_three_people(un
     def count_queries(people):
         Detainee.objects.all().delete()
         ids = [gone(unit, left_on=TODAY - dt.timedelta(days=800)).pk for _ in range(people)]
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as queries:
             retention.apply_retention(unit.site, today=TODAY)
         assert Detainee.objects.filter(pk__in=ids, anonymised_at__isnull=False).count() == people
@@ -241,3 +244,17 @@ def test_api_shows_what_is_due_and_applies_with_confirmation(client, coordinator
     assert client.get("/api/v1/retention-runs/").json()["results"][0]["trigger"] == "api"
     record = client.get(f"/api/v1/detainees/{person.pk}/").json()
     assert record["prison_number"] == f"ANON-{person.pk}" and record["last_name"] == ""
+
+
+def test_retention_page_takes_the_same_queries_for_one_person_due_or_ten(client, coordinator, unit, screener,
+                                                                         django_assert_max_num_queries):
+    client.force_login(coordinator)
+    gone(unit, left_on=TODAY - dt.timedelta(days=800))
+    interview(DetaineeFactory(unit=unit), screener, on=TODAY - dt.timedelta(days=400))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("prisons:retention"))
+    for _ in range(9):
+        gone(unit, left_on=TODAY - dt.timedelta(days=800))
+        interview(DetaineeFactory(unit=unit), screener, on=TODAY - dt.timedelta(days=400))
+    with django_assert_max_num_queries(len(captured)):
+        assert "10 people who left on or before" in client.get(reverse("prisons:retention")).content.decode()
