@@ -257,6 +257,8 @@ RELAIS_MAX_ENROLMENTS_PER_DETAINEE = int(os.environ.get("RELAIS_MAX_ENROLMENTS_P
 # and how long after an interview its confidential screening notes stay (prisons/retention.py).
 RELAIS_RETENTION_AFTER_LEAVING_DAYS = int(os.environ.get("RELAIS_RETENTION_AFTER_LEAVING_DAYS", 730))
 RELAIS_SCREENING_NOTES_DAYS = int(os.environ.get("RELAIS_SCREENING_NOTES_DAYS", 365))
+# Would-be volunteers whose recruitment was not pursued are deleted this long after.
+RELAIS_CANDIDATE_RETENTION_DAYS = int(os.environ.get("RELAIS_CANDIDATE_RETENTION_DAYS", 365))
 
 LOGGING = {
     "version": 1,

@@ -480,6 +480,7 @@ class RetentionRun(models.Model):
     notes_before = models.DateField(_("screening notes of interviews before"))
     detainees_anonymised = models.PositiveIntegerField(_("people anonymised"), default=0)
     notes_erased = models.PositiveIntegerField(_("screening notes erased"), default=0)
+    candidates_deleted = models.PositiveIntegerField(_("volunteer candidates deleted"), default=0)
 
     class Meta:
         verbose_name = _("retention run")

@@ -6,7 +6,9 @@ Two rules, per site, with periods from the settings:
   non-associations and every free text written about them go; what the evaluation counts stays
   (gender, legal status, placements' units and dates, enrolments, attendance, reasons as codes);
 - confidential screening notes are erased `RELAIS_SCREENING_NOTES_DAYS` after the interview,
-  whoever it was about.
+  whoever it was about;
+- would-be volunteers whose recruitment was not pursued are deleted `RELAIS_CANDIDATE_RETENTION_DAYS`
+  after (those who became facilitators stay with their record).
 
 Applying is idempotent and all or nothing; each run is recorded with its counts (never names), and
 each anonymised person and erased note gets an audit entry holding ids only.
@@ -43,16 +45,19 @@ GONE = (DetaineeStatus.RELEASED, DetaineeStatus.TRANSFERRED)
 
 @dataclass(frozen=True)
 class Cutoffs:
-    """People who left on or before `left_before`, and notes of interviews before `notes_before`."""
+    """People who left on or before `left_before`, notes of interviews before `notes_before`,
+    candidates not pursued on or before `candidates_before`."""
 
     left_before: dt.date
     notes_before: dt.date
+    candidates_before: dt.date
 
 
 def cutoffs(today: dt.date) -> Cutoffs:
     return Cutoffs(
         left_before=today - dt.timedelta(days=settings.RELAIS_RETENTION_AFTER_LEAVING_DAYS),
         notes_before=today - dt.timedelta(days=settings.RELAIS_SCREENING_NOTES_DAYS),
+        candidates_before=today - dt.timedelta(days=settings.RELAIS_CANDIDATE_RETENTION_DAYS),
     )
 
 
@@ -78,13 +83,23 @@ def notes_due(site: Site, today: dt.date):
     return Interview.objects.filter(detainee__site=site, scheduled_at__lt=start_of_cutoff).exclude(notes="")
 
 
-def due_counts(site: Site, today: dt.date) -> tuple[int, int]:
-    """How many people to anonymise and how many notes to erase at the site."""
-    return detainees_due(site, today).count(), notes_due(site, today).count()
+def candidates_due(site: Site, today: dt.date):
+    """Would-be volunteers of the site whose recruitment was not pursued, long enough ago."""
+    from activities.models import RecruitmentStage, VolunteerCandidate
+
+    return VolunteerCandidate.objects.filter(site=site, stage=RecruitmentStage.WITHDRAWN,
+                                             withdrawn_on__lte=cutoffs(today).candidates_before)
+
+
+def due_counts(site: Site, today: dt.date) -> tuple[int, int, int]:
+    """How many people to anonymise, notes to erase and candidates to delete at the site."""
+    return (detainees_due(site, today).count(), notes_due(site, today).count(),
+            candidates_due(site, today).count())
 
 
 def apply_retention(site: Site, *, today: dt.date, by=None, trigger: str = RetentionTrigger.PAGE) -> RetentionRun:
-    """Anonymise the people and erase the notes due at the site today, in one transaction."""
+    """Anonymise the people, erase the notes and delete the candidates due at the site today, in one
+    transaction."""
     from screening.models import Interview
 
     bounds = cutoffs(today)
@@ -102,9 +117,10 @@ def apply_retention(site: Site, *, today: dt.date, by=None, trigger: str = Reten
                        object_id=str(interview_id), detainee_id=detainee_id, detail="retention: confidential notes erased")
             for interview_id, detainee_id in Interview.objects.filter(pk__in=interview_ids).values_list("pk", "detainee_id")
         ])
+        candidates_deleted, _by_model = candidates_due(site, today).delete()
         return RetentionRun.objects.create(
             site=site, by=_user(by), trigger=trigger, left_before=bounds.left_before, notes_before=bounds.notes_before,
-            detainees_anonymised=len(detainee_ids), notes_erased=erased,
+            detainees_anonymised=len(detainee_ids), notes_erased=erased, candidates_deleted=candidates_deleted,
         )
 
 

@@ -22,7 +22,7 @@ class RetentionRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = RetentionRun
         fields = ["id", "site", "at", "by", "trigger", "left_before", "notes_before", "detainees_anonymised",
-                  "notes_erased"]
+                  "notes_erased", "candidates_deleted"]
         read_only_fields = fields
 
 
@@ -39,6 +39,7 @@ class RetentionDueSerializer(serializers.Serializer):
     notes_before = serializers.DateField()
     detainees = RetentionDuePersonSerializer(many=True)
     screening_notes = serializers.IntegerField()
+    volunteer_candidates = serializers.IntegerField()
 
 
 class RetentionApplyInput(serializers.Serializer):
@@ -80,6 +81,7 @@ class RetentionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             "site": site.pk, "left_before": bounds.left_before, "notes_before": bounds.notes_before,
             "detainees": retention.detainees_due(site, today),
             "screening_notes": retention.notes_due(site, today).count(),
+            "volunteer_candidates": retention.candidates_due(site, today).count(),
         }).data)
 
     @extend_schema(request=RetentionApplyInput, responses={201: RetentionRunSerializer})

@@ -98,15 +98,19 @@ def retention_page(request):
                               run.detainees_anonymised) % {"count": run.detainees_anonymised}
             notes = ngettext("%(count)d screening note erased.", "%(count)d screening notes erased.",
                              run.notes_erased) % {"count": run.notes_erased}
-            messages.success(request, f"{people} {notes}")
+            candidates = ngettext("%(count)d volunteer candidate deleted.", "%(count)d volunteer candidates deleted.",
+                                  run.candidates_deleted) % {"count": run.candidates_deleted}
+            messages.success(request, f"{people} {notes} {candidates}")
             return redirect(f"{reverse('prisons:retention')}?site={site.pk}")
     due = retention.detainees_due(site, today).select_related("unit")
     notes = retention.notes_due(site, today).select_related("detainee").order_by("scheduled_at", "pk")
     due_count, notes_count = due.count(), notes.count()
+    candidates = retention.candidates_due(site, today).order_by("withdrawn_on", "pk")
     return render(request, "prisons/retention.html", {
         "sites": sites, "site": site, "today": today, "form": form, "cutoffs": retention.cutoffs(today),
         "after_leaving_days": settings.RELAIS_RETENTION_AFTER_LEAVING_DAYS,
         "notes_days": settings.RELAIS_SCREENING_NOTES_DAYS,
+        "candidate_days": settings.RELAIS_CANDIDATE_RETENTION_DAYS, "candidates": list(candidates),
         "due": due[:RETENTION_ROWS_SHOWN], "due_count": due_count,
         "notes": notes[:RETENTION_ROWS_SHOWN], "notes_count": notes_count,
         "may_apply": request.user.has_perm("prisons.apply_retention", site),

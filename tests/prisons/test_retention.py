@@ -169,7 +169,8 @@ def test_evaluation_figures_are_the_same_after_everyone_who_left_is_anonymised()
 def test_command_dry_run_counts_and_changes_nothing(unit, capsys):
     person = gone(unit, left_on=TODAY - dt.timedelta(days=800))
     call_command("apply_retention", "--dry-run", "--site", unit.site.code)
-    assert f"{unit.site.code}: 1 to anonymise, 0 screening notes to erase (dry run)." in capsys.readouterr().out
+    assert f"{unit.site.code}: 1 to anonymise, 0 screening notes to erase, 0 volunteer candidates to delete (dry run)." \
+        in capsys.readouterr().out
     person.refresh_from_db()
     assert person.anonymised_at is None and not RetentionRun.objects.exists()
 
@@ -194,7 +195,7 @@ def test_retention_page_lists_what_is_due_and_applies_only_when_confirmed(client
     assert person.anonymised_at is None
 
     done = client.post(url, {"site": unit.site.pk, "confirm": "on"}, follow=True).content.decode()
-    assert "1 person anonymised. 0 screening notes erased." in done
+    assert "1 person anonymised. 0 screening notes erased. 0 volunteer candidates deleted." in done
     assert "POPESCU" not in done and "Nobody's record is due for anonymisation." in done
     person.refresh_from_db()
     assert person.anonymised_at is not None
@@ -222,7 +223,7 @@ def test_home_page_counts_what_the_policy_removes(client, coordinator, unit, scr
     interview(DetaineeFactory(unit=unit), screener, on=TODAY - dt.timedelta(days=400))
     client.force_login(coordinator)
     page = client.get(reverse("home")).content.decode()
-    assert "2 records of people who left long ago, or old screening notes, to remove" in page
+    assert "2 records or notes past their retention period" in page
 
 
 def test_api_shows_what_is_due_and_applies_with_confirmation(client, coordinator, unit, other_site):
@@ -258,3 +259,23 @@ def test_retention_page_takes_the_same_queries_for_one_person_due_or_ten(client,
         interview(DetaineeFactory(unit=unit), screener, on=TODAY - dt.timedelta(days=400))
     with django_assert_max_num_queries(len(captured)):
         assert "10 people who left on or before" in client.get(reverse("prisons:retention")).content.decode()
+
+
+def test_candidates_not_pursued_for_a_year_are_deleted_others_stay(unit, coordinator, settings):
+    from activities.models import RecruitmentStage, VolunteerCandidate
+
+    settings.RELAIS_CANDIDATE_RETENTION_DAYS = 365
+
+    def candidate(name, stage, withdrawn_days_ago=None):
+        return VolunteerCandidate.objects.create(
+            site=unit.site, first_name=name, last_name="Candidate", email=f"{name}@example.org", stage=stage,
+            contacted_on=TODAY - dt.timedelta(days=500),
+            withdrawn_on=TODAY - dt.timedelta(days=withdrawn_days_ago) if withdrawn_days_ago else None)
+
+    candidate("old", RecruitmentStage.WITHDRAWN, 365)
+    candidate("recent", RecruitmentStage.WITHDRAWN, 300)
+    candidate("waiting", RecruitmentStage.CLEARANCE)
+    assert retention.due_counts(unit.site, TODAY) == (0, 0, 1)
+    run = retention.apply_retention(unit.site, today=TODAY, by=coordinator)
+    assert run.candidates_deleted == 1
+    assert sorted(VolunteerCandidate.objects.values_list("first_name", flat=True)) == ["recent", "waiting"]

@@ -20,13 +20,13 @@ def test_coordinator_anonymises_who_left_long_ago(live_server, coordinator, unit
 
     with chromium_page(viewport={"width": 1280, "height": 900}) as page:
         sign_in(page, live_server, coordinator.username)
-        assert "1 record of someone who left long ago, or old screening note, to remove" in page.locator("main").inner_text()
+        assert "1 record or note past its retention period" in page.locator("main").inner_text()
         page.click("main a:has-text('Data retention')")
         page.wait_for_selector("table#retention-due")
         assert "LONGGONE" in page.locator("table#retention-due").inner_text()
         page.check("#apply-retention input[name=confirm]")
         page.click("#apply-retention button[type=submit]")
-        page.wait_for_selector("text=1 person anonymised. 0 screening notes erased.")
+        page.wait_for_selector("text=1 person anonymised. 0 screening notes erased. 0 volunteer candidates deleted.")
         assert "Nobody's record is due for anonymisation." in page.locator("main").inner_text()
         assert "from the retention page" in page.locator("table#retention-runs").inner_text()
         assert page.csp_violations == []

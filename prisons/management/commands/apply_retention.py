@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Apply the retention policy: anonymise detainees who left more than "
         "RELAIS_RETENTION_AFTER_LEAVING_DAYS ago and erase screening notes older than "
-        "RELAIS_SCREENING_NOTES_DAYS, at every site or one. Prints counts, never names."
+        "RELAIS_SCREENING_NOTES_DAYS and delete volunteer candidates not pursued for "
+        "RELAIS_CANDIDATE_RETENTION_DAYS, at every site or one. Prints counts, never names."
     )
 
     def add_arguments(self, parser):
@@ -28,11 +29,14 @@ class Command(BaseCommand):
             if not sites.exists():
                 raise CommandError(f"No site with code {site!r}.")
         bounds = retention.cutoffs(today)
-        self.stdout.write(f"People who left on or before {bounds.left_before}; notes of interviews before {bounds.notes_before}.")
+        self.stdout.write(f"People who left on or before {bounds.left_before}; notes of interviews before "
+                          f"{bounds.notes_before}; candidates not pursued on or before {bounds.candidates_before}.")
         for each in sites:
             if dry_run:
-                people, notes = retention.due_counts(each, today)
-                self.stdout.write(f"{each.code}: {people} to anonymise, {notes} screening notes to erase (dry run).")
+                people, notes, candidates = retention.due_counts(each, today)
+                self.stdout.write(f"{each.code}: {people} to anonymise, {notes} screening notes to erase, "
+                                  f"{candidates} volunteer candidates to delete (dry run).")
                 continue
             run = retention.apply_retention(each, today=today, trigger=RetentionTrigger.COMMAND)
-            self.stdout.write(f"{each.code}: {run.detainees_anonymised} anonymised, {run.notes_erased} screening notes erased.")
+            self.stdout.write(f"{each.code}: {run.detainees_anonymised} anonymised, {run.notes_erased} screening notes "
+                              f"erased, {run.candidates_deleted} volunteer candidates deleted.")
