@@ -54,3 +54,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/export_bench.py --rows 10000 --repeat 1
 	$(PY) benchmarks/evaluation_bench.py --cycles 15,150 --repeat 1
 	$(PY) benchmarks/gate_bench.py --cycles 15,150 --repeat 1
+	$(PY) benchmarks/records_bench.py --people 100,1000 --repeat 1
