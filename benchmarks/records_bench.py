@@ -193,7 +193,7 @@ def main() -> None:
         rows.append((people, "recruitment board", *best_of(args.repeat, page(
             reverse("activities:recruitment"), {"site": site.pk},
             lambda r: f"{sum(len(rows) for _s, _l, rows in r.context['steps'])} candidates"))))
-        rows.append((people, "apply retention (once)", *measure(lambda site=site: (
+        rows.append((people, "apply retention (once)", *measure(lambda site=site, today=today, user=user: (
             lambda run: f"{run.detainees_anonymised} anonymised, {run.notes_erased} notes erased")(
                 retention.apply_retention(site, today=today, by=user)))))
         services.cancel_sessions(site=site, first_date=strike_day, last_date=strike_day, reason="strike", by=user)
