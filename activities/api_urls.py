@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .absences_api import AbsenceViewSet
 from .materials_api import MaterialViewSet
 from .problems_api import ProblemViewSet
 from .recruitment_api import CandidateViewSet
@@ -19,4 +20,5 @@ router.register("cycle-materials", MaterialViewSet, basename="cycle-material")
 router.register("authorisation-renewals", RenewalViewSet, basename="authorisation-renewal")
 router.register("session-logs", SessionLogViewSet, basename="session-log")
 router.register("volunteer-candidates", CandidateViewSet, basename="volunteer-candidate")
+router.register("absences", AbsenceViewSet, basename="absence")
 urlpatterns = router.urls

@@ -344,3 +344,14 @@ class CandidateStepForm(forms.Form):
 
 class CandidateWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Why not"), max_length=200, required=False)
+
+
+class AbsenceForm(forms.Form):
+    """A date the facilitator will be away; the rules are in activities.absences."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+                            help_text=_("Leave both hours empty for the whole day."))
+    end = forms.TimeField(label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+                           help_text=_("For your coordinator, e.g. “exam”, “holiday”."))

@@ -144,6 +144,11 @@ class AvailabilityException(models.Model):
     end = models.TimeField(_("until"), null=True, blank=True)
     available = models.BooleanField(_("available"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("availability exception")

@@ -120,6 +120,12 @@ def requested_it_and_undecided(user, material):
 
     return material is not None and material.requested_by_id == user.pk and material.status == MaterialStatus.REQUESTED
 
+@rules.predicate
+def is_the_facilitator(user, facilitator):
+    """The user is this facilitator (their own record)."""
+    own = getattr(user, "facilitator", None)
+    return facilitator is not None and own is not None and own.pk == facilitator.pk and user.is_active
+
 # --- permissions, by name ------------------------------------------------------------------------
 
 PERMISSIONS = {
@@ -149,6 +155,8 @@ PERMISSIONS = {
     "activities.view_facilitator": is_coordinator_of_site | leads_object,
     "activities.view_facilitator_list": is_planner,
     "activities.change_facilitator": is_coordinator_of_site,
+    # dated absences (object: the Facilitator): the facilitator declares their own, coordinators any
+    "activities.declare_absence": is_coordinator_of_site | is_the_facilitator,
     "activities.view_cycle": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.change_cycle": is_coordinator_of_site,
     "activities.view_term": is_administrator | works_at_objects_site,

@@ -31,6 +31,7 @@ def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.d
 
 def workflow_steps(user) -> list[Step]:
     """The coordinators' eleven steps, each with the counts the user may see."""
+    from activities.absences import recently_declared
     from activities.materials import materials_for
     from activities.models import Activity, CycleStatus, MaterialStatus, Partner
     from activities.problems import problems_for
@@ -85,6 +86,9 @@ def workflow_steps(user) -> list[Step]:
             *([_n(ngettext_lazy("item of material awaiting the direction's decision", "items of material awaiting the direction's decision", "count"),
                 materials_for(user, status=MaterialStatus.REQUESTED).count())]
               if user.has_perm("activities.decide_materials") else []),
+            *([_n(ngettext_lazy("absence declared by a facilitator in the last 7 days", "absences declared by facilitators in the last 7 days", "count"),
+                recently_declared(facilitators, today).count())]
+              if user.has_perm("activities.view_facilitator_list") else []),
             *([_n(ngettext_lazy("outside facilitator whose authorisation does not cover their sessions", "outside facilitators whose authorisation does not cover their sessions", "count"),
                 sum(len(renewals_due(site, today)) for site in access.visible_sites(user)))]
               if user.has_perm("activities.view_renewals") else []),

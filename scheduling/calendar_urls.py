@@ -5,6 +5,7 @@ from . import calendar_views as views
 app_name = "calendars"
 urlpatterns = [
     path("", views.my_calendar, name="my-calendar"),
+    path("absences/", views.my_absences, name="my-absences"),
     path("facilitators/<int:pk>/", views.facilitator_calendar, name="facilitator"),
     path("schedules/", views.schedules, name="schedules"),
     path("units/<int:pk>/", views.schedule, {"kind": "unit"}, name="unit"),

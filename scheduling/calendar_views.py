@@ -67,6 +67,7 @@ def my_calendar(request):
         raise Http404(_("You have no facilitator calendar."))
     context = _calendar_context(request, FeedKind.FACILITATOR, facilitator, participants=True, heading=_("My calendar"))
     context["changes"] = calendars.recent_changes(request.user, facilitator)
+    context["own_calendar"] = True
     return render(request, "scheduling/calendar_facilitator.html", context)
 
 
@@ -257,3 +258,43 @@ def gate_list(request, site_pk):
         "site": site, "day": day, "rows": rows, "findings": lists.gate_quota_findings(site, [day]),
         "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
     })
+
+
+@login_required
+def my_absences(request):
+    """A facilitator declares the dates they will be away and sees at once the sessions it hits."""
+    from activities import absences
+    from activities.forms import AbsenceForm
+    from activities.models import AvailabilityException
+    from core.forms import add_service_errors
+
+    facilitator = getattr(request.user, "facilitator", None)
+    if facilitator is None:
+        raise Http404(_("You have no facilitator calendar."))
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("withdraw"):
+        absence = get_object_or_404(AvailabilityException, pk=request.POST["withdraw"], facilitator=facilitator)
+        try:
+            absences.withdraw_absence(absence, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Absence taken back."))
+        return redirect("calendars:my-absences")
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence = absences.declare_absence(facilitator, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            hit = absences.sessions_hit(facilitator, [absence])[absence.pk]
+            messages.success(request, _("Absence recorded; your coordinators see it.") if not hit else _(
+                "Absence recorded. It hits %(count)d of your sessions: your coordinators will move or cancel them, "
+                "and you will be told.") % {"count": len(hit)})
+            return redirect("calendars:my-absences")
+    today = timezone.localdate()
+    upcoming = list(absences.upcoming_absences(facilitator, today))
+    hits = absences.sessions_hit(facilitator, upcoming)
+    return render(request, "scheduling/my_absences.html", {
+        "form": form, "rows": [(absence, hits.get(absence.pk, [])) for absence in upcoming],
+    }, status=400 if form.is_bound and form.errors else 200)

@@ -152,3 +152,15 @@ def _steps_before(stage: str, since: dt.date) -> dict:
                 "withdrawn_on": since}
     reached = order[:order.index(stage) + 1]
     return {fields[step]: since - dt.timedelta(days=10 * (len(reached) - 1 - n)) for n, step in enumerate(reached)}
+
+
+def build_declared_absence(builder) -> None:
+    """The `facilitator` login declared a day away next week or the one after, on a day they come in."""
+    user = builder.user_of["facilitator"]
+    facilitator = act.Facilitator.objects.get(user=user)
+    weekdays = set(act.Availability.objects.filter(facilitator=facilitator).values_list("weekday", flat=True))
+    day = builder.today + dt.timedelta(days=8)
+    while day.weekday() not in weekdays and day < builder.today + dt.timedelta(days=15):
+        day += dt.timedelta(days=1)
+    act.AvailabilityException.objects.create(facilitator=facilitator, date=day, available=False,
+                                             note="Exam at the university", recorded_by=user)
