@@ -34,6 +34,7 @@ from .models import (
     Site,
     Unit,
 )
+from .retention import ANONYMISED_NUMBER_PREFIX
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -359,6 +360,9 @@ def _validate_row(number, cells, column_name, units, seen, report) -> ImportRow 
     if prison_number:
         if len(prison_number) > 20:
             error("prison_number", _("At most 20 characters."))
+        elif prison_number.upper().startswith(ANONYMISED_NUMBER_PREFIX):
+            error("prison_number", _("Numbers starting with %(prefix)s are kept for anonymised records.")
+                  % {"prefix": ANONYMISED_NUMBER_PREFIX})
         elif prison_number in seen:
             error("prison_number", _("The prison number %(number)s already appears in row %(row)s.")
                   % {"number": prison_number, "row": seen[prison_number]})

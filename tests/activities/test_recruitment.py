@@ -54,6 +54,16 @@ def test_a_candidate_becomes_a_facilitator_step_by_step(site, coordinator):
         recruitment.advance(amina, by=coordinator, on=TODAY)
 
 
+def test_the_facilitator_page_says_when_they_were_recruited(client, site, coordinator):
+    amina = candidate(site, coordinator)
+    for days, extra in ((50, {}), (45, {}), (10, {"authorisation_number": "B-1", "valid_until": TODAY + dt.timedelta(days=300)}),
+                        (0, {})):
+        amina = recruitment.advance(amina, by=coordinator, on=TODAY - dt.timedelta(days=days), **extra)
+    client.force_login(coordinator)
+    page = client.get(reverse("activities:facilitator-detail", args=[amina.facilitator.pk])).content.decode()
+    assert "Recruited" in page and "first contact on 08/10/2026, induction on 07/12/2026" in page
+
+
 def test_steps_are_dated_in_order_and_the_badge_needs_its_number_and_validity(site, coordinator):
     amina = candidate(site, coordinator)
     with pytest.raises(ValidationError) as future:

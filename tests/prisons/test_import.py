@@ -94,6 +94,7 @@ def test_the_command_reports_the_row_and_saves_nothing(site, units, tmp_path):
         ("H001;Demo;Ali;M;convicted;A1", "legal status", "convicted"),
         ("H001;Demo;Ali;M;remand;A1;31/02/2020", "birth date", "not a date"),
         ("H001;Demo;Ali;M;remand;A1;;ar=native", "languages", "ar=native"),
+        ("anon-17;Demo;Ali;M;remand;A1", "prison number", "kept for anonymised records"),
     ],
 )
 def test_each_bad_value_names_its_column(site, units, line, column, fragment):
