@@ -2,6 +2,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -17,9 +18,10 @@ class Step:
     url_name: str = ""
 
 
-def _n(label, count: int) -> tuple[str, int]:
-    """A count and its label in the singular or the plural (`label`: ngettext_lazy keyed "count")."""
-    return label % {"count": count}, count
+def _n(label, count: int, url: str = "") -> tuple[str, int, str]:
+    """A count, its label in the singular or the plural (`label`: ngettext_lazy keyed "count"), and
+    the page where it is acted on (only given where the user may open that page)."""
+    return label % {"count": count}, count, url
 
 
 def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
@@ -59,8 +61,10 @@ def workflow_steps(user) -> list[Step]:
             *(_recruitment_counts(user, today) if user.has_perm("activities.view_recruitment") else []),
         ], "activities:partner-list"),
         Step(4, _("Coordinating the offer"), [
-            _n(ngettext_lazy("cycle in preparation", "cycles in preparation", "count"), cycles.filter(status=CycleStatus.DRAFT).count()),
-            _n(ngettext_lazy("cycle running", "cycles running", "count"), cycles.filter(status=CycleStatus.RUNNING).count()),
+            _n(ngettext_lazy("cycle in preparation", "cycles in preparation", "count"), cycles.filter(status=CycleStatus.DRAFT).count(),
+               f"{reverse('activities:cycle-list')}?status={CycleStatus.DRAFT}"),
+            _n(ngettext_lazy("cycle running", "cycles running", "count"), cycles.filter(status=CycleStatus.RUNNING).count(),
+               f"{reverse('activities:cycle-list')}?status={CycleStatus.RUNNING}"),
         ], "activities:cycle-list"),
         Step(5, _("Publicising the offer to detainees"), [
             _n(ngettext_lazy("cycle open for applications", "cycles open for applications", "count"), cycles.filter(status=CycleStatus.OPEN).count()),
@@ -81,16 +85,16 @@ def workflow_steps(user) -> list[Step]:
         ], "calendars:schedules"),
         Step(8, _("Practical organisation: rooms, escorts, access, material"), [
             _n(ngettext_lazy("active room", "active rooms", "count"), access.visible_rooms(user).filter(active=True).count()),
-            *([_n(ngettext_lazy("practical problem to follow up", "practical problems to follow up", "count"), problems_for(user, include_resolved=False).count())]
+            *([_n(ngettext_lazy("practical problem to follow up", "practical problems to follow up", "count"), problems_for(user, include_resolved=False).count(), reverse("activities:problem-list"))]
               if user.has_perm("activities.view_problem_list") else []),
             *([_n(ngettext_lazy("item of material awaiting the direction's decision", "items of material awaiting the direction's decision", "count"),
-                materials_for(user, status=MaterialStatus.REQUESTED).count())]
+                materials_for(user, status=MaterialStatus.REQUESTED).count(), reverse("activities:material-list"))]
               if user.has_perm("activities.decide_materials") else []),
             *([_n(ngettext_lazy("absence declared by a facilitator in the last 7 days", "absences declared by facilitators in the last 7 days", "count"),
-                recently_declared(facilitators, today).count())]
+                recently_declared(facilitators, today).count(), reverse("planning:index"))]
               if user.has_perm("activities.view_facilitator_list") else []),
             *([_n(ngettext_lazy("outside facilitator whose authorisation does not cover their sessions", "outside facilitators whose authorisation does not cover their sessions", "count"),
-                sum(len(renewals_due(site, today)) for site in access.visible_sites(user)))]
+                sum(len(renewals_due(site, today)) for site in access.visible_sites(user)), reverse("activities:renewal-list"))]
               if user.has_perm("activities.view_renewals") else []),
         ], "activities:problem-list" if user.has_perm("activities.view_problem_list") else ""),
         Step(9, _("Running the sessions"), [
@@ -102,7 +106,7 @@ def workflow_steps(user) -> list[Step]:
         Step(10, _("Attendance and dropout interviews"), [
             _n(ngettext_lazy("past session without a register (last 30 days)", "past sessions without a register (last 30 days)", "count"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
             _n(ngettext_lazy("participant absent 2+ times in a row, to follow up", "participants absent 2+ times in a row, to follow up", "count"), len(consecutive_absences(enrolments))),
-            *([_n(ngettext_lazy("dropout to interview (last 90 days)", "dropouts to interview (last 90 days)", "count"), dropouts_to_interview(enrolments, today).count())]
+            *([_n(ngettext_lazy("dropout to interview (last 90 days)", "dropouts to interview (last 90 days)", "count"), dropouts_to_interview(enrolments, today).count(), reverse("attendance:follow-up"))]
               if user.has_perm("enrolment.view_attendance_follow_up") else []),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         _evaluation_step(user, today, cycles),
@@ -114,10 +118,11 @@ def _recruitment_counts(user, today: dt.date) -> list[tuple[str, int]]:
 
     steps, _closed = recruitment.board(recruitment.candidates_for(user).filter(stage__in=recruitment.OPEN), today)
     rows = [row for _stage, _label, stage_rows in steps for row in stage_rows]
+    board = reverse("activities:recruitment")
     return [
-        _n(ngettext_lazy("volunteer being recruited", "volunteers being recruited", "count"), len(rows)),
+        _n(ngettext_lazy("volunteer being recruited", "volunteers being recruited", "count"), len(rows), board),
         _n(ngettext_lazy("recruitment waiting too long at a step", "recruitments waiting too long at a step", "count"),
-           sum(row.waiting_too_long for row in rows)),
+           sum(row.waiting_too_long for row in rows), board),
     ]
 
 
@@ -129,7 +134,7 @@ def _survey_step(user) -> Step:
         return Step(1, title)
     surveys = access.visible_surveys(user)
     return Step(1, title, [
-        _n(ngettext_lazy("survey collecting answers", "surveys collecting answers", "count"), surveys.filter(status=SurveyStatus.OPEN).count()),
+        _n(ngettext_lazy("survey collecting answers", "surveys collecting answers", "count"), surveys.filter(status=SurveyStatus.OPEN).count(), reverse("surveys:list")),
         _n(ngettext_lazy("answer entered in the last 90 days", "answers entered in the last 90 days", "count"), SurveyResponse.objects.filter(
             survey__in=surveys, entered_at__gte=timezone.now() - dt.timedelta(days=90)).count()),
     ], "surveys:list")
@@ -144,10 +149,10 @@ def _evaluation_step(user, today: dt.date, cycles) -> Step:
         return Step(11, title)
     return Step(11, title, [
         _n(ngettext_lazy("cycle of the current term whose figures call for a change", "cycles of the current term whose figures call for a change", "count"),
-         signalled_cycles_now(access.visible_terms(user), today)),
+         signalled_cycles_now(access.visible_terms(user), today), reverse("evaluation:index")),
         _n(ngettext_lazy("cycle finished", "cycles finished", "count"), cycles.filter(status=CycleStatus.FINISHED).count()),
         _n(ngettext_lazy("finished cycle without a decision", "finished cycles without a decision", "count"),
-         cycles.filter(status=CycleStatus.FINISHED, review__isnull=True).count()),
+         cycles.filter(status=CycleStatus.FINISHED, review__isnull=True).count(), reverse("evaluation:index")),
     ], "evaluation:index")
 
 

@@ -114,7 +114,7 @@ def test_board_puts_the_longest_waiting_first_and_marks_who_waits_too_long(clien
     page = client.get(reverse("activities:recruitment")).content.decode()
     assert "waiting 45 days" in page and "DIALLO Waiting" in page
     home = client.get(reverse("home")).content.decode()
-    assert "<strong>2</strong> volunteers being recruited" in home
+    assert '<a href="/activities/recruitment/"><strong>2</strong> volunteers being recruited</a>' in home
     assert "<strong>1</strong> recruitment waiting too long at a step" in home
 
 
