@@ -69,8 +69,14 @@ def declare_absence(facilitator: Facilitator, *, date: dt.date | None, start: dt
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return AvailabilityException.objects.create(facilitator=facilitator, date=date, start=start, end=end,
-                                                    available=False, note=note, recorded_by=by)
+        absence = AvailabilityException.objects.create(facilitator=facilitator, date=date, start=start, end=end,
+                                                       available=False, note=note, recorded_by=by)
+        if getattr(by, "facilitator", None) == facilitator:
+            # declared by the facilitator: the coordinators hear of it (a coordinator who records it knows)
+            from scheduling.tasks import tell_coordinators_of_absence
+
+            transaction.on_commit(lambda: tell_coordinators_of_absence.enqueue(absence.pk), robust=True)
+        return absence
 
 
 def withdraw_absence(absence: AvailabilityException, *, by) -> None:

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from activities.models import Session
@@ -78,3 +80,42 @@ def send_change_notices(now: dt.datetime | None = None) -> int:
         sent += 1
     return sent
 
+
+
+def tell_coordinators_of_absence(absence_id: int) -> int:
+    """E-mail the coordinators of the sites concerned that a facilitator declared an absence hitting
+    sessions, with the sessions and where to move or cancel them. Returns how many e-mails went out."""
+    from activities.absences import sessions_hit
+    from activities.models import AvailabilityException
+    from core.models import Role, User
+
+    absence = AvailabilityException.objects.select_related("facilitator").filter(pk=absence_id).first()
+    if absence is None:  # taken back before the task ran
+        return 0
+    sessions = sessions_hit(absence.facilitator, [absence])[absence.pk]
+    if not sessions:
+        return 0
+    sessions = list(_with_details(Session.objects.filter(pk__in=[s.pk for s in sessions])))
+    by_site = defaultdict(list)
+    for session in sessions:
+        by_site[session.cycle.term.site_id].append(session)
+    coordinators = (User.objects.filter(role=Role.COORDINATOR, is_active=True, sites__in=list(by_site))
+                    .exclude(email="").distinct().prefetch_related("sites"))
+    sent = 0
+    for coordinator in coordinators:
+        their_sites = {site.pk for site in coordinator.sites.all()}
+        theirs = [s for site_id in sorted(by_site) if site_id in their_sites for s in by_site[site_id]]
+        with translation.override(coordinator.language or settings.LANGUAGE_CODE):
+            subject = _("Relais: %(name)s will be away on %(date)s") % {
+                "name": absence.facilitator, "date": date_format(absence.date, "j F Y")}
+            body = render_to_string("scheduling/email/absence.txt", {
+                "coordinator": coordinator, "absence": absence, "entries": entries(theirs),
+                "links": sorted({f"{settings.RELAIS_BASE_URL}/planning/terms/{s.cycle.term_id}/sessions/" for s in theirs}),
+            })
+        try:
+            send_mail(subject, body, None, [coordinator.email])
+        except OSError as error:
+            logger.warning("Absence notice to user %s not sent: %s", coordinator.pk, error)
+            continue
+        sent += 1
+    return sent

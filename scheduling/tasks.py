@@ -14,3 +14,10 @@ def send_change_notices() -> int:
     from .notices import send_change_notices as send
 
     return send()
+
+
+@task()
+def tell_coordinators_of_absence(absence_id: int) -> int:
+    from .notices import tell_coordinators_of_absence as tell
+
+    return tell(absence_id)

@@ -110,3 +110,32 @@ def test_api_declares_lists_and_takes_back(client, site, facilitator_user, coord
     assert client.delete(f"/api/v1/absences/{for_other.json()['id']}/").status_code == 404
     client.force_login(UserFactory(role=Role.STAFF, sites=[site]))
     assert client.get("/api/v1/absences/").status_code == 403
+
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_the_sites_coordinators_are_e_mailed_when_a_facilitator_declares_an_absence_that_hits_sessions(
+        client, site, other_site, facilitator_user, coordinator, session, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    settings.TASKS = IMMEDIATE
+    coordinator.email, coordinator.first_name, coordinator.language = "coord@prison.example", "Camille", "en"
+    coordinator.save()
+    UserFactory(role=Role.COORDINATOR, sites=[other_site], email="elsewhere@prison.example")
+    client.force_login(facilitator_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("calendars:my-absences"), {"date": AWAY.isoformat(), "note": "Exam"})
+    assert [message.to for message in mail.outbox] == [["coord@prison.example"]]
+    body = mail.outbox[0].body
+    assert "Hello Camille," in body and "will be away on Wednesday 16 December 2026, all day. (Exam)" in body
+    assert "13:30–15:00 · Drawing workshop" in body
+    assert f"/planning/terms/{session.cycle.term_id}/sessions/" in body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # a day without sessions: nothing to tell
+        client.post(reverse("calendars:my-absences"), {"date": (AWAY + dt.timedelta(days=1)).isoformat()})
+    client.force_login(coordinator)  # recorded by a coordinator: they know already
+    with django_capture_on_commit_callbacks(execute=True):
+        absences.declare_absence(facilitator_user.facilitator, date=AWAY + dt.timedelta(days=7), by=coordinator)
+    assert mail.outbox == []
