@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 from . import api
 from .absences_api import AbsenceViewSet
 from .materials_api import MaterialViewSet
+from .partner_documents_api import PartnerDocumentViewSet
 from .problems_api import ProblemViewSet
 from .recruitment_api import CandidateViewSet
 from .renewals_api import RenewalViewSet
@@ -21,4 +22,5 @@ router.register("authorisation-renewals", RenewalViewSet, basename="authorisatio
 router.register("session-logs", SessionLogViewSet, basename="session-log")
 router.register("volunteer-candidates", CandidateViewSet, basename="volunteer-candidate")
 router.register("absences", AbsenceViewSet, basename="absence")
+router.register("partner-documents", PartnerDocumentViewSet, basename="partner-document")
 urlpatterns = router.urls

@@ -25,6 +25,7 @@ from .models import (
     Facilitator,
     FacilitatorKind,
     Partner,
+    PartnerDocumentKind,
     ProblemKind,
     TargetGroup,
     Term,
@@ -227,13 +228,20 @@ class PartnerFilter(django_filters.FilterSet):
     community = django_filters.ChoiceFilter(label=_("Community"), choices=Community.choices)
     language = JsonListContainsFilter(label=_("Language"), field_name="languages", choices=language_choices)
     active = django_filters.BooleanFilter(label=_("Active"))
+    to_chase = django_filters.BooleanFilter(label=_("Agreement or insurance to chase"), method="filter_to_chase")
 
     class Meta:
         model = Partner
-        fields = ["q", "community", "language", "active"]
+        fields = ["q", "community", "language", "active", "to_chase"]
 
     def filter_text(self, qs, name, value):
         return qs.filter(Q(name__icontains=value) | Q(themes__icontains=value) | Q(territory__icontains=value))
+
+    def filter_to_chase(self, qs, name, value):
+        from .partner_documents import partners_to_chase
+
+        chase = partners_to_chase(timezone.localdate()).values("pk")
+        return qs.filter(pk__in=chase) if value else qs.exclude(pk__in=chase)
 
 
 class FacilitatorFilter(django_filters.FilterSet):
@@ -355,3 +363,18 @@ class AbsenceForm(forms.Form):
     end = forms.TimeField(label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False,
                            help_text=_("For your coordinator, e.g. “exam”, “holiday”."))
+
+
+class PartnerDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartnerDocumentKind.choices)
+    reference = forms.CharField(label=_("Reference"), max_length=100,
+                                help_text=_("The agreement's number or the insurer and policy number."))
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("Empty: until further notice."))
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("Every site"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = access.visible_sites(user)

@@ -610,3 +610,41 @@ class VolunteerCandidate(models.Model):
             RecruitmentStage.INDUCTION: self.clearance_granted_on, RecruitmentStage.READY: self.induction_on,
             RecruitmentStage.WITHDRAWN: self.withdrawn_on,
         }[self.stage]
+
+
+class PartnerDocumentKind(models.TextChoices):
+    AGREEMENT = "agreement", _("Cooperation agreement")
+    INSURANCE = "insurance", _("Volunteers' insurance")
+
+
+class PartnerDocument(models.Model):
+    """A partner organisation's cooperation agreement with the prison, or the insurance covering its
+    volunteers (Belgian law on volunteering), with its validity: the coordinators keep them current."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner organisation"), on_delete=models.CASCADE,
+                                related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=PartnerDocumentKind.choices)
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="partner_documents", help_text=_("Empty: every site."))
+    reference = models.CharField(_("reference"), max_length=100,
+                                 help_text=_("The agreement's number or the insurer and policy number."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner document")
+        verbose_name_plural = _("partner documents")
+        ordering = ["partner", "kind", "-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                                   name="partner_document_ends_after_it_starts"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} {self.kind} {self.reference}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("partners/new/", views.partner_edit, name="partner-create"),
     path("partners/<int:pk>/", views.partner_detail, name="partner-detail"),
     path("partners/<int:pk>/edit/", views.partner_edit, name="partner-edit"),
+    path("partners/documents/<int:pk>/remove/", views.partner_document_remove, name="partner-document-remove"),
     path("facilitators/", views.facilitator_list, name="facilitator-list"),
     path("facilitators/new/", views.facilitator_edit, name="facilitator-create"),
     path("facilitators/<int:pk>/", views.facilitator_detail, name="facilitator-detail"),

@@ -21,7 +21,7 @@ from prisons.views import query_string_without_page
 from scheduling import lists
 
 from . import materials as materials_module
-from . import offer, renewals, selectors, services, session_logs
+from . import offer, partner_documents, renewals, selectors, services, session_logs
 from . import problems as problems_module
 from .checks import authorisation_findings
 from .forms import (
@@ -33,6 +33,7 @@ from .forms import (
     FacilitatorFilter,
     FacilitatorForm,
     MaterialForm,
+    PartnerDocumentForm,
     PartnerFilter,
     PartnerForm,
     ProblemForm,
@@ -40,7 +41,7 @@ from .forms import (
     ResolutionForm,
     SessionLogForm,
 )
-from .models import AuthorisationRenewal, MaterialStatus, SessionLog
+from .models import AuthorisationRenewal, MaterialStatus, PartnerDocument, SessionLog
 
 PAGE_SIZE = 50
 
@@ -110,16 +111,47 @@ def activity_edit(request, pk=None):
 def partner_list(request):
     _require(request.user, "activities.view_partner")
     filterset = PartnerFilter(request.GET or None, queryset=selectors.partners(request.user), request=request)
-    return _list_page(request, "activities/partner_list.html", filterset)
+    to_chase = set(partner_documents.partners_to_chase(timezone.localdate()).values_list("pk", flat=True)) \
+        if request.user.has_perm("activities.view_partner_documents") else set()
+    return _list_page(request, "activities/partner_list.html", filterset, to_chase=to_chase)
 
 
 @login_required
 def partner_detail(request, pk):
     _require(request.user, "activities.view_partner")
     partner = get_object_or_404(access.visible_partners(request.user), pk=pk)
-    return render(request, "activities/partner_detail.html", {
-        "partner": partner, **selectors.partner_record(request.user, partner),
-    })
+    context = {"partner": partner, **selectors.partner_record(request.user, partner)}
+    if request.user.has_perm("activities.view_partner_documents"):
+        form = PartnerDocumentForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                partner_documents.record_document(partner, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Document recorded."))
+                return redirect("activities:partner-detail", pk=partner.pk)
+        documents = list(partner.documents.select_related("site", "recorded_by"))
+        today = timezone.localdate()
+        context.update({
+            "document_form": form, "documents": [(d, partner_documents.state_of(d, today)) for d in documents],
+            "document_status": partner_documents.status_by_kind(documents, today),
+            "state_labels": partner_documents.STATE_LABELS,
+        })
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "activities/partner_detail.html", context,
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def partner_document_remove(request, pk):
+    document = get_object_or_404(PartnerDocument.objects.select_related("partner", "site"), pk=pk)
+    _require(request.user, "activities.manage_partner_documents", document.site)
+    partner_documents.remove_document(document, by=request.user)
+    messages.success(request, _("Document removed."))
+    return redirect("activities:partner-detail", pk=document.partner_id)
 
 
 @login_required

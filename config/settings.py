@@ -223,6 +223,9 @@ SPECTACULAR_SETTINGS = {
         "MaterialStatusEnum": "activities.models.MaterialStatus",
         "MaterialDecisionEnum": "activities.materials.DECISIONS",
         "ReviewDecisionEnum": "enrolment.models.ReviewDecision",
+        "PartnerDocumentKindEnum": "activities.models.PartnerDocumentKind",
+        "RecruitmentStageEnum": "activities.models.RecruitmentStage",
+        "RecruitmentSourceEnum": "activities.models.RecruitmentSource",
     },
 }
 

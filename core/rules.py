@@ -126,6 +126,11 @@ def is_the_facilitator(user, facilitator):
     own = getattr(user, "facilitator", None)
     return facilitator is not None and own is not None and own.pk == facilitator.pk and user.is_active
 
+@rules.predicate
+def works_at_site_if_any(user, site):
+    """No site (something for every site), or a site the user works at."""
+    return site is None or site.pk in user.site_ids()
+
 # --- permissions, by name ------------------------------------------------------------------------
 
 PERMISSIONS = {
@@ -153,6 +158,9 @@ PERMISSIONS = {
     "activities.change_catalogue": is_planner,
     "activities.view_partner": is_planner | is_screener | is_prison_staff,
     "activities.view_facilitator": is_coordinator_of_site | leads_object,
+    # partners' cooperation agreements and volunteers' insurance (object: the document's Site or None)
+    "activities.view_partner_documents": is_planner,
+    "activities.manage_partner_documents": is_administrator | (is_coordinator & works_at_site_if_any),
     "activities.view_facilitator_list": is_planner,
     "activities.change_facilitator": is_coordinator_of_site,
     # dated absences (object: the Facilitator): the facilitator declares their own, coordinators any

@@ -36,6 +36,7 @@ def workflow_steps(user) -> list[Step]:
     from activities.absences import recently_declared
     from activities.materials import materials_for
     from activities.models import Activity, CycleStatus, MaterialStatus, Partner
+    from activities.partner_documents import partners_to_chase
     from activities.problems import problems_for
     from activities.renewals import renewals_due
     from enrolment.attendance import consecutive_absences, registers_missing
@@ -59,6 +60,9 @@ def workflow_steps(user) -> list[Step]:
             _n(ngettext_lazy("facilitator", "facilitators", "count"), facilitators.filter(active=True).count()),
             _n(ngettext_lazy("authorisation expired or expiring within 30 days", "authorisations expired or expiring within 30 days", "count"), facilitators.filter(active=True, authorisation_valid_until__lte=soon).count()),
             *(_recruitment_counts(user, today) if user.has_perm("activities.view_recruitment") else []),
+            *([_n(ngettext_lazy("partner whose agreement or insurance is to chase", "partners whose agreement or insurance is to chase", "count"),
+                  partners_to_chase(today).count(), f"{reverse('activities:partner-list')}?to_chase=true")]
+              if user.has_perm("activities.view_partner_documents") else []),
         ], "activities:partner-list"),
         Step(4, _("Coordinating the offer"), [
             _n(ngettext_lazy("cycle in preparation", "cycles in preparation", "count"), cycles.filter(status=CycleStatus.DRAFT).count(),

@@ -164,3 +164,23 @@ def build_declared_absence(builder) -> None:
         day += dt.timedelta(days=1)
     act.AvailabilityException.objects.create(facilitator=facilitator, date=day, available=False,
                                              note="Exam at the university", recorded_by=user)
+
+
+def build_partner_documents(builder) -> None:
+    """Each partner's cooperation agreement and volunteers' insurance: most current, one insurance
+    ending next month, one agreement expired last month, one partner with no insurance on file."""
+    today = builder.today
+    rows = []
+    for n, partner in enumerate(sorted(builder.partners, key=lambda p: p.name)):
+        agreement_until = today - dt.timedelta(days=20) if n == 1 else today + dt.timedelta(days=400 + 30 * n)
+        rows.append(act.PartnerDocument(
+            partner=partner, kind=act.PartnerDocumentKind.AGREEMENT, reference=f"DEMO-CONV-{2024 + n % 3}/{n + 1:03d}",
+            valid_from=today - dt.timedelta(days=700), valid_until=agreement_until))
+        if n == 2:
+            continue
+        insurance_until = today + dt.timedelta(days=40) if n == 0 else today + dt.timedelta(days=200 + 20 * n)
+        rows.append(act.PartnerDocument(
+            partner=partner, kind=act.PartnerDocumentKind.INSURANCE,
+            reference=f"Demo Insurance, policy {n + 1:05d}", valid_from=today - dt.timedelta(days=165),
+            valid_until=insurance_until))
+    act.PartnerDocument.objects.bulk_create(rows)

@@ -290,7 +290,13 @@ class DemoBuilder:
             self._detainees(plan)
         self._users_and_staff()
         self._enrolments()
-        from .gate import build_declared_absence, build_materials, build_recruitment, build_renewals
+        from .gate import (
+            build_declared_absence,
+            build_materials,
+            build_partner_documents,
+            build_recruitment,
+            build_renewals,
+        )
         from .history import build_last_term  # they read this module's helpers
         from .records import build_former_detainees, build_screening
         from .surveys import build_surveys
@@ -301,6 +307,7 @@ class DemoBuilder:
         build_renewals(self)
         build_recruitment(self)
         build_declared_absence(self)
+        build_partner_documents(self)
         build_screening(self)  # last: the only steps that draw from the random stream after the others
         build_former_detainees(self)
 
