@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -182,3 +182,30 @@ def notice(request, pk):
     # The whole page, dates and weekday names included, in the detainee's language.
     with translation.override(language):
         return render(request, "enrolment/notice.html", notices.notice_context(enrolment, language))
+
+
+@login_required
+def certificates(request, pk):
+    """Certificates of participation of a cycle, each in its holder's language unless one is chosen."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from .certificates import certificates_for
+
+    cycle = _cycle(request, pk, "enrolment.manage_applications")
+    cycle = type(cycle).objects.select_related("activity__partner", "term__site").get(pk=cycle.pk)
+    chosen = request.GET.get("lang") if request.GET.get("lang") in notices.NOTICE_LANGUAGES else None
+    issued = certificates_for(cycle, timezone.now())
+    audit.record(request.user, AuditAction.EXPORT, cycle, detail=f"certificates {len(issued)}")
+    pages = []
+    for certificate in issued:
+        language = chosen or notices.notice_language(certificate.enrolment.detainee)
+        with translation.override(language):
+            pages.append(render_to_string("enrolment/_certificate.html", {
+                "certificate": certificate, "cycle": cycle, "detainee": certificate.enrolment.detainee,
+                "title": cycle.activity.title(language), "language": language, "printed_on": timezone.localdate(),
+            }))
+    return render(request, "enrolment/certificates.html", {
+        "cycle": cycle, "pages": mark_safe("".join(pages)), "count": len(issued),  # noqa: S308 (rendered templates)
+        "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
+    })
