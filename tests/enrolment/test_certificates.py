@@ -11,7 +11,13 @@ from django.urls import reverse
 from core.models import AuditAction, AuditEntry
 from enrolment.models import Attendance, EnrolmentStatus, LeavingReason
 from prisons.models import DetaineeLanguage
-from tests.factories import CycleFactory, DetaineeFactory, EnrolmentFactory, SessionFactory, TermFactory
+from tests.factories import (
+    CycleFactory,
+    DetaineeFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    TermFactory,
+)
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")
