@@ -1,8 +1,10 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import DraftViewSet, PublicationViewSet, SolverRunViewSet
 from .feeds_api import FeedViewSet
 from .notices_api import ChangeNoticeViewSet
+from .week_api import WeekView
 
 router = SimpleRouter()
 router.register("calendar-feeds", FeedViewSet, basename="calendar-feed")
@@ -10,4 +12,4 @@ router.register("change-notices", ChangeNoticeViewSet, basename="change-notice")
 router.register("planning/runs", SolverRunViewSet, basename="solver-run")
 router.register("planning/draft", DraftViewSet, basename="draft-session")
 router.register("planning/publications", PublicationViewSet, basename="publication")
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("week-summary/", WeekView.as_view(), name="week-summary")]

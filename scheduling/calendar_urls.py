@@ -18,4 +18,5 @@ urlpatterns = [
     path("feeds/<str:token>.ics", views.feed, name="feed"),
     path("movements/<int:unit_pk>/", views.movement_list, name="movement-list"),
     path("gate/<int:site_pk>/", views.gate_list, name="gate-list"),
+    path("week/<int:site_pk>/", views.week_at_a_glance, name="week"),
 ]

@@ -298,3 +298,18 @@ def my_absences(request):
     return render(request, "scheduling/my_absences.html", {
         "form": form, "rows": [(absence, hits.get(absence.pk, [])) for absence in upcoming],
     }, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def week_at_a_glance(request, site_pk):
+    """The site's week for the meeting with the direction and the prison's services."""
+    from .week import week_summary
+
+    site = get_object_or_404(access.visible_sites(request.user), pk=site_pk)
+    if not request.user.has_perm("scheduling.view_gate_list", site):
+        raise Http404
+    summary = week_summary(request.user, site, _day_from(request))
+    return render(request, "scheduling/week.html", {
+        "site": site, "summary": summary, "previous": summary.monday - dt.timedelta(days=7),
+        "next": summary.monday + dt.timedelta(days=7), "sunday": summary.monday + dt.timedelta(days=6),
+    })

@@ -1,0 +1,62 @@
+"""The site's week at a glance as JSON (`scheduling.week`); same rule as the page."""
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import rules as access
+
+from .week import week_summary
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    sessions = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    participants = serializers.IntegerField()
+    outside_people = serializers.IntegerField()
+    rooms = serializers.IntegerField()
+    over_quota = serializers.BooleanField()
+
+
+class CycleSpanSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    first = serializers.DateTimeField()
+    last = serializers.DateTimeField()
+
+
+class WeekSerializer(serializers.Serializer):
+    site = serializers.IntegerField(source="site.pk")
+    monday = serializers.DateField()
+    days = DaySerializer(many=True)
+    starting = CycleSpanSerializer(many=True)
+    ending = CycleSpanSerializer(many=True)
+    material_to_decide = serializers.IntegerField()
+    badges_not_covering = serializers.IntegerField()
+    problems_open = serializers.IntegerField()
+    sessions_hit = serializers.IntegerField()
+
+
+class WeekView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("site", int, required=True), OpenApiParameter("date", dt.date)],
+                   responses={200: WeekSerializer}, summary="A site's week at a glance")
+    def get(self, request):
+        site_id, value = request.query_params.get("site", ""), request.query_params.get("date", "")
+        if not site_id.isdigit():
+            raise ValidationError({"site": [_("Give the number of a site you work at.")]})
+        site = access.visible_sites(request.user).filter(pk=site_id).first()
+        if site is None or not request.user.has_perm("scheduling.view_gate_list", site):
+            raise NotFound
+        try:
+            day = dt.date.fromisoformat(value) if value else timezone.localdate()
+        except ValueError:
+            raise ValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from None
+        return Response(WeekSerializer(week_summary(request.user, site, day)).data)
