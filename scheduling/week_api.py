@@ -14,7 +14,7 @@ from core import rules as access
 from .week import week_summary
 
 
-class DaySerializer(serializers.Serializer):
+class WeekSummaryDaySerializer(serializers.Serializer):
     date = serializers.DateField()
     sessions = serializers.IntegerField()
     cancelled = serializers.IntegerField()
@@ -24,19 +24,19 @@ class DaySerializer(serializers.Serializer):
     over_quota = serializers.BooleanField()
 
 
-class CycleSpanSerializer(serializers.Serializer):
+class WeekSummaryCycleSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     code = serializers.CharField()
     first = serializers.DateTimeField()
     last = serializers.DateTimeField()
 
 
-class WeekSerializer(serializers.Serializer):
+class WeekSummarySerializer(serializers.Serializer):
     site = serializers.IntegerField(source="site.pk")
     monday = serializers.DateField()
-    days = DaySerializer(many=True)
-    starting = CycleSpanSerializer(many=True)
-    ending = CycleSpanSerializer(many=True)
+    days = WeekSummaryDaySerializer(many=True)
+    starting = WeekSummaryCycleSerializer(many=True)
+    ending = WeekSummaryCycleSerializer(many=True)
     material_to_decide = serializers.IntegerField()
     badges_not_covering = serializers.IntegerField()
     problems_open = serializers.IntegerField()
@@ -47,7 +47,7 @@ class WeekView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=[OpenApiParameter("site", int, required=True), OpenApiParameter("date", dt.date)],
-                   responses={200: WeekSerializer}, summary="A site's week at a glance")
+                   responses={200: WeekSummarySerializer}, summary="Week at a glance of a site")
     def get(self, request):
         site_id, value = request.query_params.get("site", ""), request.query_params.get("date", "")
         if not site_id.isdigit():
@@ -59,4 +59,4 @@ class WeekView(APIView):
             day = dt.date.fromisoformat(value) if value else timezone.localdate()
         except ValueError:
             raise ValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from None
-        return Response(WeekSerializer(week_summary(request.user, site, day)).data)
+        return Response(WeekSummarySerializer(week_summary(request.user, site, day)).data)
