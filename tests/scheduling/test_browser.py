@@ -7,14 +7,13 @@ from django.test import override_settings
 
 from activities.models import Session
 from core.models import Role
-from tests.browser import chromium_page
+from tests.browser import chromium_page, sign_in
 from tests.factories import UserFactory
 
 from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-PASSWORD = "a-long-test-password"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,14 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def browser_page():
     with chromium_page(viewport={"width": 1400, "height": 1000}) as page:
         yield page
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
 
 
 @override_settings(TASKS=IMMEDIATE)
@@ -42,7 +33,7 @@ def test_plan_review_publish_then_facilitator_calendar(live_server, browser_page
     prison.ana.save()
     page = browser_page
 
-    _sign_in(page, live_server, "planner")
+    sign_in(page, live_server, "planner")
     page.goto(f"{live_server.url}/planning/terms/{prison.term.pk}/")
     page.fill("input[name=time_limit]", "10")
     page.click("section.planning-run form button[type=submit]")
@@ -59,7 +50,7 @@ def test_plan_review_publish_then_facilitator_calendar(live_server, browser_page
     assert Session.objects.filter(cycle=prison.french).count() == 2 * 9
 
     page.click("form[action*=logout] button")
-    _sign_in(page, live_server, "ana")
+    sign_in(page, live_server, "ana")
     first = Session.objects.filter(cycle=prison.french).order_by("starts_at").first()
     page.goto(f"{live_server.url}/calendar/?date={first.starts_at.date().isoformat()}")
     body = page.locator("main").inner_text()
