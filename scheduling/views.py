@@ -190,7 +190,7 @@ def cancel(request):
         else:
             messages.success(request, _(
                 "%(cancelled)s sessions cancelled; %(reduced)s go on without the units concerned "
-                "(%(absences)s participants marked absent).")
+                "(%(absences)s participants marked absent). The facilitators concerned are told by e-mail.")
                 % {"cancelled": done.sessions_cancelled, "reduced": done.sessions_reduced,
                    "absences": done.absences_recorded})
             return redirect("planning:cancel")
@@ -243,7 +243,7 @@ def session_change(request, pk):
             except ValidationError as error:
                 _error_messages(request, error)
             else:
-                messages.success(request, _("The session was cancelled."))
+                messages.success(request, _("The session was cancelled; its facilitators are told by e-mail."))
                 return redirect("planning:session", pk=session.pk)
     elif request.method == "POST":
         move_form = SessionMoveForm(request.POST, slots=slots, prefix="move")
@@ -255,7 +255,7 @@ def session_change(request, pk):
             except ValidationError as error:
                 _error_messages(request, error)
             else:
-                messages.success(request, _("The session was moved."))
+                messages.success(request, _("The session was moved; its facilitators are told by e-mail."))
                 return redirect("planning:session", pk=session.pk)
     return render(request, "scheduling/session_change.html", {
         "session": session, "day": day, "slots": slots, "cancel_form": cancel_form, "move_form": move_form,
