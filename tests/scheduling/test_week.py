@@ -76,6 +76,7 @@ def test_page_shows_the_week_and_what_waits(client, site, unit, coordinator):
     page = client.get(reverse("calendars:week", args=[site.pk]), {"date": MONDAY.isoformat()}).content.decode()
     assert "From Monday 22 March 2027 to Sunday 28 March 2027" in page
     assert "1 item of material awaiting the direction" in page
+    assert f'href="{reverse("activities:material-list")}">1 item of material' in page
     assert "Starts:" in page and "(drawing)" in page
 
 
