@@ -50,9 +50,12 @@ def _calendar_context(request, kind, target, *, participants: bool, heading: str
     who = calendars.participants_by_cycle(request.user, {s.cycle_id for s in sessions}) if participants else {}
     items = calendars.entries(sessions, language=_language(request), participants=who,
                               unit=target if kind == FeedKind.UNIT else None)
+    # a facilitator's calendar shows the days they said they would be away
+    away = calendars.absences_by_day(target, period.first, period.last) if kind == FeedKind.FACILITATOR else {}
     return {
         "kind": kind, "target": target, "heading": heading, "period": period, "view": view,
-        "entries": items, "days": calendars.entries_by_day(items, period.days),
+        "entries": items,
+        "days": [(day, day_items, away.get(day, [])) for day, day_items in calendars.entries_by_day(items, period.days)],
         "show_participants": participants, "today": timezone.localdate(),
         "may_subscribe": feeds.may_subscribe(request.user, kind, target),
     }

@@ -196,3 +196,14 @@ def entries_by_day(items: list[Entry], days: list[dt.date]) -> list[tuple[dt.dat
     for entry in items:
         grouped[entry.starts.date()].append(entry)
     return [(day, grouped.get(day, [])) for day in days]
+
+
+def absences_by_day(facilitator, first: dt.date, last: dt.date) -> dict[dt.date, list]:
+    """The facilitator's dated absences between two days, by day."""
+    from activities.models import AvailabilityException
+
+    by_day = defaultdict(list)
+    for absence in AvailabilityException.objects.filter(facilitator=facilitator, available=False,
+                                                        date__gte=first, date__lte=last).order_by("start"):
+        by_day[absence.date].append(absence)
+    return by_day

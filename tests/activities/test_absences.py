@@ -139,3 +139,13 @@ def test_the_sites_coordinators_are_e_mailed_when_a_facilitator_declares_an_abse
     with django_capture_on_commit_callbacks(execute=True):
         absences.declare_absence(facilitator_user.facilitator, date=AWAY + dt.timedelta(days=7), by=coordinator)
     assert mail.outbox == []
+
+
+def test_my_calendar_marks_the_days_i_said_i_would_be_away(client, facilitator_user, session):
+    absences.declare_absence(facilitator_user.facilitator, date=AWAY, start=dt.time(13), end=dt.time(17),
+                             by=facilitator_user)
+    client.force_login(facilitator_user)
+    page = client.get(reverse("calendars:my-calendar"), {"date": AWAY.isoformat()}).content.decode()
+    assert "away 13:00–17:00" in page
+    other_week = client.get(reverse("calendars:my-calendar"), {"date": "2026-12-28"}).content.decode()
+    assert "away 13:00" not in other_week
