@@ -582,17 +582,31 @@ class PartnerReport:
     totals: PartnerIndicators
     cycles: list[CycleIndicators]
     logs: list
+    facilitator_hours: list = field(default_factory=list)  # (facilitator, sessions led, hours), most hours first
 
 
 def partner_report(term: Term, partner, now: dt.datetime | None = None) -> PartnerReport | None:
     """None when none of the term's cycles is the partner's."""
     from activities.models import SessionLog
 
+    now = now or timezone.now()
     data = term_indicators(term, now, compare=False)
     totals = next((row for row in data.partners if row.partner_id == partner.pk), None)
     if totals is None:
         return None
     logs = list(SessionLog.objects.filter(session__cycle__term=term, session__cycle__activity__partner=partner)
                 .select_related("session__cycle__activity").order_by("session__starts_at"))
-    return PartnerReport(data=data, partner=partner, totals=totals, logs=logs,
+    # The hours each facilitator gave (volunteer hours are what partners report to their funders):
+    # a session's own facilitators when named (a replacement), else its cycle's.
+    held = (Session.objects.filter(cycle__term=term, cycle__activity__partner=partner, starts_at__lt=now)
+            .exclude(status=SessionStatus.CANCELLED).prefetch_related("facilitators", "cycle__facilitators"))
+    given = {}
+    for session in held:
+        hours = (session.ends_at - session.starts_at).total_seconds() / 3600
+        for facilitator in list(session.facilitators.all()) or list(session.cycle.facilitators.all()):
+            sessions, total = given.get(facilitator, (0, 0.0))
+            given[facilitator] = (sessions + 1, total + hours)
+    facilitator_hours = sorted(((f, n, round(h, 1)) for f, (n, h) in given.items()),
+                               key=lambda row: (-row[2], row[0].last_name, row[0].first_name))
+    return PartnerReport(data=data, partner=partner, totals=totals, logs=logs, facilitator_hours=facilitator_hours,
                          cycles=[row for row in data.cycles if row.cycle.activity.partner_id == partner.pk])

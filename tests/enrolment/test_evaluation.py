@@ -21,6 +21,7 @@ from tests.factories import (
     CycleFactory,
     DetaineeFactory,
     EnrolmentFactory,
+    FacilitatorFactory,
     PartnerFactory,
     SessionFactory,
     TermFactory,
@@ -377,7 +378,10 @@ def test_a_partner_report_has_its_figures_its_cycles_and_what_the_sessions_cover
     from activities.models import SessionLog
 
     theatre = term_world.cycles.get(code="theatre")
+    ana, bert, stand_in = (FacilitatorFactory(first_name=n, last_name=f"{n}son") for n in ("Ana", "Bert", "Carla"))
+    theatre.facilitators.set([ana, bert])
     first, second = theatre.sessions.order_by("starts_at")[:2]
+    second.facilitators.set([stand_in])  # a replacement leads that one instead of the cycle's facilitators
     SessionLog.objects.create(session=second, done="Scenes written by the group.")
     SessionLog.objects.create(session=first, done="Warm-up and trust games.")
     client.force_login(coordinator)
@@ -390,6 +394,9 @@ def test_a_partner_report_has_its_figures_its_cycles_and_what_the_sessions_cover
     assert [row.cycle.code for row in report.cycles] == ["theatre"]  # not the painting cycle, which has no partner
     html = response.content.decode()
     assert html.index("Warm-up and trust games.") < html.index("Scenes written by the group.")
+    # the hours each facilitator gave, of the four sessions held (1.5 hours each)
+    assert report.facilitator_hours == [(ana, 3, 4.5), (bert, 3, 4.5), (stand_in, 1, 1.5)]
+    assert "Carla Carlason" in html
     assert "Painting" not in html
     # Counts only: no participant's name or number on a page sent outside.
     for enrolment in theatre.enrolments.select_related("detainee"):
