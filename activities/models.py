@@ -601,15 +601,17 @@ class VolunteerCandidate(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    # the date field each stage is entered on
+    STAGE_DATE_FIELD = {
+        RecruitmentStage.CONTACTED: "contacted_on", RecruitmentStage.MET: "met_on",
+        RecruitmentStage.CLEARANCE: "clearance_requested_on", RecruitmentStage.INDUCTION: "clearance_granted_on",
+        RecruitmentStage.READY: "induction_on", RecruitmentStage.WITHDRAWN: "withdrawn_on",
+    }
+
     @property
     def stage_since(self):
         """When the candidate entered the stage they are in."""
-        return {
-            RecruitmentStage.CONTACTED: self.contacted_on, RecruitmentStage.MET: self.met_on,
-            RecruitmentStage.CLEARANCE: self.clearance_requested_on,
-            RecruitmentStage.INDUCTION: self.clearance_granted_on, RecruitmentStage.READY: self.induction_on,
-            RecruitmentStage.WITHDRAWN: self.withdrawn_on,
-        }[self.stage]
+        return getattr(self, self.STAGE_DATE_FIELD[self.stage])
 
 
 class PartnerDocumentKind(models.TextChoices):

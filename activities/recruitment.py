@@ -30,8 +30,6 @@ STEP_DONE = {RecruitmentStage.MET: gettext_lazy("We met"),
              RecruitmentStage.CLEARANCE: gettext_lazy("Access asked of the direction"),
              RecruitmentStage.INDUCTION: gettext_lazy("Access granted"),
              RecruitmentStage.READY: gettext_lazy("Induction done: make the facilitator record")}
-_DATE_OF_STEP = {RecruitmentStage.MET: "met_on", RecruitmentStage.CLEARANCE: "clearance_requested_on",
-                 RecruitmentStage.INDUCTION: "clearance_granted_on", RecruitmentStage.READY: "induction_on"}
 EDITABLE_FIELDS = ["site", "first_name", "last_name", "email", "phone", "partner", "languages", "skills", "source",
                    "contacted_on", "note"]
 
@@ -139,7 +137,7 @@ def advance(candidate: VolunteerCandidate, *, on: dt.date | None, by, authorisat
                 errors["valid_until"] = _("The authorisation must run beyond the day it was granted.")
         if errors:
             raise ValidationError(errors)
-        setattr(candidate, _DATE_OF_STEP[step], on)
+        setattr(candidate, VolunteerCandidate.STAGE_DATE_FIELD[step], on)
         if step == RecruitmentStage.INDUCTION:
             candidate.authorisation_number, candidate.authorisation_valid_until = number, valid_until
         if step == RecruitmentStage.READY:

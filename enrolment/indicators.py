@@ -588,6 +588,7 @@ class PartnerReport:
 def partner_report(term: Term, partner, now: dt.datetime | None = None) -> PartnerReport | None:
     """None when none of the term's cycles is the partner's."""
     from activities.models import SessionLog
+    from scheduling.calendars import session_facilitators
 
     now = now or timezone.now()
     data = term_indicators(term, now, compare=False)
@@ -596,14 +597,13 @@ def partner_report(term: Term, partner, now: dt.datetime | None = None) -> Partn
         return None
     logs = list(SessionLog.objects.filter(session__cycle__term=term, session__cycle__activity__partner=partner)
                 .select_related("session__cycle__activity").order_by("session__starts_at"))
-    # The hours each facilitator gave (volunteer hours are what partners report to their funders):
-    # a session's own facilitators when named (a replacement), else its cycle's.
+    # The hours each facilitator gave (volunteer hours are what partners report to their funders).
     held = (Session.objects.filter(cycle__term=term, cycle__activity__partner=partner, starts_at__lt=now)
             .exclude(status=SessionStatus.CANCELLED).prefetch_related("facilitators", "cycle__facilitators"))
     given = {}
     for session in held:
         hours = (session.ends_at - session.starts_at).total_seconds() / 3600
-        for facilitator in list(session.facilitators.all()) or list(session.cycle.facilitators.all()):
+        for facilitator in session_facilitators(session):
             sessions, total = given.get(facilitator, (0, 0.0))
             given[facilitator] = (sessions + 1, total + hours)
     facilitator_hours = sorted(((f, n, round(h, 1)) for f, (n, h) in given.items()),

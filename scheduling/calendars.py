@@ -58,7 +58,7 @@ class Period:
         return self.first + dt.timedelta(days=1 if self.span == "day" else 7)
 
 
-def _with_details(sessions):
+def with_details(sessions):
     """Everything a calendar row shows, in a constant number of queries."""
     return sessions.select_related(
         "cycle__activity", "cycle__term__site", "room__building"
@@ -89,14 +89,14 @@ def sessions_of_target(user, kind: str, target):
 
 
 def calendar_sessions(user, kind: str, target, first: dt.date, last: dt.date) -> list[Session]:
-    return list(_with_details(_between(sessions_of_target(user, kind, target), first, last)))
+    return list(with_details(_between(sessions_of_target(user, kind, target), first, last)))
 
 
 def upcoming_sessions(user, kind: str, target, *, now: dt.datetime | None = None, limit: int = 50) -> list[Session]:
     """Next sessions first (the facilitator's list view); sessions already under way included."""
     now = now or timezone.now()
     sessions = sessions_of_target(user, kind, target).filter(ends_at__gt=now)
-    return list(_with_details(sessions)[:limit])
+    return list(with_details(sessions)[:limit])
 
 
 # How far ahead, and how recent, a change must be for a facilitator's notice of changes.
@@ -111,7 +111,7 @@ def recent_changes(user, facilitator, *, now: dt.datetime | None = None) -> list
         starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=CHANGES_AHEAD_DAYS),
         updated_at__gte=now - dt.timedelta(days=CHANGES_SINCE_DAYS), sequence__gt=0,
     )
-    return list(_with_details(sessions))
+    return list(with_details(sessions))
 
 
 def session_facilitators(session: Session) -> list[Facilitator]:

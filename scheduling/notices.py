@@ -24,9 +24,9 @@ from activities.models import Session
 from .calendars import (
     CHANGES_AHEAD_DAYS,
     CHANGES_SINCE_DAYS,
-    _with_details,
     entries,
     session_facilitators,
+    with_details,
 )
 from .models import ChangeNotice
 
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 def pending_notices(now: dt.datetime | None = None) -> dict:
     """{facilitator: [sessions]} still to tell, facilitators with an address who want the e-mails."""
     now = now or timezone.now()
-    sessions = list(_with_details(Session.objects.filter(
+    sessions = list(with_details(Session.objects.filter(
         starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=CHANGES_AHEAD_DAYS),
         updated_at__gte=now - dt.timedelta(days=CHANGES_SINCE_DAYS), sequence__gt=0,
     )))
@@ -95,7 +95,7 @@ def tell_coordinators_of_absence(absence_id: int) -> int:
     sessions = sessions_hit(absence.facilitator, [absence])[absence.pk]
     if not sessions:
         return 0
-    sessions = list(_with_details(Session.objects.filter(pk__in=[s.pk for s in sessions])))
+    sessions = list(with_details(Session.objects.filter(pk__in=[s.pk for s in sessions])))
     by_site = defaultdict(list)
     for session in sessions:
         by_site[session.cycle.term.site_id].append(session)
