@@ -41,7 +41,7 @@ from .forms import (
     ResolutionForm,
     SessionLogForm,
 )
-from .models import AuthorisationRenewal, MaterialStatus, PartnerDocument, SessionLog
+from .models import AuthorisationRenewal, CycleStatus, MaterialStatus, PartnerDocument, SessionLog
 
 PAGE_SIZE = 50
 
@@ -249,6 +249,8 @@ def cycle_detail(request, pk):
         # Facilitators see participants by first name and prison number only.
         "full_names": request.user.has_perm("prisons.view_detainee_list"),
         "show_logs": request.user.has_perm("activities.view_session_log", cycle),
+        "show_sheets": cycle.status in (CycleStatus.RUNNING, CycleStatus.FINISHED)
+        and request.user.has_perm("enrolment.view_evaluation_sheets", cycle),
         "may_request_material": request.user.has_perm("activities.request_material", cycle)
         and cycle.status not in materials_module.ENDED,
         **selectors.cycle_record(request.user, cycle),

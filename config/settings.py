@@ -229,6 +229,8 @@ SPECTACULAR_SETTINGS = {
         "PartnerDocumentKindEnum": "activities.models.PartnerDocumentKind",
         "RecruitmentStageEnum": "activities.models.RecruitmentStage",
         "RecruitmentSourceEnum": "activities.models.RecruitmentSource",
+        "RatingEnum": "enrolment.models.Rating",
+        "SheetLevelEnum": "enrolment.models.Level",
     },
 }
 

@@ -212,6 +212,10 @@ PERMISSIONS = {
     "enrolment.view_indicator_list": is_planner,
     "enrolment.view_indicators": is_coordinator_of_site,
     "enrolment.review_cycle": is_coordinator_of_site,
+    # participants' anonymous evaluation sheets (object: the Cycle): its facilitators print them and
+    # read what their group said; the coordinators type them in
+    "enrolment.view_evaluation_sheets": is_coordinator_of_site | leads_object,
+    "enrolment.enter_evaluation_sheets": is_coordinator_of_site,
     # applications, waiting lists and enrolment (objects: Enrolment or Cycle)
     "enrolment.view_application": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
     "enrolment.view_application_list": is_planner | is_screener | is_prison_staff,
@@ -420,6 +424,21 @@ def visible_feedback_interviews(user):
         return qs
     if is_coordinator(user):
         return qs.filter(enrolment__cycle__term__site__in=user.site_ids())
+    return qs.none()
+
+
+def visible_evaluation_sheets(user):
+    """Participants' evaluation sheets: the cycles the user may read them for (anonymous answers)."""
+    from enrolment.models import EvaluationSheet
+
+    qs = EvaluationSheet.objects.select_related("cycle")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        return qs.filter(cycle__term__site__in=user.site_ids())
+    own = getattr(user, "facilitator", None)
+    if is_facilitator(user) and own is not None:
+        return qs.filter(cycle__facilitators=own)
     return qs.none()
 
 

@@ -2,7 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api import ApplicationViewSet, LeavingReasonViewSet, WaitingListViewSet
 from .attendance_api import AttendanceViewSet, RegisterViewSet
-from .evaluation_api import CycleReviewViewSet, IndicatorViewSet
+from .evaluation_api import CycleReviewViewSet, EvaluationSheetViewSet, IndicatorViewSet
 from .feedback_api import FeedbackInterviewViewSet
 
 router = SimpleRouter()
@@ -13,5 +13,6 @@ router.register("registers", RegisterViewSet, basename="register")
 router.register("attendance", AttendanceViewSet, basename="attendance")
 router.register("indicators", IndicatorViewSet, basename="indicators")
 router.register("cycle-reviews", CycleReviewViewSet, basename="cycle-review")
+router.register("evaluation-sheets", EvaluationSheetViewSet, basename="evaluation-sheet")
 router.register("feedback-interviews", FeedbackInterviewViewSet, basename="feedback-interview")
 urlpatterns = router.urls

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import rules as access
 
+from .evaluation_sheets import RATED_QUESTIONS, TEXT_LIMIT
 from .exports import FORMAT_CHOICES, ExportScope
-from .models import FeedbackTopic, ReviewChange, ReviewDecision, WouldReturn
+from .models import FeedbackTopic, Level, Rating, ReviewChange, ReviewDecision, WouldReturn
 
 MAX_RANGE_DAYS = 400
 
@@ -77,3 +78,32 @@ class CycleReviewForm(forms.Form):
                                         widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("For whoever designs the next term's offer."))
+
+
+def _unanswered(choices):
+    return [("", _("No answer")), *choices]
+
+
+class EvaluationSheetForm(forms.Form):
+    """One paper sheet, typed in as it is: every question may have been left blank."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, question in RATED_QUESTIONS:
+            self.fields[name] = forms.TypedChoiceField(
+                label=question, choices=_unanswered(Rating.choices), coerce=int, empty_value=None, required=False,
+                widget=forms.RadioSelect(attrs={"class": "faces"}),
+            )
+        self.fields["level"] = forms.ChoiceField(label=_("The level was"), choices=_unanswered(Level.choices),
+                                                 required=False, widget=forms.RadioSelect)
+        self.fields["would_return"] = forms.ChoiceField(
+            label=_("Would you take part again?"), choices=_unanswered(WouldReturn.choices), required=False,
+            widget=forms.RadioSelect)
+        self.fields["liked_most"] = forms.CharField(
+            label=_("What did you like most?"), required=False, max_length=TEXT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 2}))
+        self.fields["to_change"] = forms.CharField(
+            label=_("What should change?"), required=False, max_length=TEXT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 2}))
+        for name in ("liked", "useful", "at_ease", "level", "would_return"):
+            self.fields[name].initial = ""

@@ -6,15 +6,23 @@ and administrators). Counts only, no detainee data.
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core import rules as access
 from core.api import in_scope, service_errors
 
-from . import indicators, reviews
-from .models import CycleReview, ReviewChange, ReviewDecision
+from . import evaluation_sheets, indicators, reviews
+from .models import (
+    CycleReview,
+    EvaluationSheet,
+    Level,
+    Rating,
+    ReviewChange,
+    ReviewDecision,
+    WouldReturn,
+)
 
 
 class SignalSerializer(serializers.Serializer):
@@ -51,6 +59,12 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     signals = SignalSerializer(many=True)
     review = serializers.SerializerMethodField()
     previous = serializers.SerializerMethodField()
+    sheets = serializers.SerializerMethodField()
+
+    def get_sheets(self, row) -> dict:
+        """The participants' evaluation sheets: how many came back and the share of happy faces."""
+        return {"returned": row.sheets.returned,
+                **{question["name"]: question["share"] for question in row.sheets.rows()}}
 
     def get_activity(self, row) -> str:
         return row.cycle.activity.title()
@@ -189,3 +203,53 @@ class CycleReviewViewSet(viewsets.ViewSet):
         with service_errors():
             review = reviews.review_cycle(cycle, by=request.user, **values)
         return Response(CycleReviewSerializer(review).data)
+
+
+class EvaluationSheetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationSheet
+        fields = ["id", "cycle", "liked", "useful", "at_ease", "level", "would_return", "liked_most", "to_change",
+                  "entered_at"]
+        read_only_fields = fields
+
+
+class EvaluationSheetInput(serializers.Serializer):
+    cycle = serializers.IntegerField()
+    liked = serializers.ChoiceField(choices=Rating.choices, required=False, allow_null=True, default=None)
+    useful = serializers.ChoiceField(choices=Rating.choices, required=False, allow_null=True, default=None)
+    at_ease = serializers.ChoiceField(choices=Rating.choices, required=False, allow_null=True, default=None)
+    level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True, default="")
+    would_return = serializers.ChoiceField(choices=WouldReturn.choices, required=False, allow_blank=True,
+                                           default="")
+    liked_most = serializers.CharField(required=False, allow_blank=True, default="",
+                                       max_length=evaluation_sheets.TEXT_LIMIT)
+    to_change = serializers.CharField(required=False, allow_blank=True, default="",
+                                      max_length=evaluation_sheets.TEXT_LIMIT)
+
+
+@extend_schema(parameters=[OpenApiParameter("cycle", int, description="Only this cycle's sheets")])
+class EvaluationSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                             viewsets.GenericViewSet):
+    """Participants' anonymous evaluation sheets (step 11): the coordinators type them in; the
+    cycle's facilitators read them."""
+
+    serializer_class = EvaluationSheetSerializer
+
+    def get_queryset(self):
+        sheets = access.visible_evaluation_sheets(self.request.user).order_by("cycle_id", "id")
+        cycle = self.request.query_params.get("cycle", "")
+        return sheets.filter(cycle_id=cycle) if cycle.isdigit() else sheets
+
+    @extend_schema(request=EvaluationSheetInput, responses={201: EvaluationSheetSerializer})
+    def create(self, request):
+        data = EvaluationSheetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        cycle = in_scope(access.visible_cycles(request.user), values.pop("cycle"), field="cycle",
+                          message=_("No such cycle among those you may see."))
+        with service_errors():
+            sheet = evaluation_sheets.record_sheet(cycle, by=request.user, **values)
+        return Response(EvaluationSheetSerializer(sheet).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        evaluation_sheets.delete_sheet(instance, by=self.request.user)

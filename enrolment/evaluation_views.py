@@ -4,14 +4,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import rules as access
 from core.audit import record_export
 from core.forms import add_service_errors
 
-from . import indicator_sheets, indicators, reviews
-from .attendance_forms import CycleReviewForm
+from . import evaluation_sheets, indicator_sheets, indicators, notices, reviews
+from .attendance_forms import CycleReviewForm, EvaluationSheetForm
 from .exports import FORMATS
 
 
@@ -91,3 +95,70 @@ def cycle_review(request, pk):
             return redirect("evaluation:term", pk=cycle.term_id)
     row = next(row for row in indicators.term_indicators(cycle.term).cycles if row.cycle.pk == cycle.pk)
     return render(request, "enrolment/cycle_review.html", {"cycle": cycle, "row": row, "form": form})
+
+
+def _sheet_cycle(request, pk, permission):
+    cycle = get_object_or_404(
+        access.visible_cycles(request.user).select_related("activity__partner", "term__site"), pk=pk)
+    _require(request.user, permission, cycle)
+    return cycle
+
+
+@login_required
+def cycle_sheets(request, pk):
+    """What the participants said on their sheets; the coordinators type in each sheet here."""
+    cycle = _sheet_cycle(request, pk, "enrolment.view_evaluation_sheets")
+    may_enter = request.user.has_perm("enrolment.enter_evaluation_sheets", cycle)
+    form = EvaluationSheetForm(request.POST if request.method == "POST" else None) if may_enter else None
+    if request.method == "POST":
+        _require(request.user, "enrolment.enter_evaluation_sheets", cycle)
+        if form.is_valid():
+            try:
+                evaluation_sheets.record_sheet(cycle, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Sheet entered. Next one?"))
+                return redirect("evaluation:cycle-sheets", pk=cycle.pk)
+    sheets = list(cycle.evaluation_sheets.order_by("-pk")) if may_enter else []
+    return render(request, "enrolment/evaluation_sheets.html", {
+        "cycle": cycle, "form": form, "sheets": sheets, "summary": evaluation_sheets.summary_of(cycle),
+        "participants": evaluation_sheets.participants(cycle), "languages": notices.NOTICE_LANGUAGES,
+        "may_review": request.user.has_perm("enrolment.review_cycle", cycle),
+        "questions": evaluation_sheets.RATED_QUESTIONS,
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+@require_POST
+def delete_sheet(request, pk):
+    sheet = get_object_or_404(access.visible_evaluation_sheets(request.user), pk=pk)
+    cycle_pk = sheet.cycle_id
+    evaluation_sheets.delete_sheet(sheet, by=request.user)
+    messages.success(request, _("Sheet deleted."))
+    return redirect("evaluation:cycle-sheets", pk=cycle_pk)
+
+
+@login_required
+def print_sheets(request, pk):
+    """Blank sheets to hand out: one per participant in their language, or `copies` in one language."""
+    cycle = _sheet_cycle(request, pk, "enrolment.view_evaluation_sheets")
+    chosen = request.GET.get("lang") if request.GET.get("lang") in notices.NOTICE_LANGUAGES else None
+    if chosen:
+        copies_text = request.GET.get("copies", "")
+        copies = {chosen: min(int(copies_text), evaluation_sheets.MAX_COPIES) if copies_text.isdigit() else 1}
+    else:
+        copies = dict(sorted(evaluation_sheets.copies_by_language(cycle, notices.notice_language).items()))
+    pages = []
+    for language, count in copies.items():
+        with translation.override(language):
+            page = render_to_string("enrolment/_evaluation_sheet.html", {
+                "cycle": cycle, "title": cycle.activity.title(language), "language": language,
+                "questions": evaluation_sheets.RATED_QUESTIONS, "printed_on": timezone.localdate(),
+            })
+        pages.extend([page] * count)
+    return render(request, "enrolment/evaluation_sheets_print.html", {
+        "cycle": cycle, "pages": mark_safe("".join(pages)),  # noqa: S308 (rendered templates)
+        "copies": copies, "count": len(pages), "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
+        "max_copies": evaluation_sheets.MAX_COPIES,
+    })

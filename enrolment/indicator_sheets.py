@@ -5,8 +5,10 @@ from collections.abc import Iterator
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from .evaluation_sheets import RATED_QUESTIONS
 from .exports import Percent, Sheet, write_sheets
 from .indicators import TermIndicators
+from .models import Level, Rating, WouldReturn
 
 
 def _percent(value: float | None) -> Percent | None:
@@ -83,6 +85,35 @@ def feedback_rows(data: TermIndicators) -> Iterator[list]:
     yield from ([answer, count] for answer, count in data.would_return)
 
 
+def sheet_rows(data: TermIndicators) -> Iterator[list]:
+    """What the participants' evaluation sheets say, per cycle: how many ticked each face or box."""
+    faces = [label for _value, label in Rating.choices]
+    heading = [_("Cycle"), _("Activity"), _("Enrolled at some point"), _("Sheets")]
+    for _name, question in RATED_QUESTIONS:
+        heading += [f"{question} {face}" for face in faces] + [f"{question} {_('Happy face')}"]
+    heading += [f"{_('The level was')} {label}" for _code, label in Level.choices]
+    heading += [f"{_('Would take part again')} {label}" for _code, label in WouldReturn.choices]
+    yield heading
+    for row in data.cycles:
+        if not row.sheets.returned:
+            continue
+        line = [row.cycle.code, row.cycle.activity.title(), row.enrolled_ever, row.sheets.returned]
+        for question in row.sheets.rows():
+            line += [question["good"], question["mixed"], question["poor"], _percent(question["share"])]
+        line += [count for _label, count in row.sheets.level_counts()]
+        line += [count for _label, count in row.sheets.return_counts()]
+        yield line
+
+
+def sheet_word_rows(data: TermIndicators) -> Iterator[list]:
+    """The participants' own words on their sheets, a line each."""
+    yield [_("Cycle"), _("Activity"), _("Question"), _("In their words")]
+    for row in data.cycles:
+        for question, texts in ((_("What did you like most?"), row.sheets.liked_most),
+                                (_("What should change?"), row.sheets.to_change)):
+            yield from ([row.cycle.code, row.cycle.activity.title(), question, text] for text in texts)
+
+
 def log_rows(data: TermIndicators) -> Iterator[list]:
     """What each session of the term covered (the session logs), in time order: one query."""
     from activities.models import SessionLog
@@ -133,6 +164,8 @@ def definitions() -> list[tuple[str, str]]:
                               "follow-up page).")),
         (_("Places open to the group"), _("Places of the term's cycles open to at least one unit where the group "
                                           "is held (a cycle open to men and women counts for both).")),
+        (_("Participants' sheets"), _("Anonymous evaluation sheets participants filled in and the coordinators "
+                                      "typed in; the happy face share counts those who answered the question.")),
         (_("Target group"), _("Men and women by the population of the unit they were held in; remand, "
                               "sentenced and interned by their legal status today.")),
     ]
@@ -150,6 +183,8 @@ def write_indicators_xlsx(data: TermIndicators) -> bytes:
         Sheet(_("Cancellations"), reason_rows(_("Cancellation reason"), data.cancellation_reasons),
               [50.0, 10.0], "A2"),
         Sheet(_("Feedback"), feedback_rows(data), [40.0, 10.0], "A2"),
+        Sheet(_("Participants' sheets"), sheet_rows(data), [18.0, 30.0, *([10.0] * 20)], "C2"),
+        Sheet(_("In their words"), sheet_word_rows(data), [18.0, 30.0, 30.0, 80.0], "A2"),
         Sheet(_("Practical problems"), reason_rows(_("Kind of problem"), data.problem_kinds), [50.0, 10.0], "A2"),
         Sheet(_("Session logs"), log_rows(data), [12.0, 18.0, 30.0, 30.0, 70.0, 40.0], "A2"),
     ])

@@ -29,6 +29,7 @@ from core import rules as access
 from prisons.models import Gender, LegalRegime, Population
 from prisons.selectors import held_during
 
+from .evaluation_sheets import MIN_SHEETS, RATED_QUESTIONS, SheetSummary, summaries
 from .feedback import COMPLETED, DEPARTURES
 from .models import (
     AbsenceReason,
@@ -40,6 +41,7 @@ from .models import (
     FeedbackInterview,
     FeedbackTopic,
     LeavingReason,
+    Rating,
     WouldReturn,
 )
 
@@ -50,6 +52,7 @@ LONG_WAITING_LIST = 0.5
 LOW_ATTENDANCE = 0.6
 HIGH_DROPOUT = 0.3
 MANY_CANCELLED = 0.2
+FEW_LIKED = 0.5  # of the participants' sheets that answer "did you like the activity?"
 MIN_REGISTER_LINES = 10
 MIN_ENROLLED = 4
 MIN_PAST_SESSIONS = 3
@@ -114,6 +117,7 @@ class CycleIndicators:
     absent: int = 0
     absence_reasons: Counter = field(default_factory=Counter)
     leaving_reasons: Counter = field(default_factory=Counter)
+    sheets: SheetSummary = field(default_factory=SheetSummary)
     signals: list[Signal] = field(default_factory=list)
 
     @property
@@ -337,6 +341,8 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         problem_kinds[str(ProblemKind(kind).label)] += 1
     for review in CycleReview.objects.filter(cycle__term=term).select_related("reviewed_by"):
         rows[review.cycle_id].review = review
+    for cycle_id, summary in summaries(rows).items():
+        rows[cycle_id].sheets = summary
     records = previous_records(term, now) if compare else {}
     for row in rows.values():
         row.previous = records.get(row.cycle.activity_id)
@@ -517,6 +523,12 @@ def signals(row: CycleIndicators) -> list[Signal]:
             "%(cancelled)s of %(sessions)s sessions so far were cancelled: check the room, the "
             "facilitators' availability and the escorts for this slot."
         ) % {"cancelled": row.sessions_cancelled_past, "sessions": past}))
+    answered = sum(row.sheets.ratings["liked"].values())
+    if answered >= MIN_SHEETS and row.sheets.liked_share < FEW_LIKED:
+        found.append(Signal("few_liked", _(
+            "Only %(good)s of the %(answered)s participants who answered on their sheet liked the activity: "
+            "read what they would change, with the facilitators."
+        ) % {"good": row.sheets.ratings["liked"][Rating.GOOD], "answered": answered}))
     return found
 
 
@@ -535,7 +547,8 @@ def signalled_cycles_now(terms, today: dt.date | None = None) -> int:
 
 def own_cycles(user, today: dt.date | None = None) -> list[CycleIndicators]:
     """How the groups a facilitator leads in the terms under way are doing: those enrolled now,
-    sessions so far, attendance and dropouts, in four queries and counts only."""
+    sessions so far, attendance, dropouts and evaluation sheets returned, in five queries and
+    counts only."""
     today = today or timezone.localdate()
     now = timezone.now()
     rows = {cycle.pk: CycleIndicators(cycle) for cycle in access.visible_cycles(user).filter(
@@ -560,6 +573,8 @@ def own_cycles(user, today: dt.date | None = None) -> list[CycleIndicators]:
             rows[cycle_id].present += n
         else:
             rows[cycle_id].absent += n
+    for cycle_id, summary in summaries(rows).items():
+        rows[cycle_id].sheets = summary
     return list(rows.values())
 
 
@@ -583,6 +598,11 @@ class PartnerReport:
     cycles: list[CycleIndicators]
     logs: list
     facilitator_hours: list = field(default_factory=list)  # (facilitator, sessions led, hours), most hours first
+
+    @property
+    def questions(self) -> list[str]:
+        """The questions of the participants' evaluation sheets, as the report's column headings."""
+        return [str(question) for _name, question in RATED_QUESTIONS]
 
 
 def partner_report(term: Term, partner, now: dt.datetime | None = None) -> PartnerReport | None:

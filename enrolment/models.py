@@ -304,3 +304,53 @@ class CycleReview(models.Model):
     def change_labels(self) -> list[str]:
         labels = dict(ReviewChange.choices)
         return [str(labels.get(code, code)) for code in self.changes]
+
+
+class Rating(models.IntegerChoices):
+    """The three faces a participant ticks on the evaluation sheet: read without reading."""
+
+    GOOD = 3, _("Good")
+    MIXED = 2, _("So-so")
+    POOR = 1, _("Not good")
+
+
+class Level(models.TextChoices):
+    TOO_EASY = "too_easy", _("Too easy")
+    RIGHT = "right", _("Just right")
+    TOO_HARD = "too_hard", _("Too hard")
+
+
+class EvaluationSheet(models.Model):
+    """One participant's evaluation sheet of a cycle, filled in on paper at one of its last sessions
+    and typed in by the coordinators (step 11).
+
+    Anonymous by design: no detainee, unit or handwriting is kept, only what was ticked and written,
+    so a participant can say what they think of an activity run by the people who hold their file.
+    Any question may be left blank.
+    """
+
+    cycle = models.ForeignKey("activities.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE,
+                              related_name="evaluation_sheets")
+    liked = models.PositiveSmallIntegerField(_("liked the activity"), choices=Rating.choices, null=True, blank=True)
+    useful = models.PositiveSmallIntegerField(_("learned something useful"), choices=Rating.choices, null=True,
+                                              blank=True)
+    at_ease = models.PositiveSmallIntegerField(_("felt at ease in the group"), choices=Rating.choices, null=True,
+                                               blank=True)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, blank=True)
+    would_return = models.CharField(_("would take part again"), max_length=6, choices=WouldReturn.choices,
+                                    blank=True)
+    liked_most = models.TextField(_("what they liked most"), max_length=500, blank=True)
+    to_change = models.TextField(_("what should change"), max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation sheet")
+        verbose_name_plural = _("evaluation sheets")
+        ordering = ["cycle", "id"]
+
+    def __str__(self):
+        return f"{self.cycle_id} #{self.pk}"
