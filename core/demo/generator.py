@@ -299,6 +299,7 @@ class DemoBuilder:
         )
         from .history import build_last_term  # they read this module's helpers
         from .records import build_former_detainees, build_screening
+        from .sheets import build_evaluation_sheets
         from .surveys import build_surveys
 
         build_last_term(self)
@@ -310,6 +311,7 @@ class DemoBuilder:
         build_partner_documents(self)
         build_screening(self)  # last: the only steps that draw from the random stream after the others
         build_former_detainees(self)
+        build_evaluation_sheets(self)  # after the last step that draws from the random stream
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 

@@ -325,3 +325,19 @@ def test_needs_surveys_have_anonymous_answers_and_point_at_gaps_in_the_offer(dem
         assert survey.opens_on <= min(days) and max(days) <= min(survey.closes_on, TODAY)
         for result in results.options:
             assert (result.cycles is None) == (result.option.activity is None and not result.option.kind)
+
+
+def test_finished_cycles_have_participants_sheets_and_one_per_site_is_signalled(demo):
+    from enrolment import indicators
+    from enrolment.models import EvaluationSheet
+
+    for term in Term.objects.filter(last_date__lt=TODAY):
+        rows = indicators.term_indicators(term).cycles
+        took_part = sum(row.enrolled_ever for row in rows)
+        returned = sum(row.sheets.returned for row in rows)
+        assert 0.6 * took_part <= returned <= 0.85 * took_part
+        # never more sheets than people who took part, and one cycle the participants liked less
+        assert all(row.sheets.returned <= row.enrolled_ever for row in rows)
+        assert [row.cycle.code for row in rows if any(s.code == "few_liked" for s in row.signals)]
+        assert any(row.sheets.to_change for row in rows) and any(row.sheets.liked_most for row in rows)
+    assert not EvaluationSheet.objects.filter(cycle__term__last_date__gte=TODAY).exists()
