@@ -254,7 +254,8 @@ def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, 
     assert response["Content-Disposition"] == 'attachment; filename="relais-indicators-haren-2027-01-11.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["About", "Cycles", "Target groups", "Kinds of activity", "Partners", "Absence reasons",
-                               "Leaving reasons", "Cancellations", "Feedback", "Practical problems", "Session logs"]
+                               "Leaving reasons", "Cancellations", "Feedback", "Participants' sheets", "In their words",
+                               "Practical problems", "Session logs"]
     (log,) = book["Session logs"].iter_rows(min_row=2, values_only=True)
     # The date as a date, the partner named, and text that looks like a formula kept as text.
     assert (log[0].date(), log[1], log[3], log[4], log[5]) == (
