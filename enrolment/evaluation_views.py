@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -154,7 +154,7 @@ def print_sheets(request, pk):
         with translation.override(language):
             page = render_to_string("enrolment/_evaluation_sheet.html", {
                 "cycle": cycle, "title": cycle.activity.title(language), "language": language,
-                "questions": evaluation_sheets.RATED_QUESTIONS, "printed_on": timezone.localdate(),
+                "questions": evaluation_sheets.RATED_QUESTIONS,
             })
         pages.extend([page] * count)
     return render(request, "enrolment/evaluation_sheets_print.html", {
