@@ -212,6 +212,8 @@ PERMISSIONS = {
     "enrolment.view_indicator_list": is_planner,
     "enrolment.view_indicators": is_coordinator_of_site,
     "enrolment.review_cycle": is_coordinator_of_site,
+    # a site's year in figures (object: the Site), for the direction, the Communities and partners
+    "enrolment.view_year_report": is_coordinator_of_site,
     # participants' anonymous evaluation sheets (object: the Cycle): its facilitators print them and
     # read what their group said; the coordinators type them in
     "enrolment.view_evaluation_sheets": is_coordinator_of_site | leads_object,

@@ -1,8 +1,14 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import ApplicationViewSet, LeavingReasonViewSet, WaitingListViewSet
 from .attendance_api import AttendanceViewSet, RegisterViewSet
-from .evaluation_api import CycleReviewViewSet, EvaluationSheetViewSet, IndicatorViewSet
+from .evaluation_api import (
+    CycleReviewViewSet,
+    EvaluationSheetViewSet,
+    IndicatorViewSet,
+    YearReportView,
+)
 from .feedback_api import FeedbackInterviewViewSet
 
 router = SimpleRouter()
@@ -15,4 +21,4 @@ router.register("indicators", IndicatorViewSet, basename="indicators")
 router.register("cycle-reviews", CycleReviewViewSet, basename="cycle-review")
 router.register("evaluation-sheets", EvaluationSheetViewSet, basename="evaluation-sheet")
 router.register("feedback-interviews", FeedbackInterviewViewSet, basename="feedback-interview")
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("year-report/", YearReportView.as_view(), name="year-report")]

@@ -6,14 +6,15 @@ and administrators). Counts only, no detainee data.
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core import rules as access
 from core.api import in_scope, service_errors
 
-from . import evaluation_sheets, indicators, reviews
+from . import evaluation_sheets, indicators, reviews, year_report
 from .models import (
     CycleReview,
     EvaluationSheet,
@@ -253,3 +254,87 @@ class EvaluationSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
     def perform_destroy(self, instance):
         evaluation_sheets.delete_sheet(instance, by=self.request.user)
+
+
+class YearLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    cycles = serializers.SerializerMethodField()
+    sessions = serializers.IntegerField()
+    hours = serializers.FloatField()
+    participants = serializers.SerializerMethodField()
+    attendance_rate = serializers.FloatField(allow_null=True)
+
+    def get_cycles(self, line) -> int:
+        return len(line.cycles)
+
+    def get_participants(self, line) -> int:
+        return len(line.participants)
+
+
+class FacilitatorHoursSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    people = serializers.SerializerMethodField()
+    sessions = serializers.IntegerField()
+    hours = serializers.FloatField()
+
+    def get_people(self, line) -> int:
+        return len(line.people)
+
+
+class YearReportSerializer(serializers.Serializer):
+    site = serializers.IntegerField(source="site.pk")
+    year = serializers.IntegerField()
+    counted_until = serializers.DateField()
+    cycles = serializers.SerializerMethodField()
+    sessions_held = serializers.IntegerField()
+    sessions_cancelled = serializers.IntegerField()
+    hours_held = serializers.FloatField()
+    participants = serializers.SerializerMethodField()
+    attendance_rate = serializers.FloatField(allow_null=True)
+    completed = serializers.IntegerField()
+    dropouts = serializers.IntegerField()
+    left_prison = serializers.IntegerField()
+    interviews = serializers.IntegerField()
+    sheets_returned = serializers.IntegerField()
+    liked_share = serializers.FloatField(allow_null=True)
+    surveys = serializers.IntegerField()
+    survey_answers = serializers.IntegerField()
+    groups = serializers.SerializerMethodField()
+    kinds = YearLineSerializer(many=True)
+    partners = YearLineSerializer(many=True)
+    facilitators = FacilitatorHoursSerializer(many=True)
+    cancellation_reasons = serializers.SerializerMethodField()
+
+    def get_cycles(self, report) -> int:
+        return len(report.cycles)
+
+    def get_participants(self, report) -> int:
+        return len(report.participants)
+
+    def get_groups(self, report) -> list[dict]:
+        return [{"label": label, "participants": count} for label, count in report.groups]
+
+    def get_cancellation_reasons(self, report) -> list[dict]:
+        return [{"reason": reason, "sessions": count} for reason, count in report.cancellation_reasons]
+
+
+class YearReportView(APIView):
+    """A site's year in figures, as on the page (the site's coordinators and administrators)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("site", int, required=True), OpenApiParameter("year", int)],
+                   responses={200: YearReportSerializer}, summary="A site's year in figures")
+    def get(self, request):
+        site_id, year = request.query_params.get("site", ""), request.query_params.get("year", "")
+        if not site_id.isdigit():
+            raise ValidationError({"site": [_("Give the number of a site you work at.")]})
+        site = access.visible_sites(request.user).filter(pk=site_id).first()
+        if site is None:
+            raise NotFound
+        if not request.user.has_perm("enrolment.view_year_report", site):
+            raise PermissionDenied
+        if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+            raise ValidationError({"year": [_("Give the year as four digits, e.g. 2027.")]})
+        chosen = int(year) if year else year_report.years_with_sessions(site)[0]
+        return Response(YearReportSerializer(year_report.year_report(site, chosen)).data)

@@ -6,6 +6,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("", views.index, name="index"),
     path("terms/<int:pk>/", views.term_page, name="term"),
+    path("year/", views.year_page, name="year"),
     path("terms/<int:pk>/indicators.xlsx", views.term_export, name="term-export"),
     path("terms/<int:pk>/partners/<int:partner_pk>/", views.partner_report, name="partner-report"),
     path("cycles/<int:pk>/review/", views.cycle_review, name="cycle-review"),

@@ -14,7 +14,7 @@ from core import rules as access
 from core.audit import record_export
 from core.forms import add_service_errors
 
-from . import evaluation_sheets, indicator_sheets, indicators, notices, reviews
+from . import evaluation_sheets, indicator_sheets, indicators, notices, reviews, year_report
 from .attendance_forms import CycleReviewForm, EvaluationSheetForm
 from .exports import FORMATS
 
@@ -161,4 +161,28 @@ def print_sheets(request, pk):
         "cycle": cycle, "pages": mark_safe("".join(pages)),  # noqa: S308 (rendered templates)
         "copies": copies, "count": len(pages), "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
         "max_copies": evaluation_sheets.MAX_COPIES,
+    })
+
+
+@login_required
+def year_page(request):
+    """A site's year in figures; `format=xlsx` downloads the same tables as a workbook."""
+    sites = [site for site in access.visible_sites(request.user).order_by("name")
+             if request.user.has_perm("enrolment.view_year_report", site)]
+    if not sites:
+        raise PermissionDenied
+    chosen = request.GET.get("site", "")
+    site = next((s for s in sites if str(s.pk) == chosen), sites[0])
+    years = year_report.years_with_sessions(site)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and int(year_text) in years else years[0]
+    report = year_report.year_report(site, year)
+    if request.GET.get("format") == "xlsx":
+        record_export(request.user, "enrolment.year_report", detail=f"site={site.pk} year={year} format=xlsx")
+        content_type, extension = FORMATS["xlsx"]
+        response = HttpResponse(indicator_sheets.write_year_xlsx(report), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="relais-year-{site.code}-{year}.{extension}"'
+        return response
+    return render(request, "enrolment/evaluation_year.html", {
+        "report": report, "sites": sites, "years": years,
     })

@@ -190,6 +190,55 @@ def write_indicators_xlsx(data: TermIndicators) -> bytes:
     ])
 
 
+def year_rows(report) -> Iterator[list]:
+    """A site's year in figures (`enrolment.year_report`): the key figures, then each table."""
+    yield [_("The year in figures"), report.site.name, str(report.year)]
+    yield from [
+        [_("Counted until"), formats.date_format(report.counted_until, "SHORT_DATE_FORMAT"), None],
+        [_("Cycles"), len(report.cycles), None],
+        [_("Sessions held"), report.sessions_held, None],
+        [_("Hours held"), round(report.hours_held, 2), None],
+        [_("Sessions cancelled"), report.sessions_cancelled, None],
+        [_("Took part"), len(report.participants), None],
+        [_("Attendance rate"), _percent(report.attendance_rate), None],
+        [_("Completed"), report.completed, None],
+        [_("Dropped out"), report.dropouts, None],
+        [_("Dropout rate"), _percent(report.dropout_rate), None],
+        [_("Interviewed"), report.interviews, None],
+        [_("Left the prison"), report.left_prison, None],
+        [_("Participants' sheets"), report.sheets_returned, _percent(report.liked_share)],
+        [_("Needs surveys"), report.surveys, report.survey_answers],
+    ]
+
+
+def year_line_rows(heading: str, lines) -> Iterator[list]:
+    yield [heading, _("Cycles"), _("Sessions held"), _("Hours held"), _("Took part"), _("Present"), _("Absent"),
+           _("Attendance rate")]
+    for line in lines:
+        yield [line.label, len(line.cycles), line.sessions, round(line.hours, 2), len(line.participants),
+               line.present, line.absent, _percent(line.attendance_rate)]
+
+
+def year_facilitator_rows(report) -> Iterator[list]:
+    yield [_("Kind of facilitator"), _("People"), _("Sessions led"), _("Hours")]
+    for line in report.facilitators:
+        yield [line.label, len(line.people), line.sessions, round(line.hours, 2)]
+
+
+def write_year_xlsx(report) -> bytes:
+    return write_sheets([
+        Sheet(_("Year"), year_rows(report), [36.0, 20.0, 12.0], "A2"),
+        Sheet(_("Target groups"), iter([[_("Target group"), _("Took part")], *map(list, report.groups)]),
+              [24.0, 12.0], "A2"),
+        Sheet(_("Kinds of activity"), year_line_rows(_("Kind"), report.kinds), [24.0, *([12.0] * 7)], "B2"),
+        Sheet(_("Partners"), year_line_rows(_("Partner organisation"), report.partners), [36.0, *([12.0] * 7)],
+              "B2"),
+        Sheet(_("Facilitators"), year_facilitator_rows(report), [30.0, 12.0, 12.0, 12.0], "B2"),
+        Sheet(_("Cancellations"), reason_rows(_("Cancellation reason"), report.cancellation_reasons),
+              [50.0, 10.0], "A2"),
+    ])
+
+
 def filename(data: TermIndicators) -> str:
     term = data.term
     return f"relais-indicators-{term.site.code}-{term.first_date:%Y-%m-%d}"
