@@ -336,5 +336,5 @@ class YearReportView(APIView):
             raise PermissionDenied
         if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
             raise ValidationError({"year": [_("Give the year as four digits, e.g. 2027.")]})
-        chosen = int(year) if year else year_report.years_with_sessions(site)[0]
+        chosen = int(year) if year else year_report.default_year(year_report.years_with_sessions(site))
         return Response(YearReportSerializer(year_report.year_report(site, chosen)).data)

@@ -175,7 +175,7 @@ def year_page(request):
     site = next((s for s in sites if str(s.pk) == chosen), sites[0])
     years = year_report.years_with_sessions(site)
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and int(year_text) in years else years[0]
+    year = int(year_text) if year_text.isdigit() and int(year_text) in years else year_report.default_year(years)
     report = year_report.year_report(site, year)
     if request.GET.get("format") == "xlsx":
         record_export(request.user, "enrolment.year_report", detail=f"site={site.pk} year={year} format=xlsx")

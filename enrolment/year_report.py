@@ -117,6 +117,12 @@ def years_with_sessions(site) -> list[int]:
     return list(range(max(last, today.year), first - 1, -1))
 
 
+def default_year(years: list[int]) -> int:
+    """This year when the site has sessions in it (or none at all), else the latest."""
+    this_year = timezone.localdate().year
+    return this_year if this_year in years else years[0]
+
+
 def year_report(site, year: int, now: dt.datetime | None = None) -> YearReport:
     """The site's figures for `year`, as of `now` (sessions after it are not held yet)."""
     now = now or timezone.now()

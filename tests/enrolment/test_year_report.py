@@ -133,6 +133,8 @@ def test_the_year_counts_sessions_people_and_hours_by_the_day_in_brussels(year_o
 
 def test_a_year_under_way_counts_what_happened_so_far(year_of):
     with time_machine.travel(local(2027, 3, 20, 12), tick=False):
+        years = year_report.years_with_sessions(year_of)
+        assert (years, year_report.default_year(years)) == ([2028, 2027, 2026], 2027)
         report = year_report.year_report(year_of, 2027)
     assert (report.sessions_held, report.sessions_cancelled, report.counted_until) == (3, 1, dt.date(2027, 3, 20))
 
@@ -186,5 +188,6 @@ def test_only_the_sites_coordinators_read_it(client, year_of, facilitator_user, 
     client.force_login(elsewhere)
     page = client.get(url, {"site": year_of.pk})
     assert page.context["report"].site == other_site  # never the other site's figures
+    assert page.context["years"] == [2028]  # this year, as the site has no session yet
     assert api_as(elsewhere).get("/api/v1/year-report/", {"site": year_of.pk}).status_code == 404
     assert api_as(staff_user).get("/api/v1/year-report/", {"site": year_of.pk}).status_code == 403
