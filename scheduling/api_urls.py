@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from .api import DraftViewSet, PublicationViewSet, SolverRunViewSet
 from .feeds_api import FeedViewSet
 from .notices_api import ChangeNoticeViewSet
-from .week_api import WeekView
+from .week_api import WeekSlipsView, WeekView
 
 router = SimpleRouter()
 router.register("calendar-feeds", FeedViewSet, basename="calendar-feed")
@@ -12,4 +12,5 @@ router.register("change-notices", ChangeNoticeViewSet, basename="change-notice")
 router.register("planning/runs", SolverRunViewSet, basename="solver-run")
 router.register("planning/draft", DraftViewSet, basename="draft-session")
 router.register("planning/publications", PublicationViewSet, basename="publication")
-urlpatterns = [*router.urls, path("week-summary/", WeekView.as_view(), name="week-summary")]
+urlpatterns = [*router.urls, path("week-summary/", WeekView.as_view(), name="week-summary"),
+               path("week-slips/", WeekSlipsView.as_view(), name="week-slips")]

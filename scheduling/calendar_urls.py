@@ -17,6 +17,7 @@ urlpatterns = [
     path("feeds/<int:pk>/regenerate/", views.feed_regenerate, name="feed-regenerate"),
     path("feeds/<str:token>.ics", views.feed, name="feed"),
     path("movements/<int:unit_pk>/", views.movement_list, name="movement-list"),
+    path("slips/<int:unit_pk>/", views.week_slips, name="week-slips"),
     path("gate/<int:site_pk>/", views.gate_list, name="gate-list"),
     path("week/<int:site_pk>/", views.week_at_a_glance, name="week"),
 ]

@@ -245,6 +245,32 @@ def movement_list(request, unit_pk):
 
 
 @login_required
+def week_slips(request, unit_pk):
+    """Each detainee's activities of the week, a slip each in their language, for the unit's officers."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from .week_slips import week_slips as slips_of
+
+    unit = get_object_or_404(access.visible_units(request.user), pk=unit_pk)
+    if not request.user.has_perm("scheduling.view_movement_list", unit):
+        raise Http404
+    monday = calendars.monday_of(_day_from(request))
+    slips = slips_of(request.user, unit, monday)
+    audit.record_export(request.user, "week_slips", detail=f"unit={unit.pk} week={monday.isoformat()} slips={len(slips)}")
+    pages = []
+    for slip in slips:
+        with translation.override(slip.language):
+            pages.append(render_to_string("scheduling/_week_slip.html", {
+                "slip": slip, "unit": unit, "monday": monday, "sunday": monday + dt.timedelta(days=6),
+            }))
+    return render(request, "scheduling/week_slips.html", {
+        "unit": unit, "monday": monday, "slips": mark_safe("".join(pages)),  # noqa: S308 (rendered templates)
+        "count": len(slips), "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+    })
+
+
+@login_required
 def gate_list(request, site_pk):
     site = get_object_or_404(access.visible_sites(request.user), pk=site_pk)
     if not request.user.has_perm("scheduling.view_gate_list", site):

@@ -9,9 +9,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import audit
 from core import rules as access
 
 from .week import week_summary
+from .week_slips import week_slips
 
 
 class WeekSummaryDaySerializer(serializers.Serializer):
@@ -60,3 +62,44 @@ class WeekView(APIView):
         except ValueError:
             raise ValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from None
         return Response(WeekSummarySerializer(week_summary(request.user, site, day)).data)
+
+
+class SlipLineSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    starts = serializers.TimeField(format="%H:%M")
+    ends = serializers.TimeField(format="%H:%M")
+    title = serializers.CharField()
+    room = serializers.CharField()
+
+
+class WeekSlipSerializer(serializers.Serializer):
+    prison_number = serializers.CharField(source="detainee.prison_number")
+    first_name = serializers.CharField(source="detainee.first_name")
+    last_name = serializers.CharField(source="detainee.last_name")
+    cell = serializers.CharField(source="detainee.cell")
+    language = serializers.CharField()
+    lines = SlipLineSerializer(many=True)
+
+
+class WeekSlipsView(APIView):
+    """Each detainee's sessions of the week in a unit, titles in their language (as the printed slips)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("unit", int, required=True), OpenApiParameter("date", dt.date)],
+                   responses={200: WeekSlipSerializer(many=True)}, summary="Weekly slips of a unit's detainees")
+    def get(self, request):
+        unit_id, value = request.query_params.get("unit", ""), request.query_params.get("date", "")
+        if not unit_id.isdigit():
+            raise ValidationError({"unit": [_("Give the number of a unit.")]})
+        unit = access.visible_units(request.user).filter(pk=unit_id).first()
+        if unit is None or not request.user.has_perm("scheduling.view_movement_list", unit):
+            raise NotFound
+        try:
+            day = dt.date.fromisoformat(value) if value else timezone.localdate()
+        except ValueError:
+            raise ValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from None
+        slips = week_slips(request.user, unit, day)
+        audit.record_export(request.user, "week_slips", detail=f"unit={unit.pk} week={day.isoformat()} "
+                                                              f"slips={len(slips)} api")
+        return Response(WeekSlipSerializer(slips, many=True).data)
