@@ -67,6 +67,7 @@ class FacilitatorKind(models.TextChoices):
     PARTNER_EMPLOYEE = "partner_employee", _("Partner's employee")
     TEACHER = "teacher", _("Adult-education teacher")
     STAFF = "staff", _("Prison staff member")
+    INTERPRETER = "interpreter", _("Interpreter")
 
 
 class Facilitator(models.Model):

@@ -56,6 +56,7 @@ class ApplicationContext:
     other_enrolments: dict = field(default_factory=lambda: defaultdict(list))
     other_sessions: dict = field(default_factory=lambda: defaultdict(list))
     interviews: dict = field(default_factory=lambda: defaultdict(list))
+    speakers: dict = field(default_factory=lambda: defaultdict(list))  # language -> the cycle's facilitators
     _reception: list | None = None
 
     @property
@@ -101,6 +102,7 @@ class ApplicationContext:
         )
         ctx = cls(cycle=cycle, sessions=sessions, candidate_rooms=candidate_rooms,
                   eligible_unit_ids={u.pk for u in cycle.eligible_units.all()}, group=group)
+        ctx.speakers = speakers_of(cycle)
         if not detainee_ids:
             return ctx
         from prisons.models import DetaineeLanguage
@@ -236,6 +238,15 @@ def _spoken_languages(detainee, ctx) -> dict[str, str]:
     return spoken
 
 
+def speakers_of(cycle) -> dict[str, list]:
+    """The cycle's active facilitators (interpreters included) by the languages they speak."""
+    speakers = defaultdict(list)
+    for facilitator in cycle.facilitators.filter(active=True).order_by("last_name", "first_name"):
+        for code in dict.fromkeys(code.lower()[:2] for code in facilitator.languages or []):
+            speakers[code].append(facilitator)
+    return speakers
+
+
 def _check_language(detainee, ctx):
     language = (ctx.cycle.language or "").lower()[:2]
     spoken = _spoken_languages(detainee, ctx)
@@ -249,6 +260,13 @@ def _check_language(detainee, ctx):
                       _("Speaks the language of this cycle (%(language)s) only a little.") % {"language": language_name(language)})
         return
     if language not in spoken:
+        helpers = list(dict.fromkeys(f for code in spoken for f in ctx.speakers.get(code, [])))
+        if helpers:
+            yield Finding("language_interpreted", Severity.INFO, _(
+                "The cycle is given in %(language)s, which the detainee does not speak; %(names)s, on the cycle, "
+                "speaks their language.") % {"language": language_name(language),
+                                             "names": ", ".join(str(f) for f in helpers)})
+            return
         reception = ctx.reception_classes()
         if reception:
             suggestion = _("Suggest an interpreter or a reception class: %(list)s.") % {
@@ -343,3 +361,41 @@ def check_applications(cycle, enrolments) -> dict[int, list[Finding]]:
     enrolments = list(enrolments)
     ctx = ApplicationContext.build(cycle, [e.detainee for e in enrolments])
     return {e.pk: findings_for(e.detainee, ctx, enrolment=e) for e in enrolments}
+
+
+@dataclass
+class LanguageNeed:
+    """Applicants and participants who do not speak the cycle's language, by a language they speak."""
+
+    language: str
+    people: int
+    speakers: list  # the cycle's facilitators who speak it (interpreters included)
+
+    @property
+    def name(self) -> str:
+        return language_name(self.language)
+
+
+def language_needs(cycle, enrolments) -> list[LanguageNeed]:
+    """Of the open applications among `enrolments` (enrolled, waiting or pending), those who do not
+    speak the cycle's language, counted by the language they speak best that someone on the cycle
+    speaks, else their best: what to find an interpreter for. Three queries."""
+    from .models import OPEN_STATUSES
+    from .notices import PROFICIENCY_RANK
+
+    language = (cycle.language or "").lower()[:2]
+    if not language:
+        return []
+    speakers = speakers_of(cycle)
+    counts: dict[str, int] = defaultdict(int)
+    for enrolment in (enrolments.filter(cycle=cycle, status__in=OPEN_STATUSES)
+                      .select_related("detainee").prefetch_related("detainee__languages")):
+        detainee = enrolment.detainee
+        ranked = sorted(detainee.languages.all(), key=lambda lang: PROFICIENCY_RANK.get(lang.proficiency, 9))
+        spoken = [lang.language.lower()[:2] for lang in ranked]
+        spoken += [code for code, reads in (("fr", detainee.reads_french), ("nl", detainee.reads_dutch)) if reads]
+        if not spoken or language in spoken:
+            continue
+        counts[next((code for code in spoken if code in speakers), spoken[0])] += 1
+    return [LanguageNeed(code, n, speakers.get(code, []))
+            for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]

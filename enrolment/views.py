@@ -15,7 +15,7 @@ from core import rules as access
 from core.models import AuditAction
 
 from . import notices, selectors, services
-from .checks import check_applications
+from .checks import check_applications, language_needs
 from .forms import ApplicationForm, DecisionForm, DeclineForm, EndForm, ImportForm
 from .models import EnrolmentStatus
 
@@ -60,6 +60,7 @@ def cycle_page(request, pk):
         "ended": list(selectors.ended_applications_of(cycle, enrolments)[:50]),
         "slots": selectors.weekly_slots_of(cycle),
         "may_manage": request.user.has_perm("enrolment.manage_applications", cycle),
+        "language_needs": language_needs(cycle, enrolments),
     })
 
 

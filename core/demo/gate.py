@@ -184,3 +184,31 @@ def build_partner_documents(builder) -> None:
             reference=f"Demo Insurance, policy {n + 1:05d}", valid_from=today - dt.timedelta(days=165),
             valid_until=insurance_until))
     act.PartnerDocument.objects.bulk_create(rows)
+
+
+def build_interpreter(builder) -> None:
+    """An interpreter on the current cycle at Haren where most people applying or taking part do not
+    speak its language, for the language most of them speak: the cycle's page then shows who is
+    covered and who still needs one, and the gate list expects the interpreter on its days."""
+    from enrolment.checks import language_needs
+    from enrolment.models import Enrolment
+
+    site = builder.sites["haren"]
+    best = None
+    for cycle in act.Cycle.objects.filter(term__site=site, term__last_date__gte=builder.today).exclude(
+            status__in=[act.CycleStatus.DRAFT, act.CycleStatus.CANCELLED]).order_by("code"):
+        needs = language_needs(cycle, Enrolment.objects.all())
+        if needs and (best is None or needs[0].people > best[1].people):
+            best = (cycle, needs[0])
+    if best is None:
+        return
+    cycle, need = best
+    interpreter = act.Facilitator.objects.create(
+        kind=act.FacilitatorKind.INTERPRETER, first_name="Nadia", last_name="Demo-Interpreter",
+        email="interpreter@demo.invalid",
+        languages=[need.language, cycle.language], skills="Community interpreting (synthetic demo data)",
+        authorisation_number="DEMO-INT-001", authorisation_valid_from=builder.today - dt.timedelta(days=30),
+        authorisation_valid_until=builder.today + dt.timedelta(days=335),
+    )
+    interpreter.sites.set([site])
+    cycle.facilitators.add(interpreter)

@@ -292,6 +292,7 @@ class DemoBuilder:
         self._enrolments()
         from .gate import (
             build_declared_absence,
+            build_interpreter,
             build_materials,
             build_partner_documents,
             build_recruitment,
@@ -312,6 +313,7 @@ class DemoBuilder:
         build_screening(self)  # last: the only steps that draw from the random stream after the others
         build_former_detainees(self)
         build_evaluation_sheets(self)  # after the last step that draws from the random stream
+        build_interpreter(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 

@@ -341,3 +341,14 @@ def test_finished_cycles_have_participants_sheets_and_one_per_site_is_signalled(
         assert [row.cycle.code for row in rows if any(s.code == "few_liked" for s in row.signals)]
         assert any(row.sheets.to_change for row in rows) and any(row.sheets.liked_most for row in rows)
     assert not EvaluationSheet.objects.filter(cycle__term__last_date__gte=TODAY).exists()
+
+
+def test_an_interpreter_covers_the_language_most_applicants_of_a_cycle_speak(demo):
+    from activities.models import FacilitatorKind
+    from enrolment.checks import language_needs
+
+    interpreter = Facilitator.objects.get(kind=FacilitatorKind.INTERPRETER)
+    (cycle,) = interpreter.cycles.all()
+    needs = language_needs(cycle, Enrolment.objects.all())
+    covered = next(need for need in needs if interpreter in need.speakers)
+    assert covered.people >= 2 and covered.language in interpreter.languages

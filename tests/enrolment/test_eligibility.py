@@ -120,6 +120,26 @@ def test_language_not_spoken_suggests_interpreter_and_reception_class(cycle, uni
     assert "Classe d'accueil" in str(finding.message) or "Reception class" in str(finding.message)
 
 
+def test_an_interpreter_on_the_cycle_who_speaks_the_detainees_language_answers_the_warning(cycle, unit):
+    from activities.models import FacilitatorKind
+    from tests.factories import FacilitatorFactory
+
+    detainee = DetaineeFactory(unit=unit)
+    pr.DetaineeLanguage.objects.create(detainee=detainee, language="ar", proficiency="native")
+    interpreter = FacilitatorFactory(kind=FacilitatorKind.INTERPRETER, first_name="Samira", last_name="Demo",
+                                     languages=["ar", "fr"])
+    cycle.facilitators.add(interpreter)
+    finding = next(f for f in check_application(detainee, cycle) if f.code.startswith("language"))
+    assert (finding.code, finding.severity) == ("language_interpreted", "info")
+    assert "Samira Demo, on the cycle, speaks their language" in str(finding.message)
+    # An interpreter who left, or one for another language, does not count.
+    interpreter.active = False
+    interpreter.save()
+    assert "language_not_spoken" in codes(check_application(detainee, cycle))
+    cycle.facilitators.add(FacilitatorFactory(kind=FacilitatorKind.INTERPRETER, languages=["ro"]))
+    assert "language_not_spoken" in codes(check_application(detainee, cycle))
+
+
 def test_clash_with_another_enrolment_and_with_a_weekly_commitment(site, cycle, unit):
     detainee = DetaineeFactory(unit=unit, reads_french=True)
     other = CycleFactory(term=cycle.term)

@@ -132,6 +132,37 @@ def test_cycle_page_lists_participants_waiting_and_pending_with_findings(client,
         assert text in page
 
 
+def test_cycle_page_counts_who_needs_an_interpreter_and_who_on_the_cycle_speaks_their_language(
+        client, site, unit, coordinator):
+    from activities.models import FacilitatorKind
+    from prisons.models import DetaineeLanguage
+    from tests.factories import FacilitatorFactory
+
+    cycle = CycleFactory(term=TermFactory(site=site), capacity=10, screening_required=False, language="fr")
+    for number, languages, status in (("A1", ["ar"], "enrolled"), ("A2", ["ar", "fr"], "enrolled"),
+                                      ("A3", ["ar"], "approved"), ("R1", ["ro", "ar"], "pending"),
+                                      ("R2", ["ro"], "pending"), ("X1", ["ar"], "declined")):
+        detainee = DetaineeFactory(unit=unit, prison_number=number)
+        for rank, code in enumerate(languages):
+            DetaineeLanguage.objects.create(detainee=detainee, language=code,
+                                            proficiency="native" if rank == 0 else "basic")
+        EnrolmentFactory(cycle=cycle, detainee=detainee, status=status)
+    client.force_login(coordinator)
+    url = reverse("enrolment:cycle", args=[cycle.pk])
+    needs = client.get(url).context["language_needs"]
+    assert [(n.language, n.people, n.speakers) for n in needs] == [("ar", 2, []), ("ro", 2, [])]
+    assert "nobody on the cycle speaks it: find an interpreter" in client.get(url).content.decode()
+
+    # With an Arabic interpreter on the cycle, the Romanian speaker who also speaks Arabic counts there.
+    interpreter = FacilitatorFactory(kind=FacilitatorKind.INTERPRETER, first_name="Samira", last_name="Demo",
+                                     languages=["ar"])
+    cycle.facilitators.add(interpreter)
+    page = client.get(url)
+    assert [(n.language, n.people) for n in page.context["language_needs"]] == [("ar", 3), ("ro", 1)]
+    html = page.content.decode()
+    assert "Arabic: 3 people" in html and "spoken on the cycle by Samira Demo" in html
+
+
 def test_other_site_coordinator_and_facilitators_cannot_open_enrolment_pages(client, site, unit, other_site, facilitator_user):
     cycle = CycleFactory(term=TermFactory(site=site), facilitators=[facilitator_user.facilitator])
     enrolment = EnrolmentFactory(cycle=cycle, detainee=DetaineeFactory(unit=unit))
