@@ -211,4 +211,14 @@ def build_interpreter(builder) -> None:
         authorisation_valid_until=builder.today + dt.timedelta(days=335),
     )
     interpreter.sites.set([site])
+    # Available through every day the site runs activities: the term's timetable stays as it was.
+    from django.db.models import Max, Min
+
+    from prisons.models import RegimePeriod
+
+    act.Availability.objects.bulk_create([
+        act.Availability(facilitator=interpreter, weekday=day["weekday"], start=day["first"], end=day["last"])
+        for day in RegimePeriod.objects.filter(site=site).values("weekday").annotate(
+            first=Min("start"), last=Max("end")).order_by("weekday")
+    ])
     cycle.facilitators.add(interpreter)
