@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from .api import DraftViewSet, PublicationViewSet, SolverRunViewSet
 from .feeds_api import FeedViewSet
 from .notices_api import ChangeNoticeViewSet
-from .week_api import WeekSlipsView, WeekView
+from .week_api import SiteMovementsView, WeekSlipsView, WeekView
 
 router = SimpleRouter()
 router.register("calendar-feeds", FeedViewSet, basename="calendar-feed")
@@ -13,4 +13,5 @@ router.register("planning/runs", SolverRunViewSet, basename="solver-run")
 router.register("planning/draft", DraftViewSet, basename="draft-session")
 router.register("planning/publications", PublicationViewSet, basename="publication")
 urlpatterns = [*router.urls, path("week-summary/", WeekView.as_view(), name="week-summary"),
-               path("week-slips/", WeekSlipsView.as_view(), name="week-slips")]
+               path("week-slips/", WeekSlipsView.as_view(), name="week-slips"),
+               path("site-movements/", SiteMovementsView.as_view(), name="site-movements")]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("movements/<int:unit_pk>/", views.movement_list, name="movement-list"),
     path("slips/<int:unit_pk>/", views.week_slips, name="week-slips"),
     path("gate/<int:site_pk>/", views.gate_list, name="gate-list"),
+    path("movements/site/<int:site_pk>/", views.site_movements, name="site-movements"),
     path("week/<int:site_pk>/", views.week_at_a_glance, name="week"),
 ]

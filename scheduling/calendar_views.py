@@ -271,6 +271,23 @@ def week_slips(request, unit_pk):
 
 
 @login_required
+def site_movements(request, site_pk):
+    """The site's movements of the day by departure time, for whoever organises the escorts."""
+    from .site_movements import site_movements as movements_of
+
+    site = get_object_or_404(access.visible_sites(request.user), pk=site_pk)
+    if not request.user.has_perm("scheduling.view_movement_list", site):
+        raise Http404
+    day = _day_from(request)
+    movements = movements_of(request.user, site, day, language=_language(request))
+    audit.record_export(request.user, "site_movements", detail=f"site={site.pk} date={day.isoformat()}")
+    return render(request, "scheduling/site_movements.html", {
+        "site": site, "day": day, "movements": movements,
+        "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+    })
+
+
+@login_required
 def gate_list(request, site_pk):
     site = get_object_or_404(access.visible_sites(request.user), pk=site_pk)
     if not request.user.has_perm("scheduling.view_gate_list", site):

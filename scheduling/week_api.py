@@ -1,4 +1,4 @@
-"""The site's week at a glance as JSON (`scheduling.week`); same rule as the page."""
+"""A site's week at a glance, a unit's weekly slips and a site's movements of the day, as JSON; same rules as the pages."""
 import datetime as dt
 
 from django.utils import timezone
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from core import audit
 from core import rules as access
 
+from .site_movements import site_movements
 from .week import week_summary
 from .week_slips import week_slips
 
@@ -51,16 +52,13 @@ class WeekView(APIView):
     @extend_schema(parameters=[OpenApiParameter("site", int, required=True), OpenApiParameter("date", dt.date)],
                    responses={200: WeekSummarySerializer}, summary="Week at a glance of a site")
     def get(self, request):
-        site_id, value = request.query_params.get("site", ""), request.query_params.get("date", "")
+        site_id = request.query_params.get("site", "")
         if not site_id.isdigit():
             raise ValidationError({"site": [_("Give the number of a site you work at.")]})
         site = access.visible_sites(request.user).filter(pk=site_id).first()
         if site is None or not request.user.has_perm("scheduling.view_gate_list", site):
             raise NotFound
-        try:
-            day = dt.date.fromisoformat(value) if value else timezone.localdate()
-        except ValueError:
-            raise ValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from None
+        day = _day_param(request)
         return Response(WeekSummarySerializer(week_summary(request.user, site, day)).data)
 
 
@@ -89,17 +87,65 @@ class WeekSlipsView(APIView):
     @extend_schema(parameters=[OpenApiParameter("unit", int, required=True), OpenApiParameter("date", dt.date)],
                    responses={200: WeekSlipSerializer(many=True)}, summary="Weekly slips of a unit's detainees")
     def get(self, request):
-        unit_id, value = request.query_params.get("unit", ""), request.query_params.get("date", "")
+        unit_id = request.query_params.get("unit", "")
         if not unit_id.isdigit():
             raise ValidationError({"unit": [_("Give the number of a unit.")]})
         unit = access.visible_units(request.user).filter(pk=unit_id).first()
         if unit is None or not request.user.has_perm("scheduling.view_movement_list", unit):
             raise NotFound
-        try:
-            day = dt.date.fromisoformat(value) if value else timezone.localdate()
-        except ValueError:
-            raise ValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from None
+        day = _day_param(request)
         slips = week_slips(request.user, unit, day)
         audit.record_export(request.user, "week_slips", detail=f"unit={unit.pk} week={day.isoformat()} "
                                                               f"slips={len(slips)} api")
         return Response(WeekSlipSerializer(slips, many=True).data)
+
+
+class DepartureSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    people = serializers.IntegerField()
+    departs = serializers.TimeField(format="%H:%M")
+    returns = serializers.TimeField(format="%H:%M")
+    activity = serializers.CharField()
+    room = serializers.CharField()
+
+
+class EscortOverloadSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    at = serializers.TimeField(format="%H:%M")
+    sessions = serializers.IntegerField()
+    limit = serializers.IntegerField()
+
+
+class SiteMovementsSerializer(serializers.Serializer):
+    site = serializers.IntegerField(source="site.pk")
+    day = serializers.DateField()
+    people = serializers.IntegerField()
+    departures = DepartureSerializer(many=True)
+    overloads = EscortOverloadSerializer(many=True)
+
+
+class SiteMovementsView(APIView):
+    """The site's movements of the day, by departure time and unit, as on the page (counts, no names)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("site", int, required=True), OpenApiParameter("date", dt.date)],
+                   responses={200: SiteMovementsSerializer}, summary="Movements of the day of a site")
+    def get(self, request):
+        site_id = request.query_params.get("site", "")
+        if not site_id.isdigit():
+            raise ValidationError({"site": [_("Give the number of a site you work at.")]})
+        site = access.visible_sites(request.user).filter(pk=site_id).first()
+        if site is None or not request.user.has_perm("scheduling.view_movement_list", site):
+            raise NotFound
+        day = _day_param(request)
+        return Response(SiteMovementsSerializer(site_movements(request.user, site, day)).data)
+
+
+def _day_param(request) -> dt.date:
+    """The `date` parameter, today when absent; a 400 naming the field when it is not a date."""
+    value = request.query_params.get("date", "")
+    try:
+        return dt.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        raise ValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from None

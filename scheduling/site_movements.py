@@ -1,0 +1,107 @@
+"""The site's movements of the day, for whoever organises the escorts (step 8): per departure time,
+how many people each unit sends and where, and the units asked to escort to more sessions at once
+than their staff can (a session moved or a unit's limit lowered after planning).
+
+The same people and sessions as the units' movement lists, for the whole site at once and in a
+fixed number of queries.
+"""
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from core import rules as access
+from enrolment.models import EnrolmentStatus
+from prisons.models import Unit
+
+from .calendars import BRUSSELS, room_label
+from .lists import _placements_on, _sessions_on
+
+
+@dataclass
+class Departure:
+    """People of one unit leaving for one session."""
+
+    unit: Unit
+    people: int
+    departs: dt.time
+    returns: dt.time
+    activity: str
+    room: str
+
+
+@dataclass
+class EscortOverload:
+    unit: Unit
+    at: dt.time
+    sessions: int
+    limit: int
+
+
+@dataclass
+class SiteMovements:
+    site: object
+    day: dt.date
+    departures: list[Departure] = field(default_factory=list)
+    overloads: list[EscortOverload] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        return sum(d.people for d in self.departures)
+
+    def by_time(self) -> list[tuple[dt.time, list[Departure]]]:
+        """Departures grouped by the time they leave, earliest first."""
+        grouped = defaultdict(list)
+        for departure in self.departures:
+            grouped[departure.departs].append(departure)
+        return sorted(grouped.items())
+
+
+def site_movements(user, site, day: dt.date, *, language: str | None = None) -> SiteMovements:
+    result = SiteMovements(site=site, day=day)
+    sessions = list(_sessions_on(user, site, day).select_related("cycle__activity", "room__building")
+                    .prefetch_related("cancelled_units").order_by("starts_at", "pk"))
+    if not sessions:
+        return result
+    enrolled = defaultdict(list)
+    for cycle_id, detainee_id, unit_id, cell in (
+        access.visible_enrolments(user)
+        .filter(cycle_id__in={s.cycle_id for s in sessions}, status=EnrolmentStatus.ENROLLED)
+        .filter(Q(enrolled_on__isnull=True) | Q(enrolled_on__lte=day))
+        .values_list("cycle_id", "detainee_id", "detainee__unit_id", "detainee__cell")
+    ):
+        enrolled[cycle_id].append((detainee_id, unit_id, cell))
+    placements = _placements_on({row[0] for rows in enrolled.values() for row in rows}, day)
+    units = {}
+    busy = defaultdict(list)  # unit id -> (start, end) of the sessions it sends people to
+    for session in sessions:
+        not_coming = {u.pk for u in session.cancelled_units.all()}
+        counts = defaultdict(int)
+        for detainee_id, current_unit, current_cell in enrolled[session.cycle_id]:
+            unit_id, _cell = placements.get(detainee_id, (current_unit, current_cell))
+            if unit_id is not None and unit_id not in not_coming:
+                counts[unit_id] += 1
+        for unit_id, people in counts.items():
+            units[unit_id] = None
+            busy[unit_id].append((session.starts_at, session.ends_at))
+            result.departures.append(Departure(
+                unit=unit_id, people=people, departs=session.starts_at.astimezone(BRUSSELS).time(),
+                returns=session.ends_at.astimezone(BRUSSELS).time(), activity=session.cycle.activity.title(language),
+                room=room_label(session.room),
+            ))
+    units = Unit.objects.in_bulk(list(units))
+    for departure in result.departures:
+        departure.unit = units[departure.unit]
+    result.departures.sort(key=lambda d: (d.departs, d.unit.code, d.activity))
+    for unit_id, spans in busy.items():
+        limit = units[unit_id].max_parallel_sessions
+        if limit is None:
+            continue
+        for start, _end in sorted(set(spans)):
+            at_once = sum(1 for s, e in spans if s <= start < e)
+            if at_once > limit:
+                result.overloads.append(EscortOverload(units[unit_id], start.astimezone(BRUSSELS).time(), at_once,
+                                                       limit))
+    result.overloads.sort(key=lambda o: (o.at, o.unit.code))
+    return result
