@@ -4,10 +4,11 @@
 
 For each size it builds, in a temporary SQLite database, a site whose term has that many cycles of
 `--people` participants meeting twice a week (5 % of sessions cancelled, every register filled in,
-one participant in six dropping out), 1,500 detainees with placements, and a needs survey with ten
-answers per cycle. It prints, best of three, the time and number of queries of: the term's
-indicators (`term_indicators`), the evaluation page through Django's test client, its workbook,
-and the survey's results page. The number of queries must not grow with the size.
+one participant in six dropping out, three in four returning an evaluation sheet), 1,500 detainees
+with placements, and a needs survey with ten answers per cycle. It prints, best of three, the time
+and number of queries of: the term's indicators (`term_indicators`), the evaluation page through
+Django's test client, its workbook, the survey's results page, and the site's year in figures
+(`year_report`) for the year the term falls in. The number of queries must not grow with the size.
 """
 import argparse
 import datetime as dt
@@ -40,7 +41,7 @@ def setup_django() -> None:
 def generate(code: str, cycles: int, people: int, weeks: int, seed: int = 7):
     """A site with one term of `cycles` cycles, its registers, its detainees and a needs survey."""
     from activities import models as act
-    from enrolment.models import Attendance, Enrolment, LeavingReason
+    from enrolment.models import Attendance, Enrolment, EvaluationSheet, LeavingReason
     from prisons import models as pr
     from surveys.models import Survey, SurveyOption, SurveyResponse
 
@@ -114,6 +115,11 @@ def generate(code: str, cycles: int, people: int, weeks: int, seed: int = 7):
                 lines.append(Attendance(session=session, enrolment=enrolment, status="absent",
                                         absence_reason=rng.choice(["sick", "not_escorted", "clash_visit"])))
     Attendance.objects.bulk_create(lines, batch_size=5000)
+    EvaluationSheet.objects.bulk_create([
+        EvaluationSheet(cycle=cycle, liked=rng.choice([3, 3, 2, 1]), useful=rng.choice([3, 2, None]),
+                        level=rng.choice(["right", "too_easy", ""]), to_change=rng.choice(["", "Longer sessions."]))
+        for cycle in cycle_list for _ in range(people * 3 // 4)
+    ], batch_size=2000)
 
     survey = Survey.objects.create(site=site, title="Bench survey", question="Which?", opens_on=first,
                                    closes_on=first + dt.timedelta(weeks=3), status="closed")
@@ -162,6 +168,7 @@ def main() -> None:
 
     from core.models import Role, User
     from enrolment.indicators import term_indicators
+    from enrolment.year_report import year_report
 
     client = Client()
     rows = []
@@ -181,6 +188,10 @@ def main() -> None:
             def fetch(url=url):
                 assert client.get(url).status_code == 200
             rows.append((cycles, sessions, lines, label, *best_of(args.repeat, fetch)))
+
+        def year(term=term, now=now):
+            year_report(term.site, term.first_date.year, now)
+        rows.append((cycles, sessions, lines, f"year_report({term.first_date.year})", *best_of(args.repeat, year)))
 
     print(f"{'cycles':>6} {'sessions':>8} {'register lines':>14}  {'what':<32} {'seconds':>8} {'queries':>7}")
     for cycles, sessions, lines, label, seconds, queries in rows:
