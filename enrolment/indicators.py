@@ -74,6 +74,14 @@ def percent(value: float | None) -> str:
     return _("%(number)s%%") % {"number": number_format(round(100 * value))}
 
 
+class WithAttendanceRate:
+    """For figures that count `present` and `absent` register lines."""
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return rate(self.present, self.present + self.absent)
+
+
 @dataclass(frozen=True)
 class Signal:
     """A reason to look again at a cycle, with what a coordinator may change."""
@@ -93,7 +101,7 @@ class PreviousRecord:
 
 
 @dataclass
-class CycleIndicators:
+class CycleIndicators(WithAttendanceRate):
     cycle: Cycle
     applications: int = 0
     declined: int = 0
@@ -130,10 +138,6 @@ class CycleIndicators:
         return rate(self.places_taken, self.cycle.capacity)
 
     @property
-    def attendance_rate(self) -> float | None:
-        return rate(self.present, self.present + self.absent)
-
-    @property
     def dropout_rate(self) -> float | None:
         return rate(self.dropouts, self.enrolled_ever)
 
@@ -143,7 +147,7 @@ class CycleIndicators:
 
 
 @dataclass
-class GroupIndicators:
+class GroupIndicators(WithAttendanceRate):
     """A target group of the term's site: who was held there, who applied, who took part."""
 
     group: str
@@ -168,13 +172,9 @@ class GroupIndicators:
     def reach(self) -> float | None:
         return rate(self.participants, self.held)
 
-    @property
-    def attendance_rate(self) -> float | None:
-        return rate(self.present, self.present + self.absent)
-
 
 @dataclass
-class KindIndicators:
+class KindIndicators(WithAttendanceRate):
     kind: str
     cycles: int = 0
     places: int = 0
@@ -190,13 +190,9 @@ class KindIndicators:
     def fill_rate(self) -> float | None:
         return rate(self.places_taken, self.places)
 
-    @property
-    def attendance_rate(self) -> float | None:
-        return rate(self.present, self.present + self.absent)
-
 
 @dataclass
-class PartnerIndicators:
+class PartnerIndicators(WithAttendanceRate):
     """What a partner organisation's activities delivered in the term: for its own reports."""
 
     name: str
@@ -207,10 +203,6 @@ class PartnerIndicators:
     participants: int = 0
     present: int = 0
     absent: int = 0
-
-    @property
-    def attendance_rate(self) -> float | None:
-        return rate(self.present, self.present + self.absent)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from prisons.models import Gender, LegalStatus
 from scheduling.calendars import session_facilitators
 from surveys.models import Survey
 
-from .indicators import _how_they_left, _ranked, rate
+from .indicators import WithAttendanceRate, _how_they_left, _ranked, rate
 from .models import (
     AbsenceReason,
     Attendance,
@@ -34,7 +34,7 @@ SEX_GROUP = {Gender.MALE: "men", Gender.FEMALE: "women"}
 
 
 @dataclass
-class YearLine:
+class YearLine(WithAttendanceRate):
     """The figures of one kind of activity, or of one partner organisation, over the year."""
 
     label: str
@@ -44,10 +44,6 @@ class YearLine:
     participants: set = field(default_factory=set)
     present: int = 0
     absent: int = 0
-
-    @property
-    def attendance_rate(self) -> float | None:
-        return rate(self.present, self.present + self.absent)
 
 
 @dataclass
@@ -61,7 +57,7 @@ class FacilitatorHours:
 
 
 @dataclass
-class YearReport:
+class YearReport(WithAttendanceRate):
     site: object
     year: int
     counted_until: dt.date
@@ -86,10 +82,6 @@ class YearReport:
     sheets_answered: int = 0
     surveys: int = 0
     survey_answers: int = 0
-
-    @property
-    def attendance_rate(self) -> float | None:
-        return rate(self.present, self.present + self.absent)
 
     @property
     def liked_share(self) -> float | None:
