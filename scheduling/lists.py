@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Q
@@ -63,6 +64,44 @@ def _placements_on(detainee_ids, day: dt.date) -> dict[int, tuple[int | None, st
     return {detainee_id: (unit_id, cell) for detainee_id, unit_id, cell in rows}  # latest wins
 
 
+class Goer(NamedTuple):
+    """Someone who goes to a session: enrolled in its cycle on its day, at their unit and cell then."""
+
+    detainee_id: int
+    unit_id: int | None
+    cell: str
+    last_name: str
+    first_name: str
+    prison_number: str
+
+
+def goers_by_session(user, sessions) -> dict[int, list[Goer]]:
+    """For each of `sessions`, the participants enrolled in its cycle on its day (enrolment date
+    reached), with the unit and cell of their placement that day, else their current ones. The
+    movement lists, weekly slips and site movements read this; one query for the enrolments and
+    one per day for the placements, whatever the number of people."""
+    by_cycle = defaultdict(list)
+    for cycle_id, enrolled_on, *person in (
+        access.visible_enrolments(user)
+        .filter(cycle_id__in={s.cycle_id for s in sessions}, status=EnrolmentStatus.ENROLLED)
+        .values_list("cycle_id", "enrolled_on", "detainee_id", "detainee__unit_id", "detainee__cell",
+                     "detainee__last_name", "detainee__first_name", "detainee__prison_number")
+    ):
+        by_cycle[cycle_id].append((enrolled_on, Goer(*person)))
+    days = {session.pk: session.starts_at.astimezone(BRUSSELS).date() for session in sessions}
+    people = {goer.detainee_id for rows in by_cycle.values() for _on, goer in rows}
+    placements = {day: _placements_on(people, day) for day in set(days.values())} if people else {}
+    goers = {}
+    for session in sessions:
+        day, goers[session.pk] = days[session.pk], []
+        for enrolled_on, goer in by_cycle[session.cycle_id]:
+            if enrolled_on is not None and enrolled_on > day:
+                continue
+            placed = placements[day].get(goer.detainee_id)
+            goers[session.pk].append(goer._replace(unit_id=placed[0], cell=placed[1]) if placed else goer)
+    return goers
+
+
 def movement_rows(user, unit, day: dt.date, *, language: str | None = None) -> list[Movement]:
     """Enrolled participants living in `unit` on `day` who go to a session that day.
 
@@ -77,30 +116,16 @@ def movement_rows(user, unit, day: dt.date, *, language: str | None = None) -> l
     )
     if not sessions:
         return []
-    sessions_by_cycle = defaultdict(list)
+    goers, movements = goers_by_session(user, sessions), []
     for session in sessions:
-        sessions_by_cycle[session.cycle_id].append(session)
-    enrolments = list(
-        access.visible_enrolments(user)
-        .filter(cycle_id__in=sessions_by_cycle, status=EnrolmentStatus.ENROLLED)
-        .filter(Q(enrolled_on__isnull=True) | Q(enrolled_on__lte=day))
-        .values_list(
-            "cycle_id", "detainee_id", "detainee__unit_id", "detainee__cell", "detainee__last_name",
-            "detainee__first_name", "detainee__prison_number",
-        )
-    )
-    placements = _placements_on({row[1] for row in enrolments}, day)
-    movements = []
-    for cycle_id, detainee_id, current_unit, current_cell, last_name, first_name, number in enrolments:
-        unit_id, cell = placements.get(detainee_id, (current_unit, current_cell))
-        if unit_id != unit.pk:
-            continue
-        for session in sessions_by_cycle[cycle_id]:
+        for goer in goers[session.pk]:
+            if goer.unit_id != unit.pk:
+                continue
             movements.append(Movement(
                 departs=session.starts_at.astimezone(BRUSSELS).time(),
                 returns=session.ends_at.astimezone(BRUSSELS).time(),
-                last_name=last_name, first_name=first_name, prison_number=number, cell=cell,
-                activity=session.cycle.activity.title(language), room=room_label(session.room),
+                last_name=goer.last_name, first_name=goer.first_name, prison_number=goer.prison_number,
+                cell=goer.cell, activity=session.cycle.activity.title(language), room=room_label(session.room),
             ))
     movements.sort(key=lambda m: (m.departs, m.last_name.casefold(), m.first_name.casefold(), m.prison_number))
     return movements

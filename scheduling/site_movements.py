@@ -9,14 +9,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
-from core import rules as access
-from enrolment.models import EnrolmentStatus
 from prisons.models import Unit
 
 from .calendars import BRUSSELS, room_label
-from .lists import _placements_on, _sessions_on
+from .lists import _sessions_on, goers_by_session
 
 
 @dataclass
@@ -64,33 +60,22 @@ def site_movements(user, site, day: dt.date, *, language: str | None = None) -> 
                     .prefetch_related("cancelled_units").order_by("starts_at", "pk"))
     if not sessions:
         return result
-    enrolled = defaultdict(list)
-    for cycle_id, detainee_id, unit_id, cell in (
-        access.visible_enrolments(user)
-        .filter(cycle_id__in={s.cycle_id for s in sessions}, status=EnrolmentStatus.ENROLLED)
-        .filter(Q(enrolled_on__isnull=True) | Q(enrolled_on__lte=day))
-        .values_list("cycle_id", "detainee_id", "detainee__unit_id", "detainee__cell")
-    ):
-        enrolled[cycle_id].append((detainee_id, unit_id, cell))
-    placements = _placements_on({row[0] for rows in enrolled.values() for row in rows}, day)
-    units = {}
+    goers = goers_by_session(user, sessions)
     busy = defaultdict(list)  # unit id -> (start, end) of the sessions it sends people to
     for session in sessions:
         not_coming = {u.pk for u in session.cancelled_units.all()}
         counts = defaultdict(int)
-        for detainee_id, current_unit, current_cell in enrolled[session.cycle_id]:
-            unit_id, _cell = placements.get(detainee_id, (current_unit, current_cell))
-            if unit_id is not None and unit_id not in not_coming:
-                counts[unit_id] += 1
+        for goer in goers[session.pk]:
+            if goer.unit_id is not None and goer.unit_id not in not_coming:
+                counts[goer.unit_id] += 1
         for unit_id, people in counts.items():
-            units[unit_id] = None
             busy[unit_id].append((session.starts_at, session.ends_at))
             result.departures.append(Departure(
                 unit=unit_id, people=people, departs=session.starts_at.astimezone(BRUSSELS).time(),
                 returns=session.ends_at.astimezone(BRUSSELS).time(), activity=session.cycle.activity.title(language),
                 room=room_label(session.room),
             ))
-    units = Unit.objects.in_bulk(list(units))
+    units = Unit.objects.in_bulk(list(busy))  # the departures name their unit by id until here
     for departure in result.departures:
         departure.unit = units[departure.unit]
     result.departures.sort(key=lambda d: (d.departs, d.unit.code, d.activity))

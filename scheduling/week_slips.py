@@ -7,17 +7,15 @@ the unit no longer goes to, are left out; the unit is the detainee's on the day 
 """
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from activities.models import SessionStatus
 from core import rules as access
-from enrolment.models import EnrolmentStatus
 from enrolment.notices import notice_language
 from prisons.models import Detainee
 
 from .calendars import BRUSSELS, local_day_bounds, monday_of, room_label
-from .lists import _placements_on
+from .lists import goers_by_session
 
 
 @dataclass
@@ -52,31 +50,21 @@ def week_slips(user, unit, day: dt.date) -> list[WeekSlip]:
     )
     if not sessions:
         return []
-    enrolled = defaultdict(list)
-    for cycle_id, detainee_id, enrolled_on in (
-        access.visible_enrolments(user)
-        .filter(cycle_id__in={s.cycle_id for s in sessions}, status=EnrolmentStatus.ENROLLED)
-        .values_list("cycle_id", "detainee_id", "enrolled_on")
-    ):
-        enrolled[cycle_id].append((detainee_id, enrolled_on))
-    people = {detainee_id for rows in enrolled.values() for detainee_id, _on in rows}
-    detainees = {d.pk: d for d in Detainee.objects.filter(pk__in=people).prefetch_related("languages")}
-    days = sorted({s.starts_at.astimezone(BRUSSELS).date() for s in sessions})
-    placements = {d: _placements_on(people, d) for d in days}
+    goers = goers_by_session(user, sessions)
+    people = {goer.detainee_id for rows in goers.values() for goer in rows if goer.unit_id == unit.pk}
+    detainees = Detainee.objects.filter(pk__in=people).prefetch_related("languages").in_bulk()
     slips: dict[int, WeekSlip] = {}
     for session in sessions:
-        local_day = session.starts_at.astimezone(BRUSSELS).date()
-        for detainee_id, enrolled_on in enrolled[session.cycle_id]:
-            detainee = detainees[detainee_id]
-            unit_id, _cell = placements[local_day].get(detainee_id, (detainee.unit_id, detainee.cell))
-            if unit_id != unit.pk or (enrolled_on is not None and enrolled_on > local_day):
+        for goer in goers[session.pk]:
+            if goer.unit_id != unit.pk:
                 continue
-            slip = slips.get(detainee_id)
+            slip = slips.get(goer.detainee_id)
             if slip is None:
-                slip = slips[detainee_id] = WeekSlip(detainee, notice_language(detainee))
+                detainee = detainees[goer.detainee_id]
+                slip = slips[goer.detainee_id] = WeekSlip(detainee, notice_language(detainee))
             activity = session.cycle.activity
             slip.lines.append(SlipLine(
-                day=local_day, starts=session.starts_at.astimezone(BRUSSELS).time(),
+                day=session.starts_at.astimezone(BRUSSELS).date(), starts=session.starts_at.astimezone(BRUSSELS).time(),
                 ends=session.ends_at.astimezone(BRUSSELS).time(), title=activity.title(slip.language),
                 picture=activity.picture, room=room_label(session.room),
             ))
