@@ -157,6 +157,10 @@ def _evaluation_step(user, today: dt.date, cycles) -> Step:
         _n(ngettext_lazy("cycle finished", "cycles finished", "count"), cycles.filter(status=CycleStatus.FINISHED).count()),
         _n(ngettext_lazy("finished cycle without a decision", "finished cycles without a decision", "count"),
          cycles.filter(status=CycleStatus.FINISHED, review__isnull=True).count(), reverse("evaluation:index")),
+        _n(ngettext_lazy("cycle finished in the last 90 days without participants' sheets",
+                         "cycles finished in the last 90 days without participants' sheets", "count"),
+         cycles.filter(status=CycleStatus.FINISHED, term__last_date__gte=today - dt.timedelta(days=90),
+                       evaluation_sheets__isnull=True).count(), reverse("evaluation:index")),
     ], "evaluation:index")
 
 

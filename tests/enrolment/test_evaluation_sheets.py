@@ -1,6 +1,7 @@
 """Participants' anonymous evaluation sheets (step 11): printed in each participant's language, typed
 in by the coordinators, counted in the evaluation, the decision page and the partner report."""
 import datetime as dt
+import html
 import io
 import re
 
@@ -129,6 +130,17 @@ def test_a_sheet_that_cannot_be_entered_is_named_and_what_was_typed_is_kept(coor
     for text in (post.get("liked_most"), post.get("to_change")):
         if text:
             assert text in response.content.decode()
+
+
+def test_the_home_page_counts_finished_cycles_without_sheets(coordinator_client, coordinator, term, theatre):
+    enrol(theatre, 2)
+    theatre.status = CycleStatus.FINISHED
+    theatre.save()
+    home = html.unescape(coordinator_client.get(reverse("home")).content.decode())
+    assert "<strong>1</strong> cycle finished in the last 90 days without participants' sheets" in home
+    sheet(theatre, coordinator, liked=3)
+    home = html.unescape(coordinator_client.get(reverse("home")).content.decode())
+    assert "<strong>0</strong> cycles finished in the last 90 days without participants' sheets" in home
 
 
 def test_no_more_sheets_than_people_who_took_part(coordinator, theatre):
