@@ -1,13 +1,17 @@
 """Read-only API for partners, facilitators, the catalogue, terms, cycles and sessions."""
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from core import rules as access
-from core.api import ScopedReadOnlyViewSet
+from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.findings import Severity
 
+from . import carry_over
 from .checks import authorisation_findings
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
 from .models import Activity, Cycle, ExcludedDate, Facilitator, Partner, Session, Term
@@ -85,6 +89,11 @@ class CycleSerializer(serializers.ModelSerializer):
                   "sessions_per_week", "session_periods", "language", "screening_required", "status"]
 
 
+class CarryOverInput(serializers.Serializer):
+    source = serializers.IntegerField(help_text="The earlier term of the same site to copy cycles from.")
+    cycles = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
 class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
@@ -129,6 +138,19 @@ class TermViewSet(ScopedReadOnlyViewSet):
         return access.visible_terms(user).prefetch_related(
             Prefetch("excluded_dates", queryset=ExcludedDate.objects.order_by("date"))
         )
+
+    @extend_schema(request=CarryOverInput, responses={201: CycleSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path="carry-over")
+    def carry_over(self, request, pk=None):
+        """Copy cycles of an earlier term of the site into this one as drafts (all or nothing)."""
+        target = self.get_object()
+        data = CarryOverInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        source = in_scope(access.visible_terms(request.user), data.validated_data["source"], field="source",
+                          message=_("No such term among those you may see."))
+        with service_errors():
+            created = carry_over.carry_over(source, target, data.validated_data["cycles"], by=request.user)
+        return Response(CycleSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class CycleViewSet(ScopedReadOnlyViewSet):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("recruitment/<int:pk>/withdraw/", recruitment_views.candidate_withdraw, name="candidate-withdraw"),
     path("terms/", views.term_list, name="term-list"),
     path("terms/<int:pk>/", views.term_detail, name="term-detail"),
+    path("terms/<int:pk>/carry-over/", views.term_carry_over, name="term-carry-over"),
     path("cycles/", views.cycle_list, name="cycle-list"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
     path("offer/", views.offer_sheet, name="offer-sheet"),

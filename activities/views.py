@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import audit
@@ -20,8 +21,8 @@ from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 from scheduling import lists
 
+from . import carry_over, offer, partner_documents, renewals, selectors, services, session_logs
 from . import materials as materials_module
-from . import offer, partner_documents, renewals, selectors, services, session_logs
 from . import problems as problems_module
 from .checks import authorisation_findings
 from .forms import (
@@ -231,7 +232,39 @@ def term_list(request):
 def term_detail(request, pk):
     term = get_object_or_404(access.visible_terms(request.user), pk=pk)
     _require(request.user, "activities.view_term", term)
-    return render(request, "activities/term_detail.html", {"term": term, **selectors.term_record(request.user, term)})
+    return render(request, "activities/term_detail.html", {
+        "term": term, "may_prepare": request.user.has_perm("activities.change_cycle", term),
+        **selectors.term_record(request.user, term),
+    })
+
+
+@login_required
+def term_carry_over(request, pk):
+    """Prepare this term's cycles from an earlier term's, ticked where the decision was to run again."""
+    term = get_object_or_404(access.visible_terms(request.user).select_related("site"), pk=pk)
+    _require(request.user, "activities.change_cycle", term)
+    sources = list(carry_over.earlier_terms(term))
+    chosen = request.POST.get("source") or request.GET.get("source", "")
+    source = next((t for t in sources if str(t.pk) == chosen), sources[0] if sources else None)
+    errors = []
+    if request.method == "POST" and source is not None:
+        ids = [int(value) for value in request.POST.getlist("cycles") if value.isdigit()]
+        try:
+            created = carry_over.carry_over(source, term, ids, by=request.user)
+        except ValidationError as error:
+            errors = [str(m) for messages_ in error.message_dict.values() for m in messages_]
+        else:
+            messages.success(request, ngettext(
+                "%(count)s cycle prepared in draft: adjust it, then plan the term.",
+                "%(count)s cycles prepared in draft: adjust them, then plan the term.", len(created),
+            ) % {"count": len(created)})
+            return redirect("activities:term-detail", pk=term.pk)
+    ticked = {int(v) for v in request.POST.getlist("cycles") if v.isdigit()} if request.method == "POST" else None
+    rows = carry_over.candidates(source, term) if source else []
+    return render(request, "activities/term_carry_over.html", {
+        "term": term, "sources": sources, "source": source, "errors": errors,
+        "rows": [(row, row.cycle.pk in ticked if ticked is not None else row.proposed) for row in rows],
+    }, status=400 if errors else 200)
 
 
 @login_required
