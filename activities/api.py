@@ -2,16 +2,17 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.findings import Severity
 
-from . import carry_over
+from . import carry_over, volunteer_hours
 from .checks import authorisation_findings
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
 from .models import Activity, Cycle, ExcludedDate, Facilitator, Partner, Session, Term
@@ -89,6 +90,27 @@ class CycleSerializer(serializers.ModelSerializer):
                   "sessions_per_week", "session_periods", "language", "screening_required", "status"]
 
 
+class MonthHoursSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    sessions = serializers.IntegerField()
+    hours = serializers.FloatField()
+
+
+class FacilitatorYearHoursSerializer(serializers.Serializer):
+    facilitator = serializers.IntegerField(source="facilitator.pk")
+    year = serializers.IntegerField()
+    sessions = serializers.SerializerMethodField()
+    hours = serializers.FloatField()
+    months = serializers.SerializerMethodField()
+
+    def get_sessions(self, record) -> int:
+        return len(record.sessions)
+
+    def get_months(self, record) -> list[dict]:
+        return MonthHoursSerializer([{"month": m, "sessions": n, "hours": h} for m, n, h in record.months()],
+                                    many=True).data
+
+
 class CarryOverInput(serializers.Serializer):
     source = serializers.IntegerField(help_text="The earlier term of the same site to copy cycles from.")
     cycles = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
@@ -116,6 +138,17 @@ class FacilitatorViewSet(ScopedReadOnlyViewSet):
     @staticmethod
     def scope(user):
         return access.visible_facilitators(user).prefetch_related("sites").order_by("last_name", "first_name")
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: FacilitatorYearHoursSerializer})
+    @action(detail=True, methods=["get"])
+    def hours(self, request, pk=None):
+        """The sessions the facilitator led in a year (this year by default) and the hours, per month."""
+        facilitator = self.get_object()
+        year = request.query_params.get("year", "")
+        if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+            raise ValidationError({"year": [_("Give the year as four digits, e.g. 2027.")]})
+        record = volunteer_hours.hours_of(facilitator, int(year) if year else timezone.localdate().year)
+        return Response(FacilitatorYearHoursSerializer(record).data)
 
 
 class ActivityViewSet(ScopedReadOnlyViewSet):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_calendar, name="my-calendar"),
     path("absences/", views.my_absences, name="my-absences"),
     path("facilitators/<int:pk>/", views.facilitator_calendar, name="facilitator"),
+    path("facilitators/<int:pk>/hours/", views.facilitator_hours, name="facilitator-hours"),
     path("schedules/", views.schedules, name="schedules"),
     path("units/<int:pk>/", views.schedule, {"kind": "unit"}, name="unit"),
     path("rooms/<int:pk>/", views.schedule, {"kind": "room"}, name="room"),

@@ -84,6 +84,24 @@ def facilitator_calendar(request, pk):
     return render(request, "scheduling/calendar_facilitator.html", context)
 
 
+@login_required
+def facilitator_hours(request, pk):
+    """The sessions a facilitator led and the hours they gave in a year, with an attestation to print."""
+    from activities.volunteer_hours import hours_of
+
+    facilitator = get_object_or_404(access.visible_facilitators(request.user), pk=pk)
+    if not request.user.has_perm("activities.view_facilitator", facilitator):
+        raise Http404
+    today = timezone.localdate()
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
+    return render(request, "scheduling/facilitator_hours.html", {
+        "record": hours_of(facilitator, year, language=_language(request)), "today": today,
+        "years": list(range(today.year, today.year - 5, -1)),
+        "own": getattr(request.user, "facilitator", None) == facilitator,
+    })
+
+
 def _schedule_target(user, kind, pk):
     scopes = {"unit": access.visible_units, "room": access.visible_rooms, "site": access.visible_sites}
     if kind not in scopes:
