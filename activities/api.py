@@ -12,10 +12,10 @@ from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.findings import Severity
 
-from . import carry_over, volunteer_hours
+from . import carry_over, cycles, volunteer_hours
 from .checks import authorisation_findings
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
-from .models import Activity, Cycle, ExcludedDate, Facilitator, Partner, Session, Term
+from .models import Activity, Cycle, CycleStatus, ExcludedDate, Facilitator, Partner, Session, Term
 
 
 class AuthorisationFindingSerializer(serializers.Serializer):
@@ -111,6 +111,37 @@ class FacilitatorYearHoursSerializer(serializers.Serializer):
                                     many=True).data
 
 
+class CycleInput(serializers.Serializer):
+    term = serializers.IntegerField()
+    activity = serializers.IntegerField()
+    code = serializers.SlugField(max_length=60)
+    capacity = serializers.IntegerField(min_value=1, max_value=200)
+    sessions_per_week = serializers.IntegerField(min_value=1, max_value=7, default=1)
+    session_periods = serializers.IntegerField(min_value=1, max_value=4, default=1)
+    language = serializers.CharField(max_length=8, default="fr")
+    screening_required = serializers.BooleanField(default=False)
+    eligible_units = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    facilitators = serializers.ListField(child=serializers.IntegerField(), default=list)
+    status = serializers.ChoiceField(choices=CycleStatus.choices, default=CycleStatus.DRAFT)
+
+
+def _cycle_values(values: dict) -> dict:
+    """The input's ids as objects for `cycles.save_cycle`; an unknown id is a 400 naming its field."""
+    from prisons.models import Unit
+
+    activity = Activity.objects.filter(pk=values["activity"]).first()
+    if activity is None:
+        raise ValidationError({"activity": [_("No such activity in the catalogue.")]})
+    units = list(Unit.objects.filter(pk__in=values["eligible_units"]))
+    facilitators = list(Facilitator.objects.filter(pk__in=values["facilitators"]).prefetch_related("sites"))
+    for field, found, asked in (("eligible_units", units, values["eligible_units"]),
+                                ("facilitators", facilitators, values["facilitators"])):
+        missing = sorted(set(asked) - {obj.pk for obj in found})
+        if missing:
+            raise ValidationError({field: [_("Unknown: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]})
+    return {**values, "activity": activity, "eligible_units": units, "facilitators": facilitators}
+
+
 class CarryOverInput(serializers.Serializer):
     source = serializers.IntegerField(help_text="The earlier term of the same site to copy cycles from.")
     cycles = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
@@ -195,6 +226,36 @@ class CycleViewSet(ScopedReadOnlyViewSet):
     @staticmethod
     def scope(user):
         return access.visible_cycles(user).prefetch_related("eligible_units", "facilitators").order_by("term", "code")
+
+    @extend_schema(request=CycleInput, responses={201: CycleSerializer})
+    def create(self, request):
+        """Create a cycle of a term (the site's coordinators); errors name their fields."""
+        data = CycleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        term = in_scope(access.visible_terms(request.user), values.pop("term"), field="term",
+                        message=_("No such term among those you may see."))
+        with service_errors():
+            cycle = cycles.save_cycle(None, by=request.user, term=term, **_cycle_values(values))
+        return Response(CycleSerializer(cycle).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CycleInput, responses={200: CycleSerializer})
+    def partial_update(self, request, pk=None):
+        """Change a cycle: any field left out keeps its value; `status` moves it through its life."""
+        cycle = self.get_object()
+        current = {"term": cycle.term_id, "activity": cycle.activity_id, "code": cycle.code,
+                   "capacity": cycle.capacity, "sessions_per_week": cycle.sessions_per_week,
+                   "session_periods": cycle.session_periods, "language": cycle.language,
+                   "screening_required": cycle.screening_required, "status": cycle.status,
+                   "eligible_units": [u.pk for u in cycle.eligible_units.all()],
+                   "facilitators": [f.pk for f in cycle.facilitators.all()]}
+        data = CycleInput(data={**current, **request.data})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("term")
+        with service_errors():
+            cycle = cycles.save_cycle(cycle, by=request.user, term=cycle.term, **_cycle_values(values))
+        return Response(CycleSerializer(cycle).data)
 
 
 class SessionViewSet(ScopedReadOnlyViewSet):

@@ -378,3 +378,40 @@ class PartnerDocumentForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = access.visible_sites(user)
+
+
+class CycleForm(forms.Form):
+    """A cycle of one term: the units and facilitators offered are those of the term's site."""
+
+    activity = forms.ModelChoiceField(label=_("Activity"), queryset=None)
+    code = forms.SlugField(label=_("Code"), max_length=60,
+                           help_text=_("Short and unique in the term, e.g. theatre-a (letters, digits, hyphens)."))
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=200)
+    sessions_per_week = forms.IntegerField(label=_("Sessions per week"), min_value=1, max_value=7)
+    session_periods = forms.IntegerField(label=_("Session length (regime periods)"), min_value=1, max_value=4)
+    language = forms.ChoiceField(label=_("Language of delivery"), choices=())
+    screening_required = forms.BooleanField(label=_("Screening interview first"), required=False)
+    eligible_units = forms.ModelMultipleChoiceField(label=_("Units whose detainees may take part"), queryset=None,
+                                                    widget=forms.CheckboxSelectMultiple)
+    facilitators = forms.ModelMultipleChoiceField(label=_("Facilitators"), queryset=None, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    status = forms.ChoiceField(label=_("Status"), choices=())
+
+    def __init__(self, *args, term, cycle=None, **kwargs):
+        from prisons.models import Unit
+
+        from .cycles import allowed_statuses
+
+        super().__init__(*args, **kwargs)
+        activities = Activity.objects.filter(active=True)
+        if cycle is not None:
+            activities = Activity.objects.filter(Q(active=True) | Q(pk=cycle.activity_id))
+        self.fields["activity"].queryset = activities.order_by("title_en")
+        self.fields["language"].choices = language_choices()
+        self.fields["eligible_units"].queryset = Unit.objects.filter(site=term.site_id).order_by("code")
+        self.fields["facilitators"].queryset = (Facilitator.objects.filter(sites=term.site_id)
+                                                .filter(Q(active=True) | Q(cycles=cycle) if cycle else Q(active=True))
+                                                .prefetch_related("sites").distinct().order_by("last_name"))
+        self.fields["status"].choices = [(s, CycleStatus(s).label) for s in allowed_statuses(cycle)]
+        self.fields["status"].help_text = _(
+            "Finishing a cycle ends its applications: those enrolled completed it, the others are declined.")

@@ -31,6 +31,7 @@ from .forms import (
     AvailabilityExceptionFormSet,
     AvailabilityFormSet,
     CycleFilter,
+    CycleForm,
     FacilitatorFilter,
     FacilitatorForm,
     MaterialForm,
@@ -274,6 +275,44 @@ def cycle_list(request):
 
 
 @login_required
+def cycle_edit(request, pk=None):
+    """Create a cycle of a term (`?term=`, `&activity=` to start from its catalogue entry) or edit one."""
+    from . import cycles as cycle_service
+
+    if pk is not None:
+        cycle = get_object_or_404(access.visible_cycles(request.user).select_related("term__site"), pk=pk)
+        term = cycle.term
+    else:
+        cycle = None
+        term_id = request.POST.get("term") or request.GET.get("term", "")
+        term = get_object_or_404(access.visible_terms(request.user).select_related("site"),
+                                 pk=term_id if term_id.isdigit() else 0)
+    _require(request.user, "activities.change_cycle", term)
+    if cycle is not None:
+        initial = {name: getattr(cycle, name) for name in (
+            "activity", "code", "capacity", "sessions_per_week", "session_periods", "language",
+            "screening_required", "status")}
+        initial.update(eligible_units=list(cycle.eligible_units.all()), facilitators=list(cycle.facilitators.all()))
+    else:
+        activity_id = request.GET.get("activity", "")
+        activity = access.visible_activities(request.user).filter(
+            pk=activity_id if activity_id.isdigit() else 0, active=True).first()
+        initial = {"status": CycleStatus.DRAFT, "screening_required": False,
+                   **(cycle_service.defaults_from(activity) if activity else {})}
+    form = CycleForm(request.POST or None, initial=initial, term=term, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = cycle_service.save_cycle(cycle, by=request.user, term=term, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Cycle “%(name)s” saved.") % {"name": saved})
+            return redirect("activities:cycle-detail", pk=saved.pk)
+    return render(request, "activities/cycle_form.html", {"form": form, "cycle": cycle, "term": term},
+                  status=400 if form.errors else 200)
+
+
+@login_required
 def cycle_detail(request, pk):
     cycle = get_object_or_404(access.visible_cycles(request.user), pk=pk)
     _require(request.user, "activities.view_cycle", cycle)
@@ -281,6 +320,7 @@ def cycle_detail(request, pk):
         "cycle": cycle,
         # Facilitators see participants by first name and prison number only.
         "full_names": request.user.has_perm("prisons.view_detainee_list"),
+        "may_edit": request.user.has_perm("activities.change_cycle", cycle),
         "show_logs": request.user.has_perm("activities.view_session_log", cycle),
         "show_sheets": cycle.status in (CycleStatus.RUNNING, CycleStatus.FINISHED)
         and request.user.has_perm("enrolment.view_evaluation_sheets", cycle),
