@@ -12,7 +12,7 @@ from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.findings import Severity
 
-from . import carry_over, cycles, volunteer_hours
+from . import carry_over, cycles, terms, volunteer_hours
 from .checks import authorisation_findings
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
 from .models import Activity, Cycle, CycleStatus, ExcludedDate, Facilitator, Partner, Session, Term
@@ -142,6 +142,24 @@ def _cycle_values(values: dict) -> dict:
     return {**values, "activity": activity, "eligible_units": units, "facilitators": facilitators}
 
 
+class ExcludedDateInput(serializers.Serializer):
+    date = serializers.DateField()
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class TermInput(serializers.Serializer):
+    site = serializers.IntegerField()
+    name = serializers.CharField(max_length=100)
+    first_date = serializers.DateField()
+    last_date = serializers.DateField()
+    excluded_dates = ExcludedDateInput(many=True, required=False, default=list)
+
+
+def _term_values(values: dict) -> dict:
+    return {"name": values["name"], "first_date": values["first_date"], "last_date": values["last_date"],
+            "excluded": [(item["date"], item.get("label", "")) for item in values["excluded_dates"]]}
+
+
 class CarryOverInput(serializers.Serializer):
     source = serializers.IntegerField(help_text="The earlier term of the same site to copy cycles from.")
     cycles = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
@@ -202,6 +220,33 @@ class TermViewSet(ScopedReadOnlyViewSet):
         return access.visible_terms(user).prefetch_related(
             Prefetch("excluded_dates", queryset=ExcludedDate.objects.order_by("date"))
         )
+
+    @extend_schema(request=TermInput, responses={201: TermSerializer})
+    def create(self, request):
+        """Create a term of a site you plan, with its excluded dates; errors name their fields."""
+        data = TermInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        site = in_scope(access.visible_sites(request.user), values.pop("site"), field="site",
+                        message=_("No such site among those you work at."))
+        with service_errors():
+            term = terms.save_term(None, by=request.user, site=site, **_term_values(values))
+        return Response(TermSerializer(term).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TermInput, responses={200: TermSerializer})
+    def partial_update(self, request, pk=None):
+        """Change a term's name, dates or excluded dates; fields left out keep their values."""
+        term = self.get_object()
+        current = {"site": term.site_id, "name": term.name, "first_date": term.first_date,
+                   "last_date": term.last_date,
+                   "excluded_dates": [{"date": e.date, "label": e.label} for e in term.excluded_dates.all()]}
+        data = TermInput(data={**current, **request.data})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("site")
+        with service_errors():
+            term = terms.save_term(term, by=request.user, site=term.site, **_term_values(values))
+        return Response(TermSerializer(term).data)
 
     @extend_schema(request=CarryOverInput, responses={201: CycleSerializer(many=True)})
     @action(detail=True, methods=["post"], url_path="carry-over")

@@ -415,3 +415,30 @@ class CycleForm(forms.Form):
         self.fields["status"].choices = [(s, CycleStatus(s).label) for s in allowed_statuses(cycle)]
         self.fields["status"].help_text = _(
             "Finishing a cycle ends its applications: those enrolled completed it, the others are declined.")
+
+
+class TermForm(forms.Form):
+    """A term of a site, with its excluded dates one a line."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    first_date = forms.DateField(label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_date = forms.DateField(label=_("Last date"), widget=forms.DateInput(attrs={"type": "date"}))
+    excluded_dates = forms.CharField(
+        label=_("Excluded dates"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("No session on these days: one a line, the date then what it is, e.g. 2027-04-05 Easter Monday."))
+
+    def __init__(self, *args, user, term=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = access.visible_sites(user).order_by("name")
+        self.fields["site"].queryset = sites
+        if term is not None:
+            self.fields["site"].disabled = True
+
+    def clean_excluded_dates(self):
+        from .terms import parse_excluded
+
+        dates, errors = parse_excluded(self.cleaned_data["excluded_dates"])
+        if errors:
+            raise forms.ValidationError(errors)
+        return dates

@@ -42,6 +42,7 @@ from .forms import (
     RenewalAnswerForm,
     ResolutionForm,
     SessionLogForm,
+    TermForm,
 )
 from .models import AuthorisationRenewal, CycleStatus, MaterialStatus, PartnerDocument, SessionLog
 
@@ -237,6 +238,35 @@ def term_detail(request, pk):
         "term": term, "may_prepare": request.user.has_perm("activities.change_cycle", term),
         **selectors.term_record(request.user, term),
     })
+
+
+@login_required
+def term_edit(request, pk=None):
+    """Create a term of a site or edit one, with its excluded dates."""
+    from . import terms as term_service
+
+    term = get_object_or_404(access.visible_terms(request.user).select_related("site"), pk=pk) if pk else None
+    if term is not None:
+        _require(request.user, "activities.change_cycle", term)
+        initial = {"site": term.site, "name": term.name, "first_date": term.first_date,
+                   "last_date": term.last_date, "excluded_dates": term_service.format_excluded(term)}
+    else:
+        _require(request.user, "activities.change_catalogue")
+        initial = {}
+    form = TermForm(request.POST or None, initial=initial, user=request.user, term=term)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            saved = term_service.save_term(term, by=request.user, site=values["site"], name=values["name"],
+                                           first_date=values["first_date"], last_date=values["last_date"],
+                                           excluded=values["excluded_dates"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Term “%(name)s” saved.") % {"name": saved.name})
+            return redirect("activities:term-detail", pk=saved.pk)
+    return render(request, "activities/term_form.html", {"form": form, "term": term},
+                  status=400 if form.errors else 200)
 
 
 @login_required
