@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .closures_api import RoomClosureViewSet
 from .retention_api import RetentionViewSet
 
 router = SimpleRouter()
@@ -8,6 +9,7 @@ router.register("sites", api.SiteViewSet, basename="site")
 router.register("buildings", api.BuildingViewSet, basename="building")
 router.register("units", api.UnitViewSet, basename="unit")
 router.register("rooms", api.RoomViewSet, basename="room")
+router.register("room-closures", RoomClosureViewSet, basename="room-closure")
 router.register("regime-periods", api.RegimePeriodViewSet, basename="regime-period")
 router.register("blocked-periods", api.BlockedPeriodViewSet, basename="blocked-period")
 router.register("staff-members", api.StaffMemberViewSet, basename="staff-member")

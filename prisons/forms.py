@@ -31,3 +31,17 @@ class RetentionConfirmForm(forms.Form):
         label=_("I understand that what is removed cannot be recovered"),
         error_messages={"required": _("Tick the box to confirm: what is removed cannot be recovered.")},
     )
+
+
+class RoomClosureForm(forms.Form):
+    room = forms.ModelChoiceField(label=_("Room"), queryset=None)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+                            help_text=_("Leave both hours empty for the whole day."))
+    end = forms.TimeField(label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200,
+                             help_text=_("Works, inspection, taken by the prison… the facilitators read it."))
+
+    def __init__(self, *args, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms

@@ -10,5 +10,7 @@ urlpatterns = [
     path("detainees/<int:pk>/record/", views.detainee_access_record, name="detainee-access-record"),
     path("units/", views.unit_list, name="unit-list"),
     path("rooms/", views.room_list, name="room-list"),
+    path("rooms/closures/", views.room_closures, name="room-closures"),
+    path("rooms/closures/<int:pk>/reopen/", views.room_reopen, name="room-reopen"),
     path("retention/", views.retention_page, name="retention"),
 ]

@@ -2,20 +2,23 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from core import audit
 from core import rules as access
+from core.forms import add_service_errors
 from core.models import AuditAction
 
-from . import retention, selectors, subject_access
-from .forms import DetaineeSearchForm, RetentionConfirmForm, SiteChoiceForm
-from .models import RetentionRun
+from . import closures, retention, selectors, subject_access
+from .forms import DetaineeSearchForm, RetentionConfirmForm, RoomClosureForm, SiteChoiceForm
+from .models import RetentionRun, Room, RoomClosure
 
 PAGE_SIZE = 50
 RETENTION_ROWS_SHOWN = 200
@@ -76,7 +79,48 @@ def room_list(request):
     form = SiteChoiceForm(request.GET or None, sites=access.visible_sites(request.user))
     site = form.cleaned_data["site"] if form.is_valid() else None
     rooms = selectors.rooms_by_site(request.user, site)
-    return render(request, "prisons/room_list.html", {"form": form, "rooms": rooms})
+    may_close = any(request.user.has_perm("prisons.change_reference", s) for s in access.visible_sites(request.user))
+    return render(request, "prisons/room_list.html", {"form": form, "rooms": rooms, "may_close": may_close})
+
+
+@login_required
+def room_closures(request):
+    """Rooms closed on coming dates, the sessions each closure hits, and a form to close a room."""
+    sites = [site for site in access.visible_sites(request.user).order_by("name")
+             if request.user.has_perm("prisons.change_reference", site)]
+    if not sites:
+        raise PermissionDenied
+    chosen = request.POST.get("site") or request.GET.get("site", "")
+    site = next((s for s in sites if str(s.pk) == chosen), sites[0])
+    rooms = Room.objects.filter(site=site, active=True).order_by("code")
+    form = RoomClosureForm(request.POST or None, rooms=rooms)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closures.close_room(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Closure recorded. The sessions it hits are listed below."))
+            return redirect(f"{reverse('prisons:room-closures')}?site={site.pk}")
+    upcoming = list(closures.upcoming_closures(Room.objects.filter(site=site), timezone.localdate()))
+    hits = closures.sessions_hit(upcoming)
+    return render(request, "prisons/room_closures.html", {
+        "sites": sites, "site": site, "form": form,
+        "closures": [(closure, hits.get(closure.pk, [])) for closure in upcoming],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def room_reopen(request, pk):
+    closure = get_object_or_404(RoomClosure.objects.filter(room__site__in=access.visible_sites(request.user)), pk=pk)
+    try:
+        closures.reopen(closure, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Closure taken back: the room is open that day."))
+    return redirect(f"{reverse('prisons:room-closures')}?site={closure.room.site_id}")
 
 
 @login_required
