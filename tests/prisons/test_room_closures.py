@@ -10,7 +10,14 @@ from rest_framework.test import APIClient
 
 from core.models import AuditEntry, Role
 from prisons.models import RoomClosure
-from tests.factories import ActivityFactory, CycleFactory, RoomFactory, SessionFactory, TermFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    CycleFactory,
+    RoomFactory,
+    SessionFactory,
+    TermFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")
