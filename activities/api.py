@@ -160,6 +160,10 @@ def _term_values(values: dict) -> dict:
             "excluded": [(item["date"], item.get("label", "")) for item in values["excluded_dates"]]}
 
 
+class ReplacementInput(serializers.Serializer):
+    facilitators = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+
+
 class CarryOverInput(serializers.Serializer):
     source = serializers.IntegerField(help_text="The earlier term of the same site to copy cycles from.")
     cycles = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
@@ -312,3 +316,20 @@ class SessionViewSet(ScopedReadOnlyViewSet):
     @staticmethod
     def scope(user):
         return access.visible_sessions(user).prefetch_related("facilitators").order_by("starts_at", "id")
+
+    @extend_schema(request=ReplacementInput, responses={200: SessionSerializer})
+    @action(detail=True, methods=["post"])
+    def replacement(self, request, pk=None):
+        """Name who leads this coming session instead of the cycle's facilitators (none: the cycle's again)."""
+        from scheduling import replacements
+
+        session = self.get_object()
+        data = ReplacementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        chosen = list(Facilitator.objects.filter(pk__in=data.validated_data["facilitators"]))
+        missing = sorted(set(data.validated_data["facilitators"]) - {f.pk for f in chosen})
+        if missing:
+            raise ValidationError({"facilitators": [_("Unknown: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]})
+        with service_errors():
+            replacements.replace(session, chosen, by=request.user)
+        return Response(SessionSerializer(session).data)

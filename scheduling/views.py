@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activities.models import Facilitator
 from core import rules as access
 from scheduling.solver import ProblemError
 
-from . import checks, selectors, services
+from . import checks, replacements, selectors, services
 from .forms import (
     CancelForm,
     DraftMoveForm,
@@ -245,6 +246,15 @@ def session_change(request, pk):
             else:
                 messages.success(request, _("The session was cancelled; its facilitators are told by e-mail."))
                 return redirect("planning:session", pk=session.pk)
+    elif request.method == "POST" and "replace" in request.POST:
+        chosen = [int(v) for v in request.POST.getlist("facilitators") if v.isdigit()]
+        try:
+            replacements.replace(session, Facilitator.objects.filter(pk__in=chosen), by=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("Who leads the session is saved; it is in their calendar and on the gate list."))
+            return redirect("planning:session", pk=session.pk)
     elif request.method == "POST":
         move_form = SessionMoveForm(request.POST, slots=slots, prefix="move")
         if move_form.is_valid() and move_form.cleaned_data["slot"]:
@@ -257,6 +267,10 @@ def session_change(request, pk):
             else:
                 messages.success(request, _("The session was moved; its facilitators are told by e-mail."))
                 return redirect("planning:session", pk=session.pk)
+    own = list(session.facilitators.all())
     return render(request, "scheduling/session_change.html", {
         "session": session, "day": day, "slots": slots, "cancel_form": cancel_form, "move_form": move_form,
+        "leaders": own or list(session.cycle.facilitators.all()), "replaced": bool(own),
+        "replacement_choices": list(dict.fromkeys([*own, *replacements.candidates(session)]))
+        if session.status == "scheduled" else [],
     })
