@@ -78,7 +78,9 @@ def sessions_of_target(user, kind: str, target):
     """Sessions of a facilitator, unit, room or site, narrowed to what `user` may see."""
     sessions = access.visible_sessions(user)
     if kind == "facilitator":
-        return sessions.filter(Q(facilitators=target) | Q(cycle__facilitators=target)).distinct()
+        # Those they lead: their own (a replacement), or their cycle's with no replacement named.
+        return sessions.filter(Q(facilitators=target) | Q(cycle__facilitators=target, facilitators__isnull=True)
+                               ).distinct()
     if kind == "unit":
         return sessions.filter(cycle__eligible_units=target).distinct()
     if kind == "room":

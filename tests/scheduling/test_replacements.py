@@ -60,8 +60,14 @@ def test_only_those_free_then_are_offered_and_the_replacement_counts_everywhere(
     with time_machine.travel(dt.datetime(2027, 3, 11, 8, tzinfo=dt.UTC), tick=False):
         assert len(hours_of(world["free"], 2027).sessions) == 1 and not hours_of(world["usual"], 2027).sessions
 
+    from scheduling.calendars import sessions_of_target  # their calendars and feeds follow
+
+    assert sessions_of_target(coordinator, "facilitator", world["free"]).filter(pk=session.pk).exists()
+    assert not sessions_of_target(coordinator, "facilitator", world["usual"]).filter(pk=session.pk).exists()
+
     client.post(url, {"replace": "1"})  # none ticked: the cycle's facilitator again
     assert not session.facilitators.exists()
+    assert sessions_of_target(coordinator, "facilitator", world["usual"]).filter(pk=session.pk).exists()
 
 
 def test_someone_away_busy_or_elsewhere_is_refused_by_name_and_the_api(coordinator, screener, world):
