@@ -22,8 +22,10 @@ from prisons.views import query_string_without_page
 from scheduling import lists
 
 from . import carry_over, offer, partner_documents, renewals, selectors, services, session_logs
+from . import cycles as cycle_service
 from . import materials as materials_module
 from . import problems as problems_module
+from . import terms as term_service
 from .checks import authorisation_findings
 from .forms import (
     ActivityFilter,
@@ -243,8 +245,6 @@ def term_detail(request, pk):
 @login_required
 def term_edit(request, pk=None):
     """Create a term of a site or edit one, with its excluded dates."""
-    from . import terms as term_service
-
     term = get_object_or_404(access.visible_terms(request.user).select_related("site"), pk=pk) if pk else None
     if term is not None:
         _require(request.user, "activities.change_cycle", term)
@@ -307,8 +307,6 @@ def cycle_list(request):
 @login_required
 def cycle_edit(request, pk=None):
     """Create a cycle of a term (`?term=`, `&activity=` to start from its catalogue entry) or edit one."""
-    from . import cycles as cycle_service
-
     if pk is not None:
         cycle = get_object_or_404(access.visible_cycles(request.user).select_related("term__site"), pk=pk)
         term = cycle.term
