@@ -188,3 +188,16 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     def units(self, create, extracted, **kwargs):
         if create and extracted:
             self.units.set(extracted)
+
+
+def units_with_officer(site, *, officer="officer-a1", a1_limit=None) -> dict:
+    """Units A1 and A2 of one building at `site`, a term, and a prison officer of both units: what the
+    movement lists, weekly slips and site movements are read for."""
+    from core.models import Role
+
+    building = BuildingFactory(site=site, code="H1", name="Building H1")
+    a1 = UnitFactory(building=building, code="A1", max_parallel_sessions=a1_limit)
+    a2 = UnitFactory(building=building, code="A2")
+    user = UserFactory(username=officer, role=Role.STAFF, sites=[site])
+    StaffMemberFactory(user=user, site=site, units=[a1, a2])
+    return {"site": site, "building": building, "a1": a1, "a2": a2, "term": TermFactory(site=site), "officer": user}

@@ -16,7 +16,6 @@ from prisons.models import Placement
 from scheduling.lists import gate_quota_findings
 from tests.factories import (
     ActivityFactory,
-    BuildingFactory,
     CycleFactory,
     DetaineeFactory,
     EnrolmentFactory,
@@ -24,10 +23,8 @@ from tests.factories import (
     PartnerFactory,
     RoomFactory,
     SessionFactory,
-    StaffMemberFactory,
-    TermFactory,
-    UnitFactory,
     UserFactory,
+    units_with_officer,
 )
 
 
@@ -45,14 +42,9 @@ NOW = dt.datetime(2027, 3, 3, 7, tzinfo=UTC)
 
 @pytest.fixture
 def world(site):
-    building = BuildingFactory(site=site, code="H1", name="Building H1")
-    unit = UnitFactory(building=building, code="A1")
-    other_unit = UnitFactory(building=building, code="A2")
-    room = RoomFactory(site=site, building=building, name="Classroom 1")
-    term = TermFactory(site=site)
-    officer = UserFactory(username="officer-a1", role=Role.STAFF, sites=[site])
-    StaffMemberFactory(user=officer, site=site, units=[unit, other_unit])
-    return {"site": site, "unit": unit, "other_unit": other_unit, "room": room, "term": term, "officer": officer}
+    world = units_with_officer(site)
+    room = RoomFactory(site=site, building=world["building"], name="Classroom 1")
+    return {**world, "unit": world["a1"], "other_unit": world["a2"], "room": room}
 
 
 def cycle_with_session(world, hour, minute=0, title="Atelier", facilitators=(), status=SessionStatus.SCHEDULED):

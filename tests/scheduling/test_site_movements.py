@@ -14,16 +14,13 @@ from prisons.models import Placement
 from scheduling.site_movements import site_movements
 from tests.factories import (
     ActivityFactory,
-    BuildingFactory,
     CycleFactory,
     DetaineeFactory,
     EnrolmentFactory,
     RoomFactory,
     SessionFactory,
-    StaffMemberFactory,
-    TermFactory,
-    UnitFactory,
     UserFactory,
+    units_with_officer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +36,7 @@ def frozen_today():
 
 @pytest.fixture
 def world(site):
-    building = BuildingFactory(site=site, code="H1", name="Building H1")
-    a1 = UnitFactory(building=building, code="A1", max_parallel_sessions=1)
-    a2 = UnitFactory(building=building, code="A2")
-    term = TermFactory(site=site)
-    officer = UserFactory(username="chief", role=Role.STAFF, sites=[site])
-    StaffMemberFactory(user=officer, site=site, units=[a1, a2])
-    return {"site": site, "a1": a1, "a2": a2, "term": term, "officer": officer, "building": building}
+    return units_with_officer(site, officer="chief", a1_limit=1)
 
 
 def cycle_at(world, title, hour, minute=0, minutes=90, status=SessionStatus.SCHEDULED):

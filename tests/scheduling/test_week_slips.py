@@ -14,16 +14,13 @@ from prisons.models import DetaineeLanguage, Placement
 from scheduling.week_slips import week_slips
 from tests.factories import (
     ActivityFactory,
-    BuildingFactory,
     CycleFactory,
     DetaineeFactory,
     EnrolmentFactory,
     RoomFactory,
     SessionFactory,
-    StaffMemberFactory,
-    TermFactory,
-    UnitFactory,
     UserFactory,
+    units_with_officer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +36,9 @@ def frozen_today():
 
 @pytest.fixture
 def world(site):
-    building = BuildingFactory(site=site, code="H1", name="Building H1")
-    unit, other_unit = UnitFactory(building=building, code="A1"), UnitFactory(building=building, code="A2")
-    room = RoomFactory(site=site, building=building, name="Classroom 1")
-    term = TermFactory(site=site)
-    officer = UserFactory(username="officer-a1", role=Role.STAFF, sites=[site])
-    StaffMemberFactory(user=officer, site=site, units=[unit, other_unit])
+    world = units_with_officer(site)
+    unit, other_unit, term, officer = world["a1"], world["a2"], world["term"], world["officer"]
+    room = RoomFactory(site=site, building=world["building"], name="Classroom 1")
     theatre = CycleFactory(term=term, eligible_units=[unit, other_unit],
                            activity=ActivityFactory(title_fr="Théâtre", title_nl="Theater", title_en="Theatre"))
 
