@@ -1,7 +1,9 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import api
 from .closures_api import RoomClosureViewSet
+from .regime_api import SiteRegimePeriodsView, SiteRegimeView, UnitRegimeView
 from .retention_api import RetentionViewSet
 
 router = SimpleRouter()
@@ -15,4 +17,9 @@ router.register("blocked-periods", api.BlockedPeriodViewSet, basename="blocked-p
 router.register("staff-members", api.StaffMemberViewSet, basename="staff-member")
 router.register("detainees", api.DetaineeViewSet, basename="detainee")
 router.register("retention-runs", RetentionViewSet, basename="retention-run")
-urlpatterns = router.urls
+urlpatterns = [
+    path("sites/<int:site_id>/regime/", SiteRegimeView.as_view(), name="site-regime"),
+    path("sites/<int:site_id>/regime/periods/", SiteRegimePeriodsView.as_view(), name="site-regime-periods"),
+    path("units/<int:unit_id>/regime/", UnitRegimeView.as_view(), name="unit-regime"),
+    *router.urls,
+]

@@ -1,9 +1,10 @@
 """Forms of the prison pages."""
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from .models import DetaineeStatus
+from .models import BlockedReason, DetaineeStatus, Weekday
 
 
 class DetaineeSearchForm(forms.Form):
@@ -45,3 +46,45 @@ class RoomClosureForm(forms.Form):
     def __init__(self, *args, rooms, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = rooms
+
+
+class RegimeDayForm(forms.Form):
+    """The periods of one or more weekdays, typed one a line."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"), choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick several days to give them the same periods."),
+        error_messages={"required": _("Choose at least one weekday.")},
+    )
+    periods = forms.CharField(
+        label=_("Periods"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One a line, in the order of the day: 08:30-10:00 Morning 1. A session of two periods runs "
+                    "across two lines that follow each other; leave an empty line where it cannot (lunch). "
+                    "Empty: no activities that day."),
+    )
+
+    def clean_periods(self):
+        from .regime import parse_period_lines
+
+        try:
+            return parse_period_lines(self.cleaned_data["periods"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["periods"]) from error
+
+
+class UnitEscortForm(forms.Form):
+    escort_limit = forms.IntegerField(
+        label=_("Escort limit"), required=False, min_value=1,
+        help_text=_("Most sessions this unit's staff can escort to at the same time; empty: no limit."),
+    )
+
+
+class BlockedPeriodRowForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=[*BLANK_CHOICE_DASH, *Weekday.choices], coerce=int)
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    reason = forms.ChoiceField(label=_("Why"), choices=[*BLANK_CHOICE_DASH, *BlockedReason.choices])
+    label = forms.CharField(label=_("Note"), required=False, max_length=80)
+
+
+BlockedPeriodFormSet = forms.formset_factory(BlockedPeriodRowForm, extra=3, can_delete=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, regime_views, views
 
 app_name = "prisons"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("detainees/<int:pk>/", views.detainee_detail, name="detainee-detail"),
     path("detainees/<int:pk>/record/", views.detainee_access_record, name="detainee-access-record"),
     path("units/", views.unit_list, name="unit-list"),
+    path("units/<int:pk>/regime/", regime_views.unit_regime, name="unit-regime"),
+    path("sites/<int:site_id>/regime/", regime_views.site_regime, name="site-regime"),
     path("rooms/", views.room_list, name="room-list"),
     path("rooms/closures/", views.room_closures, name="room-closures"),
     path("rooms/closures/<int:pk>/reopen/", views.room_reopen, name="room-reopen"),
