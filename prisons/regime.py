@@ -263,9 +263,10 @@ def set_unit_regime(unit: Unit, *, escort_limit: int | None, blocked: list[Block
     return created
 
 
-def sessions_off_regime(site: Site, now: dt.datetime | None = None) -> list[OffRegime]:
-    """The site's scheduled sessions from now on that no longer start and end on its periods, or that
-    fall in a blocked time of a unit still going to them. Five queries whatever the sessions."""
+def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None) -> list[OffRegime]:
+    """The site's (or one term's) scheduled sessions from now on that no longer start and end on its
+    periods, or that fall in a blocked time of a unit still going to them. Five queries whatever the
+    sessions."""
     from activities.models import Session, SessionStatus
     from scheduling.checks import LOCAL, overlaps
 
@@ -280,6 +281,8 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None) -> list[OffR
     sessions = (Session.objects.filter(cycle__term__site=site, status=SessionStatus.SCHEDULED, starts_at__gte=now)
                 .select_related("cycle__activity", "room")
                 .prefetch_related("cycle__eligible_units", "cancelled_units").order_by("starts_at", "pk"))
+    if term is not None:
+        sessions = sessions.filter(cycle__term=term)
     found = []
     for session in sessions:
         start, end = session.starts_at.astimezone(LOCAL), session.ends_at.astimezone(LOCAL)

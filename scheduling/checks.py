@@ -183,10 +183,12 @@ def overlaps(start: dt.time | None, end: dt.time | None, from_: dt.time, until: 
 
 
 def sessions_hit_by_exceptions(scope, from_date: dt.date) -> list[Finding]:
-    """Scheduled sessions from `from_date` (of a term or a whole site) whose facilitator is away or whose
-    room is closed at that local date and time. Each finding's rows hold the session's id."""
+    """Scheduled sessions from `from_date` (of a term or a whole site) whose facilitator is away, whose
+    room is closed at that local date and time, or that no longer fit the site's regime (its periods or
+    a unit's blocked times changed after planning). Each finding's rows hold the session's id."""
     from activities.models import AvailabilityException, Session, SessionStatus, Term
     from prisons.models import RoomClosure
+    from prisons.regime import sessions_off_regime
 
     first = dt.datetime.combine(from_date, dt.time.min, tzinfo=LOCAL)
     sessions = Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gte=first)
@@ -221,4 +223,12 @@ def sessions_hit_by_exceptions(scope, from_date: dt.date) -> list[Finding]:
             findings.append(Finding("room_closed", WARNING, _(
                 "%(room)s is closed on %(date)s: %(session)s at %(time)s needs moving or cancelling.")
                 % words, [session.pk]))
+    site, term = (scope.site, scope) if isinstance(scope, Term) else (scope, None)
+    for off in sessions_off_regime(site, first, term=term):
+        start, end = off.session.starts_at.astimezone(LOCAL), off.session.ends_at.astimezone(LOCAL)
+        findings.append(Finding("off_regime", WARNING, _(
+            "%(session)s on %(date)s at %(time)s no longer fits the regime (%(why)s): it needs moving or cancelling.")
+            % {"session": f"{off.session.cycle.activity.title()} ({off.session.cycle.code})",
+               "date": formats.date_format(start.date(), "SHORT_DATE_FORMAT"), "time": f"{start:%H:%M}–{end:%H:%M}",
+               "why": "; ".join(off.problems)}, [off.session.pk]))
     return findings

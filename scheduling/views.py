@@ -201,7 +201,7 @@ def cancel(request):
 @login_required
 def term_sessions(request, pk):
     """One week of the term's dated sessions, each with a link to cancel or move it; above, the upcoming
-    sessions a facilitator's absence or a room closure hits."""
+    sessions a facilitator's absence, a room closure or a regime change hits."""
     term = _term_to_plan(request, pk)
     try:
         day = dt.date.fromisoformat(request.GET.get("date", ""))

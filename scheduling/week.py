@@ -2,7 +2,7 @@
 (step 7): per day the sessions, the cancellations, the participants leaving their units, the outside
 people expected against the daily quota and the rooms in use; the cycles starting and ending; and what
 waits on someone (material to decide, badges not covering sessions, practical problems open, sessions
-hit by an absence or a room closure). A fixed number of queries whatever the week holds.
+hit by an absence, a room closure or a regime change). A fixed number of queries whatever the week holds.
 """
 import datetime as dt
 from collections import defaultdict

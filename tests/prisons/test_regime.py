@@ -82,6 +82,9 @@ def test_a_coordinator_changes_the_periods_and_sees_the_sessions_that_no_longer_
     assert "1 coming session no longer fits the regime" in body
     assert reverse("planning:session", args=[moved_away.pk]) in body
     assert "· break ·" in body
+    # The term's dated sessions page, where sessions are moved, lists it too.
+    dated = client.get(reverse("planning:term-sessions", args=[prison["term"].pk]) + "?date=2027-03-08")
+    assert [(f.code, f.rows) for f in dated.context["hit_by_exceptions"]] == [("off_regime", [moved_away.pk])]
     audited = AuditEntry.objects.filter(object_type="prisons.regimeperiod")
     assert (audited.filter(action="change").count(), audited.filter(action="create").count()) == (3, 5)
 

@@ -145,7 +145,7 @@ def test_dated_sessions_page_lists_hit_sessions_with_move_and_cancel(client, pri
     assert 'data-code="facilitator_away"' in page and "Ana Lopez is away" in page
     assert f'{url}#move"' in page and f'{url}#cancel"' in page
     planning = client.get(reverse("planning:term", args=[prison.term.pk])).content.decode()
-    assert "1 upcoming session hit by an absence or a room closure" in planning
+    assert "1 upcoming session hit by an absence, a room closure or a regime change" in planning
 
 
 def _count(client, url):
