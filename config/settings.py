@@ -231,6 +231,7 @@ SPECTACULAR_SETTINGS = {
         "RecruitmentSourceEnum": "activities.models.RecruitmentSource",
         "RatingEnum": "enrolment.models.Rating",
         "SheetLevelEnum": "enrolment.models.Level",
+        "WeekdayEnum": "prisons.models.Weekday",
     },
 }
 
