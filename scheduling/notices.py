@@ -1,6 +1,7 @@
 """E-mail to facilitators about changes to their coming sessions, so a volunteer does not travel to
-the prison for nothing: the sessions of the next two weeks cancelled, moved, sent to another room or
-going on without some units, in one message per facilitator, in their language.
+the prison for nothing: the sessions of the next two weeks cancelled, moved, sent to another room,
+going on without some units or led by someone else that day (both the replacement and whoever they
+replace are told), in one message per facilitator, in their language.
 
 Each (facilitator, session, revision) is told once: a session's `sequence` grows with every published
 change, so a later change is told again. Messages hold the activity, time, place and reason only,
@@ -19,13 +20,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from activities.models import Session
+from activities.models import Session, SessionStatus
 
 from .calendars import (
     CHANGES_AHEAD_DAYS,
     CHANGES_SINCE_DAYS,
     entries,
-    session_facilitators,
     with_details,
 )
 from .models import ChangeNotice
@@ -33,8 +33,26 @@ from .models import ChangeNotice
 logger = logging.getLogger(__name__)
 
 
+# What a facilitator's line of the e-mail says about who leads the session that day.
+LEADS, REPLACES, REPLACED, NO_LONGER = "leads", "replaces", "replaced", "no_longer"
+
+
+def _roles(session: Session, told_before: set[int]) -> tuple[dict, set[int]]:
+    """{facilitator: role} of who leads this revision (the cycle's, or a replacement named for the
+    date) and the cycle's facilitators someone replaces that day; and the ids of those told about an
+    earlier revision who are neither (a replacement taken back), to tell they need not come."""
+    own = list(session.facilitators.all())
+    usual = list(session.cycle.facilitators.all())
+    roles = {f: (REPLACES if own and f not in usual else LEADS) for f in (own or usual)}
+    for facilitator in usual:
+        roles.setdefault(facilitator, REPLACED)
+    return roles, told_before - {f.pk for f in roles}
+
+
 def pending_notices(now: dt.datetime | None = None) -> dict:
-    """{facilitator: [sessions]} still to tell, facilitators with an address who want the e-mails."""
+    """{facilitator: [(session, role)]} still to tell, facilitators with an address who want the e-mails."""
+    from activities.models import Facilitator
+
     now = now or timezone.now()
     sessions = list(with_details(Session.objects.filter(
         starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=CHANGES_AHEAD_DAYS),
@@ -42,13 +60,39 @@ def pending_notices(now: dt.datetime | None = None) -> dict:
     )))
     told = set(ChangeNotice.objects.filter(session__in=[s.pk for s in sessions])
                .values_list("facilitator_id", "session_id", "sequence"))
+    told_before = defaultdict(set)
+    for facilitator_id, session_id, _sequence in told:
+        told_before[session_id].add(facilitator_id)
+    roles_of, former = {}, set()
+    for session in sessions:
+        roles_of[session.pk], gone = _roles(session, told_before[session.pk])
+        former |= gone
+    people = {f.pk: f for f in Facilitator.objects.filter(pk__in=former)}
     pending = defaultdict(list)
     for session in sessions:
-        for facilitator in session_facilitators(session):
+        roles = dict(roles_of[session.pk])
+        for person_id in told_before[session.pk]:
+            if person_id in people and people[person_id] not in roles:
+                roles[people[person_id]] = NO_LONGER
+        for facilitator, role in roles.items():
             if (facilitator.active and facilitator.email and facilitator.email_changes
                     and (facilitator.pk, session.pk, session.sequence) not in told):
-                pending[facilitator].append(session)
+                pending[facilitator].append((session, role))
     return dict(pending)
+
+
+def _role_line(role: str, session: Session) -> str:
+    if session.status != SessionStatus.SCHEDULED:  # "cancelled" says it all
+        return ""
+    own = ", ".join(str(f) for f in session.facilitators.all())
+    usual = ", ".join(str(f) for f in session.cycle.facilitators.all())
+    if role == REPLACES:
+        return _("You lead it that day in place of %(usual)s.") % {"usual": usual}
+    if role == REPLACED:
+        return _("%(replacement)s leads it that day in your place: you need not come.") % {"replacement": own}
+    if role == NO_LONGER:
+        return _("You no longer lead it that day: you need not come.")
+    return ""
 
 
 def send_change_notices(now: dt.datetime | None = None) -> int:
@@ -59,13 +103,16 @@ def send_change_notices(now: dt.datetime | None = None) -> int:
     languages = dict(User.objects.filter(facilitator__in=[f.pk for f in pending])
                      .values_list("facilitator__pk", "language"))
     sent = 0
-    for facilitator, sessions in sorted(pending.items(), key=lambda item: item[0].pk):
+    for facilitator, items in sorted(pending.items(), key=lambda item: item[0].pk):
+        sessions = [session for session, _role in items]
         language = languages.get(facilitator.pk) or settings.LANGUAGE_CODE
         with translation.override(language):
             subject = ngettext("Relais: %(count)d change to your sessions", "Relais: %(count)d changes to your sessions",
                                len(sessions)) % {"count": len(sessions)}
+            lines = [(entry, _role_line(role, session))
+                     for entry, (session, role) in zip(entries(sessions, language=language), items, strict=True)]
             body = render_to_string("scheduling/email/changes.txt", {
-                "facilitator": facilitator, "entries": entries(sessions, language=language),
+                "facilitator": facilitator, "lines": lines,
                 "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
             })
         try:
@@ -79,7 +126,6 @@ def send_change_notices(now: dt.datetime | None = None) -> int:
         )
         sent += 1
     return sent
-
 
 
 def tell_coordinators_of_absence(absence_id: int) -> int:

@@ -5,6 +5,7 @@ hours and the checks read them.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from core import audit
 from core.models import AuditAction
 
 from .checks import LOCAL, overlaps
+from .services import tell_facilitators
 
 
 def candidates(session: Session):
@@ -45,7 +47,14 @@ def replace(session: Session, facilitators, *, by) -> Session:
     if errors:
         raise ValidationError({"facilitators": errors})
     with transaction.atomic():
+        before = set(session.facilitators.values_list("pk", flat=True))
         session.facilitators.set(facilitators)
+        if before != {f.pk for f in facilitators}:
+            # A new revision: the replacement and whoever they replace are e-mailed (`scheduling.notices`),
+            # and calendar apps update the event.
+            Session.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1, updated_at=timezone.now())
+            session.refresh_from_db(fields=["sequence", "updated_at"])
+            tell_facilitators()
         audit.record(by, AuditAction.CHANGE, session,
                      detail="replacement " + (",".join(str(f.pk) for f in facilitators) or "cleared"))
     return session

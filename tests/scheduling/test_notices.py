@@ -139,3 +139,30 @@ def test_api_shows_facilitators_their_own_notices_and_coordinators_their_sites(c
     assert client.get("/api/v1/change-notices/").json()["results"] == []
     client.force_login(UserFactory(role=Role.STAFF, sites=[prison.site]))
     assert client.get("/api/v1/change-notices/").status_code == 403
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_a_replacement_is_told_to_who_replaces_and_who_is_replaced(prison, coordinator,
+                                                                   django_capture_on_commit_callbacks):
+    from scheduling import replacements
+
+    cleo = FacilitatorFactory(first_name="Cleo", last_name="Maes", sites=[prison.site], email="cleo@partner.example")
+    session = _on(prison.french, dt.date(2027, 3, 29))
+    with django_capture_on_commit_callbacks(execute=True):
+        replacements.replace(session, [cleo], by=coordinator)
+    to = {message.to[0]: message.body for message in mail.outbox}
+    assert set(to) == {"ana@partner.example", "cleo@partner.example"}
+    assert "Monday 29 March 2027" in to["cleo@partner.example"]
+    assert "You lead it that day in place of Ana" in to["cleo@partner.example"]
+    assert "Cleo Maes leads it that day in your place: you need not come." in to["ana@partner.example"]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        replacements.replace(session, [cleo], by=coordinator)  # nothing changed: nobody is told again
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        replacements.replace(session, [], by=coordinator)  # taken back: the cycle's facilitator again
+    to = {message.to[0]: message.body for message in mail.outbox}
+    assert "You no longer lead it that day: you need not come." in to["cleo@partner.example"]
+    assert "need not come" not in to["ana@partner.example"] and "Takes place in" in to["ana@partner.example"]
