@@ -1,18 +1,18 @@
-"""Read-only API for the prison's reference data and detainees, with the pages' permissions."""
+"""API for the prison's reference data, detainees and staff list, with the pages' permissions."""
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from core import audit
 from core import rules as access
-from core.api import ScopedReadOnlyViewSet
+from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.models import AuditAction
 
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     RegimePeriod,
     Room,
     Site,
+    StaffFunction,
     StaffMember,
     Unit,
 )
@@ -152,14 +153,69 @@ class BlockedPeriodViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["unit", "weekday", "reason"]
 
 
-class StaffMemberViewSet(ScopedReadOnlyViewSet):
+class StaffMemberInput(serializers.Serializer):
+    site = serializers.IntegerField(required=False, help_text="Required to add someone; a member stays at their site.")
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    function = serializers.ChoiceField(choices=StaffFunction.choices)
+    units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    create=extend_schema(request=StaffMemberInput, responses={201: StaffMemberSerializer},
+                         description="The site's coordinators; audited."),
+    partial_update=extend_schema(request=StaffMemberInput, responses={200: StaffMemberSerializer},
+                                 description="Send the whole record; units replace the member's units."),
+    destroy=extend_schema(description="Someone who left: their login, if any, then sees no unit."),
+)
+class StaffMemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+                         ScopedReadOnlyViewSet):
     model = StaffMember
     serializer_class = StaffMemberSerializer
     filterset_fields = ["site", "function"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     @staticmethod
     def scope(user):
         return access.visible_staff_members(user).prefetch_related("units")
+
+    def _save(self, request, member=None):
+        from . import staff
+
+        data = StaffMemberInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        site_id, unit_ids = values.pop("site", None), values.pop("units")
+        if member is None:
+            if site_id is None:
+                raise ValidationError({"site": [_("Give the site.")]})
+            site = in_scope(access.visible_sites(request.user), site_id, field="site",
+                            message=_("No such site among yours."))
+        else:
+            site = member.site
+        units = list(access.visible_units(request.user).filter(pk__in=unit_ids))
+        missing = set(unit_ids) - {u.pk for u in units}
+        if missing:
+            raise ValidationError({"units": [_("No such unit: %(ids)s.") % {
+                "ids": ", ".join(str(i) for i in sorted(missing))}]})
+        with service_errors():
+            return staff.save_staff_member(site, by=request.user, member=member, units=units, **values)
+
+    def create(self, request, *args, **kwargs):
+        member = self._save(request)
+        return Response(StaffMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return Response(StaffMemberSerializer(self._save(request, self.get_object())).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        from . import staff
+
+        staff.remove_staff_member(instance, by=self.request.user)
 
 
 @extend_schema_view(

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from .models import BlockedReason, DetaineeStatus, Weekday
+from .models import BlockedReason, DetaineeStatus, StaffFunction, Weekday
 
 
 class DetaineeSearchForm(forms.Form):
@@ -88,3 +88,20 @@ class BlockedPeriodRowForm(forms.Form):
 
 
 BlockedPeriodFormSet = forms.formset_factory(BlockedPeriodRowForm, extra=3, can_delete=True)
+
+
+class StaffMemberForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100,
+                                 error_messages={"required": _("Give the first name.")})
+    last_name = forms.CharField(label=_("Last name"), max_length=100,
+                                error_messages={"required": _("Give the last name.")})
+    function = forms.ChoiceField(label=_("Function"), choices=StaffFunction.choices)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The units they work in: an officer sees the detainees, cycles and sessions of these units."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units

@@ -11,6 +11,7 @@ from .models import (
     DetaineeStatus,
     NonAssociation,
     Placement,
+    StaffMember,
 )
 
 # Languages met in Brussels prisons, by ISO 639 code; an unknown code is shown as it is.
@@ -83,7 +84,8 @@ def units_with_blocked_periods(user, site=None):
     if site is not None:
         units = units.filter(site=site)
     return units.prefetch_related(
-        Prefetch("blocked_periods", queryset=BlockedPeriod.objects.order_by("weekday", "start"))
+        Prefetch("blocked_periods", queryset=BlockedPeriod.objects.order_by("weekday", "start")),
+        Prefetch("staff", queryset=StaffMember.objects.order_by("function", "last_name", "first_name")),
     ).order_by("site__name", "code")
 
 

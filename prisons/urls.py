@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, regime_views, views
+from . import import_views, regime_views, staff_views, views
 
 app_name = "prisons"
 urlpatterns = [
@@ -14,5 +14,9 @@ urlpatterns = [
     path("rooms/", views.room_list, name="room-list"),
     path("rooms/closures/", views.room_closures, name="room-closures"),
     path("rooms/closures/<int:pk>/reopen/", views.room_reopen, name="room-reopen"),
+    path("staff/", staff_views.staff_list, name="staff-list"),
+    path("staff/new/", staff_views.staff_form, name="staff-new"),
+    path("staff/<int:pk>/edit/", staff_views.staff_form, name="staff-edit"),
+    path("staff/<int:pk>/remove/", staff_views.staff_remove, name="staff-remove"),
     path("retention/", views.retention_page, name="retention"),
 ]

@@ -1,0 +1,76 @@
+"""Pages of the prison staff directory (step 7). Rules in `prisons.staff`."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import rules as access
+from core.forms import add_service_errors
+
+from . import staff
+from .forms import StaffMemberForm
+
+
+def _sites(user):
+    if not user.has_perm("prisons.view_reference_pages"):
+        raise PermissionDenied
+    return list(access.visible_sites(user).order_by("name"))
+
+
+def _list_url(site_id) -> str:
+    return f"{reverse('prisons:staff-list')}?site={site_id}"
+
+
+@login_required
+def staff_list(request):
+    sites = _sites(request.user)
+    if not sites:
+        raise PermissionDenied
+    site = next((s for s in sites if str(s.pk) == request.GET.get("site", "")), sites[0])
+    return render(request, "prisons/staff_list.html", {
+        "sites": sites, "site": site, "members": staff.staff_of_site(site),
+        "may_change": request.user.has_perm("prisons.change_reference", site),
+    })
+
+
+@login_required
+def staff_form(request, pk=None):
+    """Add a staff member (`?site=`) or change one."""
+    sites = _sites(request.user)
+    if pk is None:
+        site = next((s for s in sites if str(s.pk) == request.GET.get("site", "")), None)
+        member = None
+        if site is None:
+            raise PermissionDenied
+    else:
+        member = get_object_or_404(access.visible_staff_members(request.user), pk=pk)
+        site = member.site
+    if not request.user.has_perm("prisons.change_reference", site):
+        raise PermissionDenied
+    initial = {} if member is None else {
+        "first_name": member.first_name, "last_name": member.last_name, "function": member.function,
+        "units": list(member.units.all()), "email": member.email}
+    form = StaffMemberForm(request.POST or None, initial=initial, units=staff.units_of_site(site))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = staff.save_staff_member(site, by=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": saved})
+            return redirect(_list_url(site.pk))
+    return render(request, "prisons/staff_form.html", {"form": form, "member": member, "site": site},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def staff_remove(request, pk):
+    member = get_object_or_404(access.visible_staff_members(request.user), pk=pk)
+    site_id, name = member.site_id, str(member)
+    staff.remove_staff_member(member, by=request.user)
+    messages.success(request, _("%(name)s removed from the staff list.") % {"name": name})
+    return redirect(_list_url(site_id))
