@@ -265,9 +265,9 @@ def set_unit_regime(unit: Unit, *, escort_limit: int | None, blocked: list[Block
 
 def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None) -> list[OffRegime]:
     """The site's (or one term's) scheduled sessions from now on that no longer start and end on its
-    periods, or that fall in a blocked time of a unit still going to them. Five queries whatever the
-    sessions."""
-    from activities.models import Session, SessionStatus
+    periods, or that fall in a blocked time of a unit still going to them. Seven queries whatever the
+    sessions; a term's worth is read as plain rows, and only the sessions found become objects."""
+    from activities.models import Cycle, Session, SessionStatus
     from scheduling.checks import LOCAL, overlaps
 
     now = now or timezone.now()
@@ -278,31 +278,41 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
     blocked = defaultdict(list)
     for row in BlockedPeriod.objects.filter(unit__site=site).select_related("unit"):
         blocked[row.unit_id, row.weekday].append(row)
-    sessions = (Session.objects.filter(cycle__term__site=site, status=SessionStatus.SCHEDULED, starts_at__gte=now)
-                .select_related("cycle__activity", "room")
-                .prefetch_related("cycle__eligible_units", "cancelled_units").order_by("starts_at", "pk"))
+    coming = Session.objects.filter(cycle__term__site=site, status=SessionStatus.SCHEDULED, starts_at__gte=now)
     if term is not None:
-        sessions = sessions.filter(cycle__term=term)
-    found = []
-    for session in sessions:
-        start, end = session.starts_at.astimezone(LOCAL), session.ends_at.astimezone(LOCAL)
+        coming = coming.filter(cycle__term=term)
+    units_of_cycle = defaultdict(list)
+    not_coming = defaultdict(set)
+    if blocked:
+        for cycle_id, unit_id in Cycle.eligible_units.through.objects.filter(
+                cycle__term__site=site).values_list("cycle_id", "unit_id"):
+            units_of_cycle[cycle_id].append(unit_id)
+        for session_id, unit_id in Session.cancelled_units.through.objects.filter(
+                session__in=coming).values_list("session_id", "unit_id"):
+            not_coming[session_id].add(unit_id)
+    problems_of = {}
+    for pk, starts_at, ends_at, cycle_id in coming.values_list("pk", "starts_at", "ends_at", "cycle_id"):
+        start, end = starts_at.astimezone(LOCAL), ends_at.astimezone(LOCAL)
         weekday = start.weekday()
         problems = []
         if (start.time(), end.time()) not in chains.get(weekday, set()):
             problems.append(_("%(start)s–%(end)s is no longer on the periods of %(day)s")
                             % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "day": _weekday_name(weekday)})
-        gone = {unit.pk for unit in session.cancelled_units.all()}
-        for unit in session.cycle.eligible_units.all():
-            if unit.pk in gone:
+        for unit_id in units_of_cycle[cycle_id]:
+            if unit_id in not_coming[pk]:
                 continue
-            for row in blocked[unit.pk, weekday]:
+            for row in blocked[unit_id, weekday]:
                 if overlaps(row.start, row.end, start.time(), end.time()):
                     problems.append(_("%(unit)s cannot leave %(start)s–%(end)s (%(reason)s)") % {
-                        "unit": unit.code, "start": f"{row.start:%H:%M}", "end": f"{row.end:%H:%M}",
+                        "unit": row.unit.code, "start": f"{row.start:%H:%M}", "end": f"{row.end:%H:%M}",
                         "reason": row.get_reason_display()})
         if problems:
-            found.append(OffRegime(session, tuple(problems)))
-    return found
+            problems_of[pk] = tuple(problems)
+    if not problems_of:
+        return []
+    sessions = (Session.objects.filter(pk__in=list(problems_of)).select_related("cycle__activity", "room")
+                .order_by("starts_at", "pk"))
+    return [OffRegime(session, problems_of[session.pk]) for session in sessions]
 
 
 def _chains(day: list[RegimePeriod]) -> set[tuple[dt.time, dt.time]]:
