@@ -295,7 +295,8 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
         start, end = starts_at.astimezone(LOCAL), ends_at.astimezone(LOCAL)
         weekday = start.weekday()
         problems = []
-        if (start.time(), end.time()) not in chains.get(weekday, set()):
+        # A site with no period at all does not keep its regime in Relais: only blocked times count.
+        if chains and (start.time(), end.time()) not in chains.get(weekday, set()):
             problems.append(_("%(start)s–%(end)s is no longer on the periods of %(day)s")
                             % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "day": _weekday_name(weekday)})
         for unit_id in units_of_cycle[cycle_id]:

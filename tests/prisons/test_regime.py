@@ -9,6 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import AuditEntry, Role
+from prisons import regime
 from prisons.models import BlockedPeriod, BlockedReason, RegimePeriod
 from scheduling.models import DraftSession
 from tests.factories import (
@@ -121,10 +122,16 @@ def test_a_period_the_draft_timetable_uses_cannot_be_dropped(client, coordinator
         "Monday 13:30-15:00 holds 1 sessions of the draft timetable of Spring: move them to another period of the "
         "draft first, or keep this period."]
     assert _monday(site) == before and DraftSession.objects.count() == 1
-    # An empty day drops the periods nothing uses any more: Tuesday had none, Monday keeps its drafted one.
+    # Once nothing uses them, an empty day drops them; a session that day no longer fits, as long as the
+    # site keeps any period at all (a site without periods does not keep its regime in Relais).
     DraftSession.objects.all().delete()
+    monday_session = _session(prison, dt.date(2027, 3, 8), "08:30", "10:00")
+    RegimePeriod.objects.create(site=site, weekday=TUESDAY, index=1, start="08:30", end="10:00")
     client.post(reverse("prisons:site-regime", args=[site.pk]), {"day": 0, "weekdays": [MONDAY], "periods": ""})
     assert _monday(site) == []
+    assert [o.session for o in regime.sessions_off_regime(site)] == [monday_session]
+    RegimePeriod.objects.filter(site=site).delete()
+    assert regime.sessions_off_regime(site) == []
 
 
 def test_a_unit_s_escort_limit_and_blocked_times(client, coordinator, site, prison):
