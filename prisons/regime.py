@@ -311,7 +311,7 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
             problems_of[pk] = tuple(problems)
     if not problems_of:
         return []
-    sessions = (Session.objects.filter(pk__in=list(problems_of)).select_related("cycle__activity", "room")
+    sessions = (Session.objects.filter(pk__in=list(problems_of)).select_related("cycle__activity", "cycle__term", "room")
                 .order_by("starts_at", "pk"))
     return [OffRegime(session, problems_of[session.pk]) for session in sessions]
 

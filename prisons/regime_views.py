@@ -58,13 +58,15 @@ def site_regime(request, site_id):
                 return redirect("prisons:site-regime", site_id=site.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    off_regime = regime.sessions_off_regime(site)
     days = [(value, label, [(period, position > 0 and period.index > day_periods[position - 1].index + 1)
                             for position, period in enumerate(day_periods)])
             for value, label in Weekday.choices for day_periods in [periods.get(value, [])]]
     return render(request, "prisons/site_regime.html", {
         "site": site, "sites": access.visible_sites(request.user).order_by("name"), "days": days, "units": units,
         "may_change": may_change, "form": form, "day": day,
-        "off_regime": regime.sessions_off_regime(site),
+        "off_regime": off_regime, "terms_to_replan": sorted({o.session.cycle.term for o in off_regime},
+                                                            key=lambda term: term.first_date),
     }, status=400 if form is not None and form.errors else 200)
 
 
