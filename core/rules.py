@@ -237,6 +237,7 @@ PERMISSIONS = {
     "scheduling.manage_feed": owns_feed | is_coordinator_of_site,
     # e-mails telling facilitators of changes to their sessions: coordinators of the site, and their own
     "scheduling.view_change_notices": is_planner | is_facilitator,
+    "scheduling.view_staff_notices": is_planner | is_prison_staff,
     "core.view_audit_log": is_administrator,
 }
 
@@ -343,6 +344,22 @@ def visible_sessions(user):
             cycle__term__site__in=user.site_ids(), cycle__eligible_units__in=staff_unit_ids(user)
         ).distinct()
     return qs.filter(cycle__term__site__in=user.site_ids())
+
+
+def visible_staff_notices(user):
+    """E-mails sent to prison staff about their units' sessions off: the sites' for coordinators and
+    administrators, their own for a staff member with a login, none for anyone else."""
+    from scheduling.models import StaffNotice
+
+    qs = StaffNotice.objects.select_related("staff_member", "session__cycle__activity")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        return qs.filter(session__cycle__term__site__in=user.site_ids())
+    if is_prison_staff(user):
+        own = getattr(user, "staff_member", None)
+        return qs.filter(staff_member=own) if own is not None else qs.none()
+    return qs.none()
 
 
 def visible_change_notices(user):

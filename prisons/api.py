@@ -70,7 +70,7 @@ class BlockedPeriodSerializer(serializers.ModelSerializer):
 class StaffMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = StaffMember
-        fields = ["id", "site", "first_name", "last_name", "function", "units", "email"]
+        fields = ["id", "site", "first_name", "last_name", "function", "units", "email", "email_cancellations"]
 
 
 class DetaineeLanguageSerializer(serializers.ModelSerializer):
@@ -160,6 +160,7 @@ class StaffMemberInput(serializers.Serializer):
     function = serializers.ChoiceField(choices=StaffFunction.choices)
     units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email_cancellations = serializers.BooleanField(required=False, default=True)
 
 
 @extend_schema_view(

@@ -101,6 +101,10 @@ class StaffMemberForm(forms.Form):
         help_text=_("The units they work in: an officer sees the detainees, cycles and sessions of these units."),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
+    email_cancellations = forms.BooleanField(
+        label=_("E-mail cancellations"), required=False, initial=True,
+        help_text=_("E-mail them the coming sessions of their units cancelled, or that a unit no longer goes to."),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

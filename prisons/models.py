@@ -451,6 +451,10 @@ class StaffMember(models.Model):
     function = models.CharField(_("function"), max_length=20, choices=StaffFunction.choices)
     units = models.ManyToManyField(Unit, verbose_name=_("units"), blank=True, related_name="staff")
     email = models.EmailField(_("email"), blank=True)
+    email_cancellations = models.BooleanField(
+        _("e-mail cancellations"), default=True,
+        help_text=_("E-mail them the coming sessions of their units cancelled, or that a unit no longer goes to."),
+    )
 
     class Meta:
         verbose_name = _("staff member")

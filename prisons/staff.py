@@ -38,7 +38,7 @@ def _check(site: Site, *, first_name: str, last_name: str, function: str, units,
 
 @transaction.atomic
 def save_staff_member(site: Site, *, by, member: StaffMember | None = None, first_name: str, last_name: str,
-                      function: str, units, email: str = "") -> StaffMember:
+                      function: str, units, email: str = "", email_cancellations: bool = True) -> StaffMember:
     """Add a staff member to `site`, or change `member`. Errors name their field."""
     if not (by and by.has_perm("prisons.change_reference", site)):
         raise PermissionDenied(_("You may not change the staff of this site."))
@@ -52,7 +52,7 @@ def save_staff_member(site: Site, *, by, member: StaffMember | None = None, firs
     creating = member is None
     member = member or StaffMember(site=site)
     member.first_name, member.last_name = first_name.strip(), last_name.strip()
-    member.function, member.email = function, email
+    member.function, member.email, member.email_cancellations = function, email, email_cancellations
     member.save()
     member.units.set(units)
     audit.record(by, AuditAction.CREATE if creating else AuditAction.CHANGE, member,

@@ -52,7 +52,7 @@ def staff_form(request, pk=None):
         raise PermissionDenied
     initial = {} if member is None else {
         "first_name": member.first_name, "last_name": member.last_name, "function": member.function,
-        "units": list(member.units.all()), "email": member.email}
+        "units": list(member.units.all()), "email": member.email, "email_cancellations": member.email_cancellations}
     form = StaffMemberForm(request.POST or None, initial=initial, units=staff.units_of_site(site))
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,7 +62,8 @@ def staff_form(request, pk=None):
         else:
             messages.success(request, _("%(name)s saved.") % {"name": saved})
             return redirect(_list_url(site.pk))
-    return render(request, "prisons/staff_form.html", {"form": form, "member": member, "site": site},
+    told = member.notices.select_related("session__cycle__activity")[:10] if member else []
+    return render(request, "prisons/staff_form.html", {"form": form, "member": member, "site": site, "told": told},
                   status=400 if form.errors else 200)
 
 

@@ -274,3 +274,32 @@ class ChangeNotice(models.Model):
 
     def __str__(self):
         return f"{self.facilitator_id} {self.session_id} r{self.sequence}"
+
+
+class StaffNoticeKind(models.TextChoices):
+    CANCELLED = "cancelled", _("session cancelled")
+    NOT_COMING = "not_coming", _("unit no longer going")
+
+
+class StaffNotice(models.Model):
+    """An e-mail told this staff member that this session of their units is off (`scheduling.staff_notices`)."""
+
+    staff_member = models.ForeignKey(
+        "prisons.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="notices"
+    )
+    session = models.ForeignKey(
+        "activities.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="staff_notices"
+    )
+    kind = models.CharField(_("what"), max_length=12, choices=StaffNoticeKind.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff notice")
+        verbose_name_plural = _("staff notices")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff_member", "session", "kind"], name="one_staff_notice_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member_id} {self.session_id} {self.kind}"

@@ -1,12 +1,13 @@
-"""Change notices API: which facilitator was e-mailed about which revision of which session, and when.
+"""Notices API: which facilitator was e-mailed about which revision of which session, and which prison
+staff member about which session of their units being off, and when.
 
-Same scope as the pages (`core.rules.visible_change_notices`)."""
+Same scopes as the pages (`core.rules.visible_change_notices`, `visible_staff_notices`)."""
 from rest_framework import serializers
 
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet
 
-from .models import ChangeNotice
+from .models import ChangeNotice, StaffNotice
 
 
 class ChangeNoticeSerializer(serializers.ModelSerializer):
@@ -29,3 +30,23 @@ class ChangeNoticeViewSet(ScopedReadOnlyViewSet):
     @staticmethod
     def scope(user):
         return access.visible_change_notices(user).order_by("-sent_at", "-id")
+
+
+class StaffNoticeSerializer(serializers.ModelSerializer):
+    session_starts_at = serializers.DateTimeField(source="session.starts_at", read_only=True)
+
+    class Meta:
+        model = StaffNotice
+        fields = ["id", "staff_member", "session", "session_starts_at", "kind", "sent_at"]
+        read_only_fields = fields
+
+
+class StaffNoticeViewSet(ScopedReadOnlyViewSet):
+    model = StaffNotice
+    permission = "scheduling.view_staff_notices"
+    serializer_class = StaffNoticeSerializer
+    filterset_fields = ["staff_member", "kind"]
+
+    @staticmethod
+    def scope(user):
+        return access.visible_staff_notices(user).order_by("-sent_at", "-id")

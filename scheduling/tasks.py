@@ -11,9 +11,11 @@ def run_solver(run_id: int, workers: int = 2) -> str:
 
 @task()
 def send_change_notices() -> int:
+    """Facilitators about their sessions' changes, and prison staff about their units' sessions off."""
     from .notices import send_change_notices as send
+    from .staff_notices import send_staff_notices
 
-    return send()
+    return send() + send_staff_notices()
 
 
 @task()

@@ -41,6 +41,8 @@ def test_a_coordinator_moves_an_officer_to_another_unit_and_adds_a_colleague(cli
         "units": [b1.pk], "email": "officer@prison.example"})
     assert response.status_code == 302
     assert list(member.units.all()) == [b1]
+    member.refresh_from_db()  # the box left unticked: no e-mail about cancellations, said on the list
+    assert not member.email_cancellations and "(no cancellation e-mails)" in client.get(url).content.decode()
 
     client.force_login(officer_login)  # the change holds at once for whom the officer sees
     assert (client.get(in_b1).status_code, client.get(in_a1).status_code) == (200, 404)

@@ -10,9 +10,8 @@ from django.test import override_settings
 
 from activities.models import Session
 from core.models import Role
-from prisons.models import RegimePeriod
 from scheduling import notices, services
-from scheduling.models import ChangeNotice, DraftSession
+from scheduling.models import ChangeNotice
 from tests.factories import DetaineeFactory, EnrolmentFactory, FacilitatorFactory, UserFactory
 
 from .small_prison import build_small_prison, english  # noqa: F401  (autouse fixture)
@@ -23,19 +22,8 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture
-def prison(site, coordinator):
-    prison = build_small_prison(site, first_date=dt.date(2027, 3, 15), last_date=dt.date(2027, 4, 30))
-    prison.ana.email = "ana@partner.example"
-    prison.ana.save()
-    prison.bert = FacilitatorFactory(first_name="Bert", last_name="Peeters", sites=[site], email="bert@partner.example")
-    prison.sport.facilitators.set([prison.bert])
-    period = {(p.weekday, p.index): p for p in RegimePeriod.objects.filter(site=site)}
-    DraftSession.objects.create(term=prison.term, cycle=prison.french, period=period[0, 0], room=prison.classroom)
-    DraftSession.objects.create(term=prison.term, cycle=prison.french, period=period[1, 0], room=prison.classroom)
-    DraftSession.objects.create(term=prison.term, cycle=prison.sport, period=period[1, 1], room=prison.hall)
-    with time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False):
-        services.publish(prison.term, dt.date(2027, 3, 15), coordinator)
-    return prison
+def prison(published_prison):
+    return published_prison
 
 
 @pytest.fixture(autouse=True)
