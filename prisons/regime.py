@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import audit
 from core.models import AuditAction
@@ -204,9 +205,11 @@ def _dropping_refused(weekday: int, dropped) -> list[str]:
     for period in dropped:
         when = f"{_weekday_name(weekday)} {period.start:%H:%M}-{period.end:%H:%M}"
         for term_name, count in drafts[period.pk].items():
-            refusals.append(_("%(when)s holds %(count)d sessions of the draft timetable of %(term)s: move them to "
-                              "another period of the draft first, or keep this period.")
-                            % {"when": when, "count": count, "term": term_name})
+            refusals.append(ngettext(
+                "%(when)s holds %(count)d session of the draft timetable of %(term)s: move it to another period "
+                "of the draft first, or keep this period.",
+                "%(when)s holds %(count)d sessions of the draft timetable of %(term)s: move them to another period "
+                "of the draft first, or keep this period.", count) % {"when": when, "count": count, "term": term_name})
         if period.pk in coming:
             refusals.append(_("%(when)s is named by a coming cancellation: keep this period until it has passed.")
                             % {"when": when})

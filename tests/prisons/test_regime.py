@@ -119,7 +119,7 @@ def test_a_period_the_draft_timetable_uses_cannot_be_dropped(client, coordinator
                            {"day": 0, "weekdays": [MONDAY], "periods": "08:30-10:00\n10:15-11:45"})
     assert response.status_code == 400
     assert response.context["form"].errors["periods"] == [
-        "Monday 13:30-15:00 holds 1 sessions of the draft timetable of Spring: move them to another period of the "
+        "Monday 13:30-15:00 holds 1 session of the draft timetable of Spring: move it to another period of the "
         "draft first, or keep this period."]
     assert _monday(site) == before and DraftSession.objects.count() == 1
     # Once nothing uses them, an empty day drops them; a session that day no longer fits, as long as the
