@@ -204,8 +204,16 @@ class BlockedReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class BlockedPeriodQuerySet(models.QuerySet):
+    def keeping_people_in(self):
+        """The times a unit's people cannot go to an activity: all but the exercise yard, which an activity
+        replaces (a participant goes to the activity instead), so the planner need not avoid it."""
+        return self.exclude(reason=BlockedReason.WALK)
+
+
 class BlockedPeriod(models.Model):
-    """A weekly time when a unit's detainees cannot go to activities."""
+    """A weekly time of a unit's day: meals, counts, visits and work keep its detainees from activities;
+    the exercise yard is recorded for the officers but does not (an activity replaces it)."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="blocked_periods")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
@@ -213,6 +221,8 @@ class BlockedPeriod(models.Model):
     end = models.TimeField(_("end"))
     reason = models.CharField(_("reason"), max_length=10, choices=BlockedReason.choices)
     label = models.CharField(_("label"), max_length=80, blank=True)
+
+    objects = BlockedPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("blocked period")

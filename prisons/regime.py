@@ -279,7 +279,7 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
         periods[period.weekday].append(period)
     chains = {weekday: _chains(day) for weekday, day in periods.items()}
     blocked = defaultdict(list)
-    for row in BlockedPeriod.objects.filter(unit__site=site).select_related("unit"):
+    for row in BlockedPeriod.objects.filter(unit__site=site).keeping_people_in().select_related("unit"):
         blocked[row.unit_id, row.weekday].append(row)
     coming = Session.objects.filter(cycle__term__site=site, status=SessionStatus.SCHEDULED, starts_at__gte=now)
     if term is not None:

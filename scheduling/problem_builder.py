@@ -76,7 +76,7 @@ def build_problem(term: Term, *, previous: list[dict] | None = None, stability: 
     units = list(Unit.objects.filter(site=site).order_by("code"))
     built.units = {u.code: u for u in units}
     blocked = defaultdict(list)
-    for b in BlockedPeriod.objects.filter(unit__site=site):
+    for b in BlockedPeriod.objects.filter(unit__site=site).keeping_people_in():
         blocked[(b.unit_id, b.weekday)].append((b.start, b.end))
     wing_rows = []
     for unit in units:

@@ -531,7 +531,7 @@ def free_slots(session: Session, day: dt.date | None = None) -> list[FreeSlot]:
         closed[closure.room_id].append(closure)
     blocked = defaultdict(list)
     for unit in units:
-        for b in unit.blocked_periods.filter(weekday=day.weekday()):
+        for b in unit.blocked_periods.filter(weekday=day.weekday()).keeping_people_in():
             blocked[unit.pk].append((b.start, b.end))
     options = []
     for period in periods:

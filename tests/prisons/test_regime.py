@@ -153,9 +153,13 @@ def test_a_unit_s_escort_limit_and_blocked_times(client, coordinator, site, pris
     assert a1.max_parallel_sessions == 2
     assert [(b.weekday, f"{b.start:%H:%M}", b.reason, b.label) for b in a1.blocked_periods.order_by("weekday")] == [
         (MONDAY, "11:30", BlockedReason.MEAL, "Lunch"), (2, "14:00", BlockedReason.WALK, "")]
-    # The unit no longer goes to the second session: only the first is in its way.
+    # The unit no longer goes to the second session: only the first is in its way. A yard time is no
+    # block: an activity replaces the hour outdoors.
     assert [(o.session, o.problems) for o in response.context["off_regime"]] == [
         (meal, ("A1 cannot leave 11:30–12:30 (Meal)",))]
+    yard = BlockedPeriod.objects.create(unit=a1, weekday=MONDAY, start="10:00", end="11:00", reason=BlockedReason.WALK)
+    assert [o.session for o in regime.sessions_off_regime(site)] == [meal]
+    yard.delete()
     assert AuditEntry.objects.filter(object_type="prisons.unit", object_id=str(a1.pk)).exists()
 
     overlapping = {**form, "blocked-INITIAL_FORMS": "2", "blocked-1-weekday": "0", "blocked-1-start": "12:00", "blocked-1-end": "13:00",

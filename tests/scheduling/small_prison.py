@@ -32,7 +32,7 @@ def build_small_prison(site, *, first_date=dt.date(2027, 3, 1), last_date=dt.dat
     for weekday in (0, 1):
         for index, (start, end) in TIMES.items():
             RegimePeriod.objects.create(site=site, weekday=weekday, index=index, start=_time(start), end=_time(end))
-    BlockedPeriod.objects.create(unit=a1, weekday=0, start=_time("13:00"), end=_time("14:00"), reason=BlockedReason.WALK)
+    BlockedPeriod.objects.create(unit=a1, weekday=0, start=_time("13:00"), end=_time("14:00"), reason=BlockedReason.COUNT)
     classroom = RoomFactory(site=site, building=building, code="class", name="Classroom", kind=RoomKind.CLASSROOM,
                             capacity=10, reachable_from_all_units=False)
     classroom.reachable_units.set([a1])

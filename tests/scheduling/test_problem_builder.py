@@ -1,8 +1,10 @@
+import datetime as dt
 import json
 
 import pytest
 
 from activities.models import CycleStatus
+from prisons.models import BlockedPeriod, BlockedReason
 from scheduling.problem_builder import build_problem
 from scheduling.solver import load_problem
 from tests.factories import CycleFactory
@@ -34,6 +36,9 @@ def test_rooms_are_active_with_the_units_that_reach_them(prison):
 
 
 def test_units_carry_blocked_periods_and_escort_limits(prison):
+    # The yard is not a block: an activity replaces the hour outdoors (a participant goes to it instead).
+    BlockedPeriod.objects.create(unit=prison.a2, weekday=0, start=dt.time(8), end=dt.time(12),
+                                 reason=BlockedReason.WALK)
     problem = build_problem(prison.term).problem
     assert problem["wings"] == [
         {"id": "A1", "label": "Wing A1", "unavailable": ["mon-3"], "max_parallel": 1},

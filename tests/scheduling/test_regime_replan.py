@@ -24,7 +24,7 @@ def _plan(term):
     return run
 
 
-def test_a_new_yard_time_is_carried_through_by_re_planning_and_publishing(client, site, coordinator):
+def test_new_work_hours_are_carried_through_by_re_planning_and_publishing(client, site, coordinator):
     with time_machine.travel(dt.datetime(2027, 2, 20, 9, tzinfo=dt.UTC), tick=False):
         prison = build_small_prison(site)
         _plan(prison.term)
@@ -32,10 +32,10 @@ def test_a_new_yard_time_is_carried_through_by_re_planning_and_publishing(client
         assert regime.sessions_off_regime(site) == []
         before = {(s.cycle.code, s.starts_at) for s in prison.term.cycles.get(code="sport").sessions.all()}
 
-        # The prison adds a yard time on Tuesday mornings for A1 (its Monday one stays).
-        yard = [regime.BlockedRow(0, dt.time(13), dt.time(14), "walk", "", "row 1"),
-                regime.BlockedRow(1, dt.time(8), dt.time(12), "walk", "", "row 2")]
-        regime.set_unit_regime(prison.a1, escort_limit=1, blocked=yard, by=coordinator)
+        # A1's people now work in the workshops on Tuesday mornings (its Monday count stays).
+        rows = [regime.BlockedRow(0, dt.time(13), dt.time(14), "count", "", "row 1"),
+                regime.BlockedRow(1, dt.time(8), dt.time(12), "work", "", "row 2")]
+        regime.set_unit_regime(prison.a1, escort_limit=1, blocked=rows, by=coordinator)
         off = regime.sessions_off_regime(site)
         assert off and {o.session.cycle.code for o in off} <= {"french", "sport"}
         client.force_login(coordinator)
