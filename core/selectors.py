@@ -24,6 +24,22 @@ def _n(label, count: int, url: str = "") -> tuple[str, int, str]:
     return label % {"count": count}, count, url
 
 
+def _off_regime_count(user) -> list:
+    """Coming sessions that no longer fit their site's regime, for those who keep the regime: linked to
+    the first site's regime page that has some."""
+    from prisons.regime import sessions_off_regime
+
+    sites = [site for site in access.visible_sites(user).order_by("name")
+             if user.has_perm("prisons.change_reference", site)]
+    if not sites:
+        return []
+    counts = [(site, len(sessions_off_regime(site))) for site in sites]
+    first = next((site for site, count in counts if count), sites[0])
+    return [_n(ngettext_lazy("coming session that no longer fits the regime",
+                             "coming sessions that no longer fit the regime", "count"),
+               sum(count for _site, count in counts), reverse("prisons:site-regime", args=[first.pk]))]
+
+
 def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
     today = today or timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
@@ -86,6 +102,7 @@ def workflow_steps(user) -> list[Step]:
                 cycle__sessions__starts_at__gte=day_start, cycle__sessions__starts_at__lt=day_end,
             ).count()),
             _n(ngettext_lazy("session today", "sessions today", "count"), sessions.filter(starts_at__gte=day_start, starts_at__lt=day_end, status="scheduled").count()),
+            *_off_regime_count(user),
         ], "calendars:schedules"),
         Step(8, _("Practical organisation: rooms, escorts, access, material"), [
             _n(ngettext_lazy("active room", "active rooms", "count"), access.visible_rooms(user).filter(active=True).count()),

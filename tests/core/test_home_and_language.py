@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from activities.models import CycleStatus
 from enrolment.models import EnrolmentStatus
+from prisons.models import RegimePeriod
 from surveys.models import Survey, SurveyResponse, SurveyStatus
 from tests.factories import (
     ActivityFactory,
@@ -52,19 +53,22 @@ def offer(site, other_site, unit, facilitator_user):
     answered = SurveyResponse.objects.create(survey=survey, unit=unit)
     SurveyResponse.objects.filter(pk=answered.pk).update(entered_at=dt.datetime(2027, 2, 10, 10, tzinfo=dt.UTC))
     FacilitatorFactory(sites=[site], authorisation_valid_until=dt.date(2027, 3, 20))
+    # The site's regime has Monday mornings only: both Thursday sessions are off it.
+    RegimePeriod.objects.create(site=site, weekday=0, index=1, start=dt.time(8, 30), end=dt.time(10))
     return led
 
 
 @pytest.mark.parametrize("role, expected", [
     ("administrator", {"cycles running": 2, "cycle in preparation": 1, "cycle open for applications": 1,
-                       "session this week": 1, "application pending": 1, "enrolled": 1}),
+                       "session this week": 1, "application pending": 1, "enrolled": 1,
+                       "coming sessions that no longer fit the regime": 2}),
     ("coordinator", {"cycles running": 2, "cycles in preparation": 0, "cycle open for applications": 1,
                      "session this week": 1, "application pending": 1, "facilitators": 2,
                      "authorisation expired or expiring within 30 days": 1,
                      # both running cycles fill under half their places; the open one is still filling
                      "cycles of the current term whose figures call for a change": 2, "cycles finished": 0,
                      "dropout to interview (last 90 days)": 1, "survey collecting answers": 1,
-                     "answer entered in the last 90 days": 1}),
+                     "answer entered in the last 90 days": 1, "coming sessions that no longer fit the regime": 2}),
     ("screener", {"survey collecting answers": 1, "cycles running": 2, "cycle open for applications": 1, "application pending": 1}),
     ("facilitator_user", {"cycle running": 1, "cycles open for applications": 0, "session this week": 1,
                           "applications pending": 0, "enrolled": 1, "facilitator": 1}),
@@ -85,6 +89,10 @@ def test_home_page_shows_each_role_its_own_counts(client, request, offer, role, 
         assert "whose figures call for a change" not in html
     if role in ("facilitator_user", "staff_user"):
         assert "collecting answers" not in html
+    if role not in ("administrator", "coordinator"):
+        assert "no longer fit the regime" not in html
+    else:
+        assert reverse("prisons:site-regime", args=[offer.term.site_id]) in html
 
 
 def test_language_switch_changes_the_interface_language(client, coordinator):
