@@ -22,6 +22,7 @@ from .models import (
     DetaineeLanguage,
     RegimePeriod,
     Room,
+    RoomKind,
     Site,
     StaffFunction,
     StaffMember,
@@ -131,14 +132,69 @@ class UnitViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["site", "building", "code", "population", "legal_regime", "regime"]
 
 
-class RoomViewSet(ScopedReadOnlyViewSet):
+class RoomInput(serializers.Serializer):
+    site = serializers.IntegerField(required=False, help_text="Required to add a room; a room stays at its site.")
+    code = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=RoomKind.choices)
+    capacity = serializers.IntegerField()
+    building = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reachable_from_all_units = serializers.BooleanField(required=False, default=False)
+    reachable_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    accessibility_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    active = serializers.BooleanField(required=False, default=True)
+
+
+@extend_schema_view(
+    create=extend_schema(request=RoomInput, responses={201: RoomSerializer},
+                         description="The site's coordinators; audited."),
+    partial_update=extend_schema(request=RoomInput, responses={200: RoomSerializer},
+                                 description="Send the whole record. Taking a room out of use (`active`: false) "
+                                             "is refused while coming sessions take place in it."),
+)
+class RoomViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     model = Room
     serializer_class = RoomSerializer
     filterset_fields = ["site", "building", "kind", "active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @staticmethod
     def scope(user):
         return access.visible_rooms(user).prefetch_related("reachable_units")
+
+    def _save(self, request, room=None):
+        from . import rooms
+
+        data = RoomInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        site_id, building_id, unit_ids = values.pop("site", None), values.pop("building"), values.pop("reachable_units")
+        if room is None:
+            if site_id is None:
+                raise ValidationError({"site": [_("Give the site.")]})
+            site = in_scope(access.visible_sites(request.user), site_id, field="site",
+                            message=_("No such site among yours."))
+        else:
+            site = room.site
+        building = None if building_id is None else in_scope(
+            access.visible_buildings(request.user), building_id, field="building", message=_("No such building."))
+        units = list(access.visible_units(request.user).filter(pk__in=unit_ids))
+        missing = set(unit_ids) - {u.pk for u in units}
+        if missing:
+            raise ValidationError({"reachable_units": [_("No such unit: %(ids)s.") % {
+                "ids": ", ".join(str(i) for i in sorted(missing))}]})
+        with service_errors():
+            return rooms.save_room(site, by=request.user, room=room, building=building, reachable_units=units,
+                                   **values)
+
+    def create(self, request, *args, **kwargs):
+        return Response(RoomSerializer(self._save(request)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return Response(RoomSerializer(self._save(request, self.get_object())).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
 
 
 class RegimePeriodViewSet(ScopedReadOnlyViewSet):

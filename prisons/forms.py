@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from .models import BlockedReason, DetaineeStatus, StaffFunction, Weekday
+from .models import BlockedReason, DetaineeStatus, RoomKind, StaffFunction, Weekday
 
 
 class DetaineeSearchForm(forms.Form):
@@ -109,3 +109,24 @@ class StaffMemberForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units
+
+
+class RoomForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=RoomKind.choices)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1,
+                                  help_text=_("How many participants it holds (the planner never puts more)."))
+    building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
+    reachable_from_all_units = forms.BooleanField(label=_("Reachable from every unit"), required=False)
+    reachable_units = forms.ModelMultipleChoiceField(
+        label=_("Units that can reach it"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    accessibility_notes = forms.CharField(label=_("Accessibility notes"), required=False,
+                                          widget=forms.Textarea(attrs={"rows": 2}))
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True,
+                                help_text=_("A room out of use is left out of planning and suggestions."))
+
+    def __init__(self, *args, buildings, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings
+        self.fields["reachable_units"].queryset = units

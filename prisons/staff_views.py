@@ -1,4 +1,5 @@
-"""Pages of the prison staff directory (step 7). Rules in `prisons.staff`."""
+"""Pages of the prison staff directory (step 7) and of the rooms (step 8). Rules in `prisons.staff` and
+`prisons.rooms`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,8 @@ from django.views.decorators.http import require_POST
 from core import rules as access
 from core.forms import add_service_errors
 
-from . import staff
-from .forms import StaffMemberForm
+from . import rooms, staff
+from .forms import RoomForm, StaffMemberForm
 
 
 def _sites(user):
@@ -75,3 +76,35 @@ def staff_remove(request, pk):
     staff.remove_staff_member(member, by=request.user)
     messages.success(request, _("%(name)s removed from the staff list.") % {"name": name})
     return redirect(_list_url(site_id))
+
+
+@login_required
+def room_form(request, pk=None):
+    """Add a room (`?site=`) or change one (the site's coordinators)."""
+    sites = _sites(request.user)
+    if pk is None:
+        site = next((s for s in sites if str(s.pk) == request.GET.get("site", "")), None)
+        room = None
+        if site is None:
+            raise PermissionDenied
+    else:
+        room = get_object_or_404(access.visible_rooms(request.user), pk=pk)
+        site = room.site
+    if not request.user.has_perm("prisons.change_reference", site):
+        raise PermissionDenied
+    buildings, units = rooms.choices_of(site)
+    initial = {"active": True} if room is None else {
+        "code": room.code, "name": room.name, "kind": room.kind, "capacity": room.capacity, "building": room.building,
+        "reachable_from_all_units": room.reachable_from_all_units, "reachable_units": list(room.reachable_units.all()),
+        "accessibility_notes": room.accessibility_notes, "active": room.active}
+    form = RoomForm(request.POST or None, initial=initial, buildings=buildings, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = rooms.save_room(site, by=request.user, room=room, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": saved.name})
+            return redirect(f"{reverse('prisons:room-list')}?site={site.pk}")
+    return render(request, "prisons/room_form.html", {"form": form, "room": room, "site": site},
+                  status=400 if form.errors else 200)

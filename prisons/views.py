@@ -79,8 +79,11 @@ def room_list(request):
     form = SiteChoiceForm(request.GET or None, sites=access.visible_sites(request.user))
     site = form.cleaned_data["site"] if form.is_valid() else None
     rooms = selectors.rooms_by_site(request.user, site)
-    may_close = any(request.user.has_perm("prisons.change_reference", s) for s in access.visible_sites(request.user))
-    return render(request, "prisons/room_list.html", {"form": form, "rooms": rooms, "may_close": may_close})
+    sites_to_change = [s for s in access.visible_sites(request.user).order_by("name")
+                       if request.user.has_perm("prisons.change_reference", s)]
+    return render(request, "prisons/room_list.html", {
+        "form": form, "rooms": rooms, "may_close": bool(sites_to_change), "sites_to_change": sites_to_change,
+        "site_ids_to_change": {s.pk for s in sites_to_change}})
 
 
 @login_required
