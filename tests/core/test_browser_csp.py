@@ -33,7 +33,7 @@ def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, 
 
     for path in ["/activities/catalogue/", "/activities/facilitators/", "/prisons/detainees/", "/prisons/units/",
                  "/prisons/staff/", f"/prisons/staff/new/?site={unit.site_id}", f"/prisons/units/{unit.pk}/regime/",
-                 f"/prisons/sites/{unit.site_id}/regime/?day=0", "/"]:
+                 f"/prisons/sites/{unit.site_id}/regime/?day=0", f"/prisons/rooms/new/?site={unit.site_id}", "/"]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state()
         assert page.locator("main h1").count() == 1, path
