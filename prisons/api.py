@@ -132,6 +132,24 @@ class UnitViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["site", "building", "code", "population", "legal_regime", "regime"]
 
 
+def _site_of(request, found, site_id):
+    """The site of the object changed, or the site named to add one (one of the user's)."""
+    if found is not None:
+        return found.site
+    if site_id is None:
+        raise ValidationError({"site": [_("Give the site.")]})
+    return in_scope(access.visible_sites(request.user), site_id, field="site", message=_("No such site among yours."))
+
+
+def _units_named(request, unit_ids, *, field: str) -> list:
+    """The units of these ids, or a 400 naming `field` and the ids the user cannot see."""
+    units = list(access.visible_units(request.user).filter(pk__in=unit_ids))
+    missing = set(unit_ids) - {u.pk for u in units}
+    if missing:
+        raise ValidationError({field: [_("No such unit: %(ids)s.") % {"ids": ", ".join(str(i) for i in sorted(missing))}]})
+    return units
+
+
 class RoomInput(serializers.Serializer):
     site = serializers.IntegerField(required=False, help_text="Required to add a room; a room stays at its site.")
     code = serializers.CharField(max_length=30)
@@ -168,21 +186,10 @@ class RoomViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOn
         data = RoomInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        site_id, building_id, unit_ids = values.pop("site", None), values.pop("building"), values.pop("reachable_units")
-        if room is None:
-            if site_id is None:
-                raise ValidationError({"site": [_("Give the site.")]})
-            site = in_scope(access.visible_sites(request.user), site_id, field="site",
-                            message=_("No such site among yours."))
-        else:
-            site = room.site
+        site, building_id = _site_of(request, room, values.pop("site", None)), values.pop("building")
         building = None if building_id is None else in_scope(
             access.visible_buildings(request.user), building_id, field="building", message=_("No such building."))
-        units = list(access.visible_units(request.user).filter(pk__in=unit_ids))
-        missing = set(unit_ids) - {u.pk for u in units}
-        if missing:
-            raise ValidationError({"reachable_units": [_("No such unit: %(ids)s.") % {
-                "ids": ", ".join(str(i) for i in sorted(missing))}]})
+        units = _units_named(request, values.pop("reachable_units"), field="reachable_units")
         with service_errors():
             return rooms.save_room(site, by=request.user, room=room, building=building, reachable_units=units,
                                    **values)
@@ -243,19 +250,8 @@ class StaffMemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         data = StaffMemberInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        site_id, unit_ids = values.pop("site", None), values.pop("units")
-        if member is None:
-            if site_id is None:
-                raise ValidationError({"site": [_("Give the site.")]})
-            site = in_scope(access.visible_sites(request.user), site_id, field="site",
-                            message=_("No such site among yours."))
-        else:
-            site = member.site
-        units = list(access.visible_units(request.user).filter(pk__in=unit_ids))
-        missing = set(unit_ids) - {u.pk for u in units}
-        if missing:
-            raise ValidationError({"units": [_("No such unit: %(ids)s.") % {
-                "ids": ", ".join(str(i) for i in sorted(missing))}]})
+        site = _site_of(request, member, values.pop("site", None))
+        units = _units_named(request, values.pop("units"), field="units")
         with service_errors():
             return staff.save_staff_member(site, by=request.user, member=member, units=units, **values)
 

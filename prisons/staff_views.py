@@ -21,6 +21,20 @@ def _sites(user):
     return list(access.visible_sites(user).order_by("name"))
 
 
+def _to_change(request, scope, pk):
+    """(the object `pk` of `scope` and its site, or None and the site `?site=` names for a new one), for
+    a coordinator of that site; anyone else is refused."""
+    sites = _sites(request.user)
+    if pk is None:
+        found, site = None, next((s for s in sites if str(s.pk) == request.GET.get("site", "")), None)
+    else:
+        found = get_object_or_404(scope, pk=pk)
+        site = found.site
+    if site is None or not request.user.has_perm("prisons.change_reference", site):
+        raise PermissionDenied
+    return found, site
+
+
 def _list_url(site_id) -> str:
     return f"{reverse('prisons:staff-list')}?site={site_id}"
 
@@ -40,17 +54,7 @@ def staff_list(request):
 @login_required
 def staff_form(request, pk=None):
     """Add a staff member (`?site=`) or change one."""
-    sites = _sites(request.user)
-    if pk is None:
-        site = next((s for s in sites if str(s.pk) == request.GET.get("site", "")), None)
-        member = None
-        if site is None:
-            raise PermissionDenied
-    else:
-        member = get_object_or_404(access.visible_staff_members(request.user), pk=pk)
-        site = member.site
-    if not request.user.has_perm("prisons.change_reference", site):
-        raise PermissionDenied
+    member, site = _to_change(request, access.visible_staff_members(request.user), pk)
     initial = {} if member is None else {
         "first_name": member.first_name, "last_name": member.last_name, "function": member.function,
         "units": list(member.units.all()), "email": member.email, "email_cancellations": member.email_cancellations}
@@ -81,17 +85,7 @@ def staff_remove(request, pk):
 @login_required
 def room_form(request, pk=None):
     """Add a room (`?site=`) or change one (the site's coordinators)."""
-    sites = _sites(request.user)
-    if pk is None:
-        site = next((s for s in sites if str(s.pk) == request.GET.get("site", "")), None)
-        room = None
-        if site is None:
-            raise PermissionDenied
-    else:
-        room = get_object_or_404(access.visible_rooms(request.user), pk=pk)
-        site = room.site
-    if not request.user.has_perm("prisons.change_reference", site):
-        raise PermissionDenied
+    room, site = _to_change(request, access.visible_rooms(request.user), pk)
     buildings, units = rooms.choices_of(site)
     initial = {"active": True} if room is None else {
         "code": room.code, "name": room.name, "kind": room.kind, "capacity": room.capacity, "building": room.building,
