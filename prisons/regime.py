@@ -268,8 +268,9 @@ def set_unit_regime(unit: Unit, *, escort_limit: int | None, blocked: list[Block
 
 def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None) -> list[OffRegime]:
     """The site's (or one term's) scheduled sessions from now on that no longer start and end on its
-    periods, or that fall in a blocked time of a unit still going to them. Seven queries whatever the
-    sessions; a term's worth is read as plain rows, and only the sessions found become objects."""
+    periods, that fall in a blocked time of a unit still going to them, or that ask a unit to escort to
+    more sessions at once than its escort limit (all the site's sessions count). Eight queries whatever
+    the sessions; they are read as plain rows, and only the sessions found become objects."""
     from activities.models import Cycle, Session, SessionStatus
     from scheduling.checks import LOCAL, overlaps
 
@@ -281,35 +282,46 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
     blocked = defaultdict(list)
     for row in BlockedPeriod.objects.filter(unit__site=site).keeping_people_in().select_related("unit"):
         blocked[row.unit_id, row.weekday].append(row)
+    codes, limits = {}, {}
+    for unit_id, code, limit in Unit.objects.filter(site=site).values_list("pk", "code", "max_parallel_sessions"):
+        codes[unit_id] = code
+        if limit is not None:
+            limits[unit_id] = limit
     coming = Session.objects.filter(cycle__term__site=site, status=SessionStatus.SCHEDULED, starts_at__gte=now)
-    if term is not None:
-        coming = coming.filter(cycle__term=term)
     units_of_cycle = defaultdict(list)
     not_coming = defaultdict(set)
-    if blocked:
+    if blocked or limits:
         for cycle_id, unit_id in Cycle.eligible_units.through.objects.filter(
                 cycle__term__site=site).values_list("cycle_id", "unit_id"):
             units_of_cycle[cycle_id].append(unit_id)
         for session_id, unit_id in Session.cancelled_units.through.objects.filter(
                 session__in=coming).values_list("session_id", "unit_id"):
             not_coming[session_id].add(unit_id)
+    rows = [(pk, starts_at.astimezone(LOCAL), ends_at.astimezone(LOCAL), cycle_id, term_id)
+            for pk, starts_at, ends_at, cycle_id, term_id
+            in coming.values_list("pk", "starts_at", "ends_at", "cycle_id", "cycle__term_id")]
+    going = {pk: [u for u in units_of_cycle[cycle_id] if u not in not_coming[pk]]
+             for pk, _start, _end, cycle_id, _term in rows}
+    overloads = _escort_overloads(rows, going, limits)
     problems_of = {}
-    for pk, starts_at, ends_at, cycle_id in coming.values_list("pk", "starts_at", "ends_at", "cycle_id"):
-        start, end = starts_at.astimezone(LOCAL), ends_at.astimezone(LOCAL)
+    for pk, start, end, _cycle_id, term_id in rows:
+        if term is not None and term_id != term.pk:
+            continue
         weekday = start.weekday()
         problems = []
         # A site with no period at all does not keep its regime in Relais: only blocked times count.
         if chains and (start.time(), end.time()) not in chains.get(weekday, set()):
             problems.append(_("%(start)s–%(end)s is no longer on the periods of %(day)s")
                             % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "day": _weekday_name(weekday)})
-        for unit_id in units_of_cycle[cycle_id]:
-            if unit_id in not_coming[pk]:
-                continue
+        for unit_id in going[pk]:
             for row in blocked[unit_id, weekday]:
                 if overlaps(row.start, row.end, start.time(), end.time()):
                     problems.append(_("%(unit)s cannot leave %(start)s–%(end)s (%(reason)s)") % {
                         "unit": row.unit.code, "start": f"{row.start:%H:%M}", "end": f"{row.end:%H:%M}",
                         "reason": row.get_reason_display()})
+        for unit_id, at_once in overloads.get(pk, []):
+            problems.append(_("%(unit)s would escort to %(count)d sessions at once (its limit is %(limit)d)") % {
+                "unit": codes[unit_id], "count": at_once, "limit": limits[unit_id]})
         if problems:
             problems_of[pk] = tuple(problems)
     if not problems_of:
@@ -317,6 +329,27 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
     sessions = (Session.objects.filter(pk__in=list(problems_of)).select_related("cycle__activity", "cycle__term", "room")
                 .order_by("starts_at", "pk"))
     return [OffRegime(session, problems_of[session.pk]) for session in sessions]
+
+
+def _escort_overloads(rows, going: dict, limits: dict) -> dict[int, list[tuple[int, int]]]:
+    """{session id: [(unit id, most sessions of that unit running at once during it)]} where that is over
+    the unit's escort limit."""
+    by_unit_day = defaultdict(list)
+    for pk, start, end, _cycle_id, _term_id in rows:
+        for unit_id in going[pk]:
+            if unit_id in limits:
+                by_unit_day[unit_id, start.date()].append((start, end, pk))
+    overloads = defaultdict(list)
+    for (unit_id, _day), sessions in by_unit_day.items():
+        if len(sessions) <= limits[unit_id]:
+            continue
+        for start, end, pk in sessions:
+            during = [(max(s, start), min(e, end)) for s, e, _pk in sessions if s < end and start < e]
+            # The most at once is reached at one of their starts.
+            at_once = max(sum(1 for s, e in during if s <= moment < e) for moment, _e in during)
+            if at_once > limits[unit_id]:
+                overloads[pk].append((unit_id, at_once))
+    return overloads
 
 
 def _chains(day: list[RegimePeriod]) -> set[tuple[dt.time, dt.time]]:

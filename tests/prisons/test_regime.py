@@ -248,3 +248,20 @@ def test_the_page_reads_the_same_number_of_queries_for_few_or_many_sessions(clie
         _session(prison, dt.date(2027, 3, 8) + dt.timedelta(weeks=week), "10:15", "11:45", cycle=cycle)
     with django_assert_max_num_queries(18):
         assert len(client.get(url).context["off_regime"]) == 12
+
+
+def test_a_lower_escort_limit_lists_the_sessions_it_breaks(coordinator, site, prison):
+    a1 = prison["a1"]
+    other = CycleFactory(term=prison["term"], code="drawing", eligible_units=[a1, prison["a2"]])
+    first = _session(prison, dt.date(2027, 3, 8), "10:15", "11:45")
+    second = _session(prison, dt.date(2027, 3, 8), "10:15", "11:45", cycle=other)
+    after = _session(prison, dt.date(2027, 3, 8), "13:30", "15:00", cycle=other)
+    assert regime.sessions_off_regime(site) == []  # no limit yet
+    regime.set_unit_regime(a1, escort_limit=1, blocked=[], by=coordinator)
+    off = regime.sessions_off_regime(site)
+    assert [(o.session, o.problems) for o in off] == [
+        (first, ("A1 would escort to 2 sessions at once (its limit is 1)",)),
+        (second, ("A1 would escort to 2 sessions at once (its limit is 1)",))]
+    assert after not in [o.session for o in off]
+    second.cancelled_units.add(a1)  # A1 no longer goes to the drawing session: within its limit again
+    assert regime.sessions_off_regime(site) == []
