@@ -280,7 +280,7 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
         periods[period.weekday].append(period)
     chains = {weekday: _chains(day) for weekday, day in periods.items()}
     blocked = defaultdict(list)
-    for row in BlockedPeriod.objects.filter(unit__site=site).keeping_people_in().select_related("unit"):
+    for row in BlockedPeriod.objects.filter(unit__site=site).keeping_people_in():
         blocked[row.unit_id, row.weekday].append(row)
     codes, limits = {}, {}
     for unit_id, code, limit in Unit.objects.filter(site=site).values_list("pk", "code", "max_parallel_sessions"):
@@ -317,7 +317,7 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
             for row in blocked[unit_id, weekday]:
                 if overlaps(row.start, row.end, start.time(), end.time()):
                     problems.append(_("%(unit)s cannot leave %(start)s–%(end)s (%(reason)s)") % {
-                        "unit": row.unit.code, "start": f"{row.start:%H:%M}", "end": f"{row.end:%H:%M}",
+                        "unit": codes[unit_id], "start": f"{row.start:%H:%M}", "end": f"{row.end:%H:%M}",
                         "reason": row.get_reason_display()})
         for unit_id, at_once in overloads.get(pk, []):
             problems.append(_("%(unit)s would escort to %(count)d sessions at once (its limit is %(limit)d)") % {
