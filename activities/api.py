@@ -173,7 +173,7 @@ class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ["id", "uuid", "cycle", "starts_at", "ends_at", "room", "facilitators", "status",
-                  "cancellation_reason", "sequence"]
+                  "cancellation_reason", "sequence", "moved_from_starts_at", "moved_from_room"]
 
 
 class PartnerViewSet(ScopedReadOnlyViewSet):

@@ -370,6 +370,17 @@ class Session(models.Model):
         Unit, verbose_name=_("units not coming"), blank=True, related_name="cancelled_sessions",
         help_text=_("Units whose participants cannot come although the session takes place."),
     )
+    # Where it was before its first move, so those who printed the week (officers, volunteers) are
+    # told what changed: "was Tuesday 10:15, Classroom 1".
+    moved_from_starts_at = models.DateTimeField(
+        _("first planned start"), null=True, blank=True,
+        help_text=_("When the session was before it was first moved (by hand or by a new publication); "
+                    "empty while it was never moved."),
+    )
+    moved_from_room = models.ForeignKey(
+        Room, verbose_name=_("first planned room"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     class Meta:
@@ -383,6 +394,19 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def move_to(self, starts_at, ends_at, room, regime_period) -> None:
+        """Set a new time and place, keeping where it was first (unsaved; raises the revision)."""
+        if self.moved_from_starts_at is None:
+            self.moved_from_starts_at, self.moved_from_room_id = self.starts_at, self.room_id
+        self.starts_at, self.ends_at, self.room, self.regime_period = starts_at, ends_at, room, regime_period
+        self.sequence += 1
+
+    @property
+    def is_moved(self) -> bool:
+        """Elsewhere or at another time than first planned (moved back: no longer)."""
+        return self.moved_from_starts_at is not None and (
+            self.moved_from_starts_at != self.starts_at or self.moved_from_room_id != self.room_id)
 
 
 class ProblemKind(models.TextChoices):

@@ -102,8 +102,9 @@ class StaffMemberForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     email_cancellations = forms.BooleanField(
-        label=_("E-mail cancellations"), required=False, initial=True,
-        help_text=_("E-mail them the coming sessions of their units cancelled, or that a unit no longer goes to."),
+        label=_("E-mail changes"), required=False, initial=True,
+        help_text=_("E-mail them the coming sessions of their units cancelled, moved, or that a unit no longer "
+                    "goes to."),
     )
 
     def __init__(self, *args, units, **kwargs):

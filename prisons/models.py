@@ -462,8 +462,9 @@ class StaffMember(models.Model):
     units = models.ManyToManyField(Unit, verbose_name=_("units"), blank=True, related_name="staff")
     email = models.EmailField(_("email"), blank=True)
     email_cancellations = models.BooleanField(
-        _("e-mail cancellations"), default=True,
-        help_text=_("E-mail them the coming sessions of their units cancelled, or that a unit no longer goes to."),
+        _("e-mail changes"), default=True,
+        help_text=_("E-mail them the coming sessions of their units cancelled, moved, or that a unit no longer "
+                    "goes to."),
     )
 
     class Meta:

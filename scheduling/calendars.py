@@ -61,7 +61,7 @@ class Period:
 def with_details(sessions):
     """Everything a calendar row shows, in a constant number of queries."""
     return sessions.select_related(
-        "cycle__activity", "cycle__term__site", "room__building"
+        "cycle__activity", "cycle__term__site", "room__building", "moved_from_room__building"
     ).prefetch_related(
         Prefetch("facilitators", queryset=Facilitator.objects.select_related("partner")),
         Prefetch("cycle__facilitators", queryset=Facilitator.objects.select_related("partner")),
@@ -169,6 +169,15 @@ class Entry:
     @property
     def cancelled(self) -> bool:
         return self.session.status == SessionStatus.CANCELLED or self.cancelled_for_reader
+
+    @property
+    def moved_from(self) -> tuple[dt.datetime, str] | None:
+        """(local start, room) where it was first planned, when it takes place elsewhere or at another time."""
+        session = self.session
+        if not session.is_moved or session.status == SessionStatus.CANCELLED:
+            return None
+        room = room_label(session.moved_from_room) if session.moved_from_room_id else ""
+        return session.moved_from_starts_at.astimezone(BRUSSELS), room
 
 
 def entries(sessions: list[Session], *, language: str | None = None, participants: dict | None = None,

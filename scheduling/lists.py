@@ -43,6 +43,7 @@ class Movement:
     cell: str
     activity: str
     room: str
+    moved_from: dt.datetime | None = None  # local; first planned elsewhere or at another time
 
 
 def _sessions_on(user, site, day: dt.date):
@@ -126,6 +127,7 @@ def movement_rows(user, unit, day: dt.date, *, language: str | None = None) -> l
                 returns=session.ends_at.astimezone(BRUSSELS).time(),
                 last_name=goer.last_name, first_name=goer.first_name, prison_number=goer.prison_number,
                 cell=goer.cell, activity=session.cycle.activity.title(language), room=room_label(session.room),
+                moved_from=session.moved_from_starts_at.astimezone(BRUSSELS) if session.is_moved else None,
             ))
     movements.sort(key=lambda m: (m.departs, m.last_name.casefold(), m.first_name.casefold(), m.prison_number))
     return movements
@@ -140,6 +142,22 @@ def cancelled_sessions_on(user, unit, day: dt.date):
         .filter(Q(status=SessionStatus.CANCELLED) | Q(cancelled_units=unit))
         .select_related("cycle__activity", "room__building")
         .order_by("starts_at", "pk")
+        .distinct()
+    )
+
+
+def moved_away_on(user, unit, day: dt.date):
+    """The unit's sessions first planned on `day` that now take place on another day (scheduled ones),
+    so the officer holding last week's printed list does not get people ready for them."""
+    start, end = local_day_bounds(day, day)
+    return (
+        access.visible_sessions(user)
+        .filter(cycle__term__site=unit.site_id, moved_from_starts_at__gte=start, moved_from_starts_at__lt=end,
+                cycle__eligible_units=unit, status=SessionStatus.SCHEDULED)
+        .exclude(starts_at__gte=start, starts_at__lt=end)
+        .exclude(cancelled_units=unit)
+        .select_related("cycle__activity", "room__building")
+        .order_by("moved_from_starts_at", "pk")
         .distinct()
     )
 

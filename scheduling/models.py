@@ -279,10 +279,12 @@ class ChangeNotice(models.Model):
 class StaffNoticeKind(models.TextChoices):
     CANCELLED = "cancelled", _("session cancelled")
     NOT_COMING = "not_coming", _("unit no longer going")
+    MOVED = "moved", _("session moved")
 
 
 class StaffNotice(models.Model):
-    """An e-mail told this staff member that this session of their units is off (`scheduling.staff_notices`)."""
+    """An e-mail told this staff member that this session of their units is off, or moved, and when and
+    where it then was (`scheduling.staff_notices`)."""
 
     staff_member = models.ForeignKey(
         "prisons.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="notices"
@@ -291,6 +293,11 @@ class StaffNotice(models.Model):
         "activities.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="staff_notices"
     )
     kind = models.CharField(_("what"), max_length=12, choices=StaffNoticeKind.choices)
+    sequence = models.PositiveIntegerField(_("revision told"), default=0)
+    starts_at = models.DateTimeField(_("start told"), null=True, blank=True)
+    room = models.ForeignKey(
+        "prisons.Room", verbose_name=_("room told"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:
@@ -298,7 +305,11 @@ class StaffNotice(models.Model):
         verbose_name_plural = _("staff notices")
         ordering = ["-sent_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["staff_member", "session", "kind"], name="one_staff_notice_per_kind"),
+            # Off is told once; a move once per revision (moved again: told again).
+            models.UniqueConstraint(fields=["staff_member", "session", "kind"], condition=~Q(kind="moved"),
+                                    name="one_staff_notice_per_kind"),
+            models.UniqueConstraint(fields=["staff_member", "session", "sequence"], condition=Q(kind="moved"),
+                                    name="one_staff_move_notice_per_revision"),
         ]
 
     def __str__(self):

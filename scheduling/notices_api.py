@@ -37,7 +37,9 @@ class StaffNoticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StaffNotice
-        fields = ["id", "staff_member", "session", "session_starts_at", "kind", "sent_at"]
+        # starts_at and room: when and where the e-mail said the session then was (a move: its new place)
+        fields = ["id", "staff_member", "session", "session_starts_at", "kind", "sequence", "starts_at", "room",
+                  "sent_at"]
         read_only_fields = fields
 
 

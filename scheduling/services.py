@@ -300,7 +300,8 @@ def publish(term: Term, effective_date: dt.date, by=None, *, accept_warnings: bo
         for s in wanted
     ])
 
-    cutoff = max(local_datetime(max(effective_date, term.first_date), dt.time.min), timezone.now())
+    now = timezone.now()
+    cutoff = max(local_datetime(max(effective_date, term.first_date), dt.time.min), now)
     future = Session.objects.select_for_update().filter(cycle__term=term, status=SessionStatus.SCHEDULED,
                                                         starts_at__gte=cutoff)
     result = PublishResult(publication=publication, changed=True)
@@ -312,13 +313,12 @@ def publish(term: Term, effective_date: dt.date, by=None, *, accept_warnings: bo
             local = session.starts_at.astimezone(LOCAL)
             if local.time() != old.start:
                 continue  # moved by hand on that date: a dated exception the new pattern leaves alone
-            session.starts_at = local_datetime(local.date(), new["start"])
-            session.ends_at = local_datetime(local.date(), new["end"])
-            session.room = new["room"]
-            session.regime_period = new["period"]
-            session.sequence += 1
+            session.move_to(local_datetime(local.date(), new["start"]), local_datetime(local.date(), new["end"]),
+                            new["room"], new["period"])
+            session.updated_at = now  # bulk_update leaves auto_now alone; the change notices read it
             updated.append(session)
-        Session.objects.bulk_update(updated, ["starts_at", "ends_at", "room", "regime_period", "sequence"])
+        Session.objects.bulk_update(updated, ["starts_at", "ends_at", "room", "regime_period", "sequence",
+                                              "moved_from_starts_at", "moved_from_room", "updated_at"])
         result.moved += len(updated)
         changes.append(PublicationChange(
             publication=publication, kind=ChangeKind.MOVED, cycle=new["cycle"], slot_key=old.key,
@@ -331,7 +331,8 @@ def publish(term: Term, effective_date: dt.date, by=None, *, accept_warnings: bo
             session.status = SessionStatus.CANCELLED
             session.cancellation_reason = str(_("Removed from the timetable"))
             session.sequence += 1
-        Session.objects.bulk_update(gone, ["status", "cancellation_reason", "sequence"])
+            session.updated_at = now
+        Session.objects.bulk_update(gone, ["status", "cancellation_reason", "sequence", "updated_at"])
         result.cancelled += len(gone)
         changes.append(PublicationChange(
             publication=publication, kind=ChangeKind.CANCELLED, cycle=old.cycle, slot_key=old.key,
@@ -575,9 +576,8 @@ def move_session(session: Session, *, day: dt.date, period: RegimePeriod, room: 
     choice = next((s for s in free_slots(session, day) if s.period.pk == period.pk and s.room.pk == room.pk), None)
     if choice is None:
         raise ValidationError({"room": _("The room, a facilitator or a unit is not free then: choose a suggested slot.")})
-    session.starts_at, session.ends_at = choice.starts_at, choice.ends_at
-    session.room, session.regime_period = room, period
-    session.sequence += 1
-    session.save(update_fields=["starts_at", "ends_at", "room", "regime_period", "sequence", "updated_at"])
+    session.move_to(choice.starts_at, choice.ends_at, room, period)
+    session.save(update_fields=["starts_at", "ends_at", "room", "regime_period", "sequence", "moved_from_starts_at",
+                                "moved_from_room", "updated_at"])
     tell_facilitators()
     return session

@@ -1,15 +1,19 @@
-"""E-mail to prison staff about the coming sessions of their units that are off: cancelled, or going
-on without their unit. So a wing does not get people ready, nor an officer come to escort them, for
-nothing; and the liaison a coordinator did by phone after a cancellation is done at once (step 7).
+"""E-mail to prison staff about the coming sessions of their units that change: cancelled, going on
+without their unit, or moved to another time or room. So a wing does not get people ready, nor an
+officer come to escort them, for nothing or at the wrong hour; and the liaison a coordinator did by
+phone after a change is done at once (step 7).
 
-Each (staff member, session, kind) is told once, within the next two weeks, in the language of the
-staff member's login (else the site default). Messages hold the activity, time, place, unit codes and
-reason only, never a detainee. Sent with the facilitators' change notices, by the same task and
-`manage.py send_change_notices`.
+Being off is told once per (staff member, session, kind); a move once per revision of the session, and
+only when the time or room differs from what the staff member last knew (the last move told, else
+where the session was first planned: the printed week). Within the next two weeks, in the language
+of the staff member's login (else the site default). Messages hold the activity, time, place, unit
+codes and reason only, never a detainee. Sent with the facilitators' change notices, by the same task
+and `manage.py send_change_notices`.
 """
 import datetime as dt
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,17 +23,46 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from activities.models import Session, SessionStatus
-from prisons.models import StaffMember
+from prisons.models import Room, StaffMember
 
-from .calendars import CHANGES_AHEAD_DAYS, CHANGES_SINCE_DAYS, entries, with_details
+from .calendars import (
+    BRUSSELS,
+    CHANGES_AHEAD_DAYS,
+    CHANGES_SINCE_DAYS,
+    entries,
+    room_label,
+    with_details,
+)
 from .models import StaffNotice, StaffNoticeKind
 
 logger = logging.getLogger(__name__)
 
 
+@dataclass
+class StaffChange:
+    """One line of a staff member's e-mail."""
+
+    session: Session
+    kind: str
+    units: list[str]  # their unit codes concerned
+    was_starts: dt.datetime | None = None  # a move: when and where they last knew it (local time)
+    was_room: str = ""
+
+
+def _last_moves_told(sessions: list[Session]) -> dict:
+    """{(staff member id, session id): (starts_at, room id)} of the last move each was told."""
+    told = {}
+    for member_id, session_id, starts_at, room_id in (
+        StaffNotice.objects.filter(session__in=[s.pk for s in sessions], kind=StaffNoticeKind.MOVED)
+        .order_by("sequence").values_list("staff_member_id", "session_id", "starts_at", "room_id")
+    ):
+        told[member_id, session_id] = (starts_at, room_id)
+    return told
+
+
 def pending_staff_notices(now: dt.datetime | None = None) -> dict:
-    """{staff member: [(session, kind, their unit codes concerned)]} not told yet, for staff members with
-    an address who want these e-mails. A fixed number of queries."""
+    """{staff member: [StaffChange]} not told yet, for staff members with an address who want these
+    e-mails. A fixed number of queries."""
     now = now or timezone.now()
     members = list(StaffMember.objects.filter(email_cancellations=True).exclude(email="")
                    .select_related("user").prefetch_related("units"))
@@ -39,12 +72,23 @@ def pending_staff_notices(now: dt.datetime | None = None) -> dict:
             by_unit[unit.pk].append(member)
     if not by_unit:
         return {}
+    ahead = now + dt.timedelta(days=CHANGES_AHEAD_DAYS)
     sessions = list(with_details(Session.objects.filter(
-        starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=CHANGES_AHEAD_DAYS),
+        Q(starts_at__gte=now, starts_at__lt=ahead)
+        | Q(starts_at__gte=now, moved_from_starts_at__gte=now, moved_from_starts_at__lt=ahead),
         updated_at__gte=now - dt.timedelta(days=CHANGES_SINCE_DAYS), cycle__eligible_units__in=list(by_unit),
-    ).filter(Q(status=SessionStatus.CANCELLED) | Q(cancelled_units__isnull=False)).distinct()))
-    told = set(StaffNotice.objects.filter(session__in=[s.pk for s in sessions])
+    ).filter(
+        Q(status=SessionStatus.CANCELLED) | Q(cancelled_units__isnull=False)
+        | Q(status=SessionStatus.SCHEDULED, moved_from_starts_at__isnull=False)
+    ).distinct()))
+    told = set(StaffNotice.objects.filter(session__in=[s.pk for s in sessions]).exclude(kind=StaffNoticeKind.MOVED)
                .values_list("staff_member_id", "session_id", "kind"))
+    moves_told = set(StaffNotice.objects.filter(session__in=[s.pk for s in sessions], kind=StaffNoticeKind.MOVED)
+                     .values_list("staff_member_id", "session_id", "sequence"))
+    last_moves = _last_moves_told(sessions)
+    rooms = {room.pk: room for room in Room.objects.filter(
+        pk__in={s.moved_from_room_id for s in sessions} | {room_id for _starts, room_id in last_moves.values()}
+    ).select_related("building")}
     pending = defaultdict(list)
     for session in sessions:
         units = {unit.pk: unit.code for unit in session.cycle.eligible_units.all()}
@@ -55,11 +99,26 @@ def pending_staff_notices(now: dt.datetime | None = None) -> dict:
                 concerned[member].append(unit_id)
         for member, unit_ids in concerned.items():
             if session.status == SessionStatus.CANCELLED:
-                kind, theirs = StaffNoticeKind.CANCELLED, unit_ids
+                changes = [(StaffNoticeKind.CANCELLED, unit_ids)]
             else:
-                kind, theirs = StaffNoticeKind.NOT_COMING, [u for u in unit_ids if u in off]
-            if theirs and (member.pk, session.pk, kind) not in told:
-                pending[member].append((session, kind, sorted(units[u] for u in theirs)))
+                changes = [(StaffNoticeKind.NOT_COMING, [u for u in unit_ids if u in off]),
+                           (StaffNoticeKind.MOVED, [u for u in unit_ids if u not in off])]
+            for kind, theirs in changes:
+                if not theirs:
+                    continue
+                codes = sorted(units[u] for u in theirs)
+                if kind != StaffNoticeKind.MOVED:
+                    if (member.pk, session.pk, kind) not in told:
+                        pending[member].append(StaffChange(session, kind, codes))
+                    continue
+                if session.moved_from_starts_at is None or (member.pk, session.pk, session.sequence) in moves_told:
+                    continue
+                was_starts, was_room = last_moves.get(
+                    (member.pk, session.pk), (session.moved_from_starts_at, session.moved_from_room_id))
+                if (was_starts, was_room) != (session.starts_at, session.room_id):
+                    pending[member].append(StaffChange(
+                        session, kind, codes, was_starts=was_starts.astimezone(BRUSSELS),
+                        was_room=room_label(rooms[was_room]) if was_room in rooms else ""))
     return dict(pending)
 
 
@@ -69,22 +128,24 @@ def send_staff_notices(now: dt.datetime | None = None) -> int:
     for member, items in sorted(pending_staff_notices(now).items(), key=lambda item: item[0].pk):
         language = (member.user.language if member.user_id else "") or settings.LANGUAGE_CODE
         with translation.override(language):
-            subject = ngettext("Relais: %(count)d session of your units is off",
-                               "Relais: %(count)d sessions of your units are off", len(items)) % {"count": len(items)}
-            rows = entries([session for session, _kind, _units in items], language=language)
-            body = render_to_string("scheduling/email/staff_cancellations.txt", {
+            subject = ngettext("Relais: %(count)d change to the sessions of your units",
+                               "Relais: %(count)d changes to the sessions of your units", len(items)) % {
+                "count": len(items)}
+            rows = entries([item.session for item in items], language=language)
+            body = render_to_string("scheduling/email/staff_changes.txt", {
                 "member": member,
-                "lines": [(entry, kind, units) for entry, (_session, kind, units) in zip(rows, items, strict=True)],
+                "lines": list(zip(rows, items, strict=True)),
                 "movement_lists": [(unit.code, f"{settings.RELAIS_BASE_URL}/calendar/movements/{unit.pk}/")
                                    for unit in sorted(member.units.all(), key=lambda unit: unit.code)],
             })
         try:
             send_mail(subject, body, None, [member.email])
         except OSError as error:  # SMTP down or refusing: keep it pending
-            logger.warning("Cancellation notice to staff member %s not sent: %s", member.pk, error)
+            logger.warning("Change notice to staff member %s not sent: %s", member.pk, error)
             continue
         StaffNotice.objects.bulk_create(
-            [StaffNotice(staff_member=member, session=session, kind=kind) for session, kind, _units in items],
+            [StaffNotice(staff_member=member, session=item.session, kind=item.kind, sequence=item.session.sequence,
+                         starts_at=item.session.starts_at, room_id=item.session.room_id) for item in items],
             ignore_conflicts=True,
         )
         sent += 1

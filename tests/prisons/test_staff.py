@@ -42,7 +42,7 @@ def test_a_coordinator_moves_an_officer_to_another_unit_and_adds_a_colleague(cli
     assert response.status_code == 302
     assert list(member.units.all()) == [b1]
     member.refresh_from_db()  # the box left unticked: no e-mail about cancellations, said on the list
-    assert not member.email_cancellations and "(no cancellation e-mails)" in client.get(url).content.decode()
+    assert not member.email_cancellations and "(no change e-mails)" in client.get(url).content.decode()
 
     client.force_login(officer_login)  # the change holds at once for whom the officer sees
     assert (client.get(in_b1).status_code, client.get(in_a1).status_code) == (200, 404)
