@@ -158,7 +158,7 @@ def week_sessions(user, term, monday):
     end = local_datetime(monday + dt.timedelta(days=7), dt.time.min)
     sessions = (
         access.visible_sessions(user).filter(cycle__term=term, starts_at__gte=start, starts_at__lt=end)
-        .prefetch_related("cancelled_units").order_by("starts_at", "room__code")
+        .select_related("moved_from_room").prefetch_related("cancelled_units").order_by("starts_at", "room__code")
     )
     found = list(sessions)
     for session in found:

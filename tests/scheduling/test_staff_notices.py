@@ -114,6 +114,12 @@ def test_a_moved_session_is_told_to_its_units_staff_with_where_it_was(prison, st
     client.force_login(coordinator)
     page = client.get(f"/calendar/movements/{prison.a1.pk}/?date={TUESDAY}").content.decode()
     assert "moved, first planned Tue 23 Mar, 08:30" in page
+    dated = client.get(f"/planning/terms/{prison.term.pk}/sessions/?date={TUESDAY}").content.decode()
+    assert "Moved: first planned Tue 23 Mar, 08:30, Classroom" in dated
+    api = APIClient()
+    api.force_authenticate(coordinator)
+    row = api.get(f"/api/v1/sessions/{session.pk}/").data
+    assert row["moved_from_starts_at"] == "2027-03-23T08:30:00+01:00" and row["moved_from_room"] == prison.classroom.pk
 
     # A replacement raises the revision but neither time nor room: the staff are not told again.
     replacements.replace(session, [prison.bert], by=coordinator)
