@@ -1,5 +1,5 @@
 """A site's week at a glance, for the weekly meeting with the direction and the prison's services
-(step 7): per day the sessions, the cancellations, the participants leaving their units, the outside
+(step 7): per day the sessions (and how many of them moved), the cancellations, the participants leaving their units, the outside
 people expected against the daily quota and the rooms in use; the cycles starting and ending; and what
 waits on someone (material to decide, badges not covering sessions, practical problems open, sessions
 hit by an absence, a room closure or a regime change). A fixed number of queries whatever the week holds.
@@ -22,6 +22,7 @@ class Day:
     date: dt.date
     sessions: int = 0
     cancelled: int = 0
+    moved: int = 0  # of `sessions`: at another time or room than first planned (the printed week is wrong)
     participants: int = 0
     outside_people: int = 0
     rooms: int = 0
@@ -43,7 +44,8 @@ class WeekSummary:
     @property
     def totals(self) -> Day:
         return Day(date=self.monday, sessions=sum(d.sessions for d in self.days),
-                   cancelled=sum(d.cancelled for d in self.days), participants=sum(d.participants for d in self.days),
+                   cancelled=sum(d.cancelled for d in self.days), moved=sum(d.moved for d in self.days),
+                   participants=sum(d.participants for d in self.days),
                    outside_people=sum(d.outside_people for d in self.days))
 
 
@@ -79,6 +81,7 @@ def week_summary(user, site, day: dt.date) -> WeekSummary:
             today.cancelled += 1
             continue
         today.sessions += 1
+        today.moved += session.is_moved
         not_coming = {unit.pk for unit in session.cancelled_units.all()}
         today.participants += sum(n for unit_id, n in enrolled[session.cycle_id].items() if unit_id not in not_coming)
         people[today.date].update(f.pk for f in session_facilitators(session) if f.is_outside_person)

@@ -21,6 +21,7 @@ class WeekSummaryDaySerializer(serializers.Serializer):
     date = serializers.DateField()
     sessions = serializers.IntegerField()
     cancelled = serializers.IntegerField()
+    moved = serializers.IntegerField(help_text="Of the sessions, those at another time or room than first planned.")
     participants = serializers.IntegerField()
     outside_people = serializers.IntegerField()
     rooms = serializers.IntegerField()

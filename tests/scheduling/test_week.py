@@ -50,11 +50,14 @@ def test_each_day_counts_sessions_cancellations_participants_outside_people_and_
     volunteer, teacher = FacilitatorFactory(sites=[site]), FacilitatorFactory(sites=[site])
     tuesday = MONDAY + dt.timedelta(days=1)
     _drawing, drawing_sessions = make_cycle(site, [unit, other_unit], [volunteer], "drawing", [MONDAY, tuesday])
-    make_cycle(site, [unit], [teacher], "french", [tuesday])
+    _french, _ = make_cycle(site, [unit], [teacher], "french", [tuesday])
     drawing_sessions[0].cancelled_units.add(other_unit)  # Monday: the other unit does not come
     _yoga, (yoga_session,) = make_cycle(site, [unit], [teacher], "yoga", [MONDAY + dt.timedelta(days=2)])
     yoga_session.status = "cancelled"
     yoga_session.save()
+    french_session = _french.sessions.get()  # moved from Monday 10:00 to Tuesday: Tuesday counts it moved
+    french_session.moved_from_starts_at, french_session.moved_from_room = at(MONDAY, 10), french_session.room
+    french_session.save()
 
     summary = week_summary(coordinator, site, MONDAY + dt.timedelta(days=3))
     assert summary.monday == MONDAY
@@ -64,7 +67,8 @@ def test_each_day_counts_sessions_cancellations_participants_outside_people_and_
     assert by_day[tuesday].over_quota and not by_day[MONDAY].over_quota
     assert by_day[tuesday].rooms == 2
     assert by_day[MONDAY + dt.timedelta(days=2)].cancelled == 1
-    assert (summary.totals.sessions, summary.totals.cancelled) == (3, 1)
+    assert (by_day[tuesday].moved, by_day[MONDAY].moved) == (1, 0)
+    assert (summary.totals.sessions, summary.totals.cancelled, summary.totals.moved) == (3, 1, 1)
     assert {c.code for c in summary.starting} == {"drawing", "french"}
     assert {c.code for c in summary.ending} == {"drawing", "french"}
 
@@ -101,6 +105,7 @@ def test_officers_of_the_site_see_it_facilitators_and_other_sites_do_not(client,
     assert client.get(reverse("calendars:week", args=[other_site.pk])).status_code == 404
     api = client.get("/api/v1/week-summary/", {"site": site.pk, "date": MONDAY.isoformat()})
     assert api.status_code == 200 and api.json()["monday"] == MONDAY.isoformat() and len(api.json()["days"]) == 7
+    assert api.json()["days"][0]["moved"] == 0
     assert client.get("/api/v1/week-summary/", {"site": site.pk, "date": "22/03/2027"}).status_code == 400
     client.force_login(facilitator_user)
     assert client.get(reverse("calendars:week", args=[site.pk])).status_code == 404
