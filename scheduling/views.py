@@ -244,7 +244,7 @@ def session_change(request, pk):
             except ValidationError as error:
                 _error_messages(request, error)
             else:
-                messages.success(request, _("The session was cancelled; its facilitators are told by e-mail."))
+                messages.success(request, _("The session was cancelled; its facilitators and the units' staff are told by e-mail."))
                 return redirect("planning:session", pk=session.pk)
     elif request.method == "POST" and "replace" in request.POST:
         chosen = [int(v) for v in request.POST.getlist("facilitators") if v.isdigit()]
@@ -265,7 +265,7 @@ def session_change(request, pk):
             except ValidationError as error:
                 _error_messages(request, error)
             else:
-                messages.success(request, _("The session was moved; its facilitators are told by e-mail."))
+                messages.success(request, _("The session was moved; its facilitators and the units' staff are told by e-mail."))
                 return redirect("planning:session", pk=session.pk)
     own = list(session.facilitators.all())
     return render(request, "scheduling/session_change.html", {
