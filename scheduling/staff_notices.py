@@ -3,11 +3,11 @@ without their unit, or moved to another time or room. So a wing does not get peo
 officer come to escort them, for nothing or at the wrong hour; and the liaison a coordinator did by
 phone after a change is done at once (step 7).
 
-Being off is told once per (staff member, session, kind); a move once per revision of the session, and
-only when the time or room differs from what the staff member last knew (the last move told, else
-where the session was first planned: the printed week). Within the next two weeks, in the language
-of the staff member's login (else the site default). Messages hold the activity, time, place, unit
-codes and reason only, never a detainee. Sent with the facilitators' change notices, by the same task
+Being off is told once per (staff member, session, kind); a move whenever the time or room differs
+from what the staff member last knew (the last move told, else where the session was first planned:
+the printed week), so a replacement that changes neither is not told. Within the next two weeks, in
+the language of the staff member's login (else the site default). Messages hold the activity, time,
+place, unit codes and reason only, never a detainee. Sent with the facilitators' change notices, by the same task
 and `manage.py send_change_notices`.
 """
 import datetime as dt
@@ -83,8 +83,6 @@ def pending_staff_notices(now: dt.datetime | None = None) -> dict:
     ).distinct()))
     told = set(StaffNotice.objects.filter(session__in=[s.pk for s in sessions]).exclude(kind=StaffNoticeKind.MOVED)
                .values_list("staff_member_id", "session_id", "kind"))
-    moves_told = set(StaffNotice.objects.filter(session__in=[s.pk for s in sessions], kind=StaffNoticeKind.MOVED)
-                     .values_list("staff_member_id", "session_id", "sequence"))
     last_moves = _last_moves_told(sessions)
     rooms = {room.pk: room for room in Room.objects.filter(
         pk__in={s.moved_from_room_id for s in sessions} | {room_id for _starts, room_id in last_moves.values()}
@@ -111,7 +109,7 @@ def pending_staff_notices(now: dt.datetime | None = None) -> dict:
                     if (member.pk, session.pk, kind) not in told:
                         pending[member].append(StaffChange(session, kind, codes))
                     continue
-                if session.moved_from_starts_at is None or (member.pk, session.pk, session.sequence) in moves_told:
+                if session.moved_from_starts_at is None:
                     continue
                 was_starts, was_room = last_moves.get(
                     (member.pk, session.pk), (session.moved_from_starts_at, session.moved_from_room_id))
