@@ -108,6 +108,7 @@ class DepartureSerializer(serializers.Serializer):
     returns = serializers.TimeField(format="%H:%M")
     activity = serializers.CharField()
     room = serializers.CharField()
+    moved_from = serializers.DateTimeField(allow_null=True, help_text="When the session was first planned, if it moved.")
 
 
 class EscortOverloadSerializer(serializers.Serializer):

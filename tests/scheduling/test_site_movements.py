@@ -78,6 +78,13 @@ def test_each_unit_sends_its_people_by_departure_time_and_overloads_are_named(wo
     ]
     assert plan.people == 11
     assert [(o.unit.code, o.at, o.sessions, o.limit) for o in plan.overloads] == [("A1", dt.time(9, 30), 2, 1)]
+    assert all(d.moved_from is None for d in plan.departures)
+    # Painting was first planned at 10:00 that day: the escorts' page says so.
+    painting_session.moved_from_starts_at = painting_session.starts_at - dt.timedelta(hours=3, minutes=30)
+    painting_session.moved_from_room = painting_session.room
+    painting_session.save()
+    plan = site_movements(world["officer"], world["site"], DAY)
+    assert {d.moved_from.time() for d in plan.departures if d.activity == "Painting"} == {dt.time(10)}
     # A2 no longer goes to the painting session: its four stay home.
     painting_session.cancelled_units.add(world["a2"])
     plan = site_movements(world["officer"], world["site"], DAY)
