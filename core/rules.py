@@ -362,6 +362,22 @@ def visible_staff_notices(user):
     return qs.none()
 
 
+def visible_gate_notices(user):
+    """What the gate was told of the outside people expected (`scheduling.gate_notices`), e-mails sent
+    only: the sites' for coordinators and administrators, their own for a staff member with a login."""
+    from scheduling.models import GateNotice
+
+    qs = GateNotice.objects.filter(sent_at__isnull=False).select_related("staff_member")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        return qs.filter(staff_member__site__in=user.site_ids())
+    if is_prison_staff(user):
+        own = getattr(user, "staff_member", None)
+        return qs.filter(staff_member=own) if own is not None else qs.none()
+    return qs.none()
+
+
 def visible_change_notices(user):
     """E-mails sent about changes: all for administrators, the sites' for coordinators, their own
     for facilitators, none for anyone else."""

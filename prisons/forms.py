@@ -103,8 +103,8 @@ class StaffMemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     email_cancellations = forms.BooleanField(
         label=_("E-mail changes"), required=False, initial=True,
-        help_text=_("E-mail them the coming sessions of their units cancelled, moved, or that a unit no longer "
-                    "goes to."),
+        help_text=_("E-mail them the changes to the coming sessions of their units (cancelled, moved, a unit no "
+                    "longer going); the gate's staff, the changes to the outside people expected."),
     )
 
     def __init__(self, *args, units, **kwargs):

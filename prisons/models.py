@@ -463,8 +463,8 @@ class StaffMember(models.Model):
     email = models.EmailField(_("email"), blank=True)
     email_cancellations = models.BooleanField(
         _("e-mail changes"), default=True,
-        help_text=_("E-mail them the coming sessions of their units cancelled, moved, or that a unit no longer "
-                    "goes to."),
+        help_text=_("E-mail them the changes to the coming sessions of their units (cancelled, moved, a unit no "
+                    "longer going); the gate's staff, the changes to the outside people expected."),
     )
 
     class Meta:

@@ -68,7 +68,9 @@ def staff_form(request, pk=None):
             messages.success(request, _("%(name)s saved.") % {"name": saved})
             return redirect(_list_url(site.pk))
     told = member.notices.select_related("session__cycle__activity")[:10] if member else []
-    return render(request, "prisons/staff_form.html", {"form": form, "member": member, "site": site, "told": told},
+    gate_told = member.gate_notices.filter(sent_at__isnull=False).order_by("-sent_at", "date")[:10] if member else []
+    return render(request, "prisons/staff_form.html", {"form": form, "member": member, "site": site, "told": told,
+                                                       "gate_told": gate_told},
                   status=400 if form.errors else 200)
 
 

@@ -314,3 +314,30 @@ class StaffNotice(models.Model):
 
     def __str__(self):
         return f"{self.staff_member_id} {self.session_id} {self.kind}"
+
+
+class GateNotice(models.Model):
+    """What a gate staff member last knew of the outside people expected at their site on a date
+    (`scheduling.gate_notices`): the first record of a date is the list as it then stood, sent to
+    nobody (the list they print); later ones are the changes e-mailed."""
+
+    staff_member = models.ForeignKey(
+        "prisons.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="gate_notices"
+    )
+    date = models.DateField(_("date"))
+    # {facilitator id: "HH:MM–HH:MM"}, Brussels time: from their first session's start to their last's end
+    expected = models.JSONField(_("outside people expected"), default=dict, blank=True)
+    changes = models.PositiveIntegerField(_("changes told"), default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("gate list notice")
+        verbose_name_plural = _("gate list notices")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff_member", "date"], name="one_gate_notice_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member_id} {self.date}"

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet
 
-from .models import ChangeNotice, StaffNotice
+from .models import ChangeNotice, GateNotice, StaffNotice
 
 
 class ChangeNoticeSerializer(serializers.ModelSerializer):
@@ -52,3 +52,22 @@ class StaffNoticeViewSet(ScopedReadOnlyViewSet):
     @staticmethod
     def scope(user):
         return access.visible_staff_notices(user).order_by("-sent_at", "-id")
+
+
+class GateNoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GateNotice
+        # expected: {facilitator id: "HH:MM–HH:MM"} as told; changes: how many lines the e-mail had for the date
+        fields = ["id", "staff_member", "date", "expected", "changes", "sent_at"]
+        read_only_fields = fields
+
+
+class GateNoticeViewSet(ScopedReadOnlyViewSet):
+    model = GateNotice
+    permission = "scheduling.view_staff_notices"  # the same readers as the units' staff notices
+    serializer_class = GateNoticeSerializer
+    filterset_fields = ["staff_member", "date"]
+
+    @staticmethod
+    def scope(user):
+        return access.visible_gate_notices(user).order_by("-sent_at", "-id")

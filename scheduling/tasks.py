@@ -11,11 +11,13 @@ def run_solver(run_id: int, workers: int = 2) -> str:
 
 @task()
 def send_change_notices() -> int:
-    """Facilitators about their sessions' changes, and prison staff about their units' sessions off."""
+    """Facilitators about their sessions' changes, prison staff about their units' sessions changed, and
+    the gate about the outside people expected."""
+    from .gate_notices import send_gate_notices
     from .notices import send_change_notices as send
     from .staff_notices import send_staff_notices
 
-    return send() + send_staff_notices()
+    return send() + send_staff_notices() + send_gate_notices()
 
 
 @task()

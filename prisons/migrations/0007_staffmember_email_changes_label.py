@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='staffmember',
             name='email_cancellations',
-            field=models.BooleanField(default=True, help_text='E-mail them the coming sessions of their units cancelled, moved, or that a unit no longer goes to.', verbose_name='e-mail changes'),
+            field=models.BooleanField(default=True, help_text="E-mail them the changes to the coming sessions of their units (cancelled, moved, a unit no longer going); the gate's staff, the changes to the outside people expected.", verbose_name='e-mail changes'),
         ),
     ]
