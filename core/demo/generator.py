@@ -932,7 +932,10 @@ class DemoBuilder:
             for function in ("psychosocial", "management", "gate"):
                 staff.append((pr.StaffMember(site=site, first_name=rng.choice(data.STAFF_FIRST_NAMES),
                                              last_name=f"{data.DEMO_NAME_PREFIX}{rng.choice(data.STAFF_LAST_NAMES)}",
-                                             function=function), []))
+                                             function=function,
+                                             # the gate is e-mailed changes to the outside people expected
+                                             email=f"gate.{code}@demo.invalid" if function == "gate" else ""),
+                              []))
             for section in self.sections[code]:
                 staff.append((pr.StaffMember(site=site, first_name=rng.choice(data.STAFF_FIRST_NAMES),
                                              last_name=f"{data.DEMO_NAME_PREFIX}{rng.choice(data.STAFF_LAST_NAMES)}",

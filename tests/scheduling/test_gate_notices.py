@@ -47,9 +47,12 @@ def _on(cycle, day):
     return next(s for s in Session.objects.filter(cycle=cycle) if s.starts_at.astimezone(BRUSSELS).date() == day)
 
 
-def test_the_gate_is_told_who_comes_now_who_no_longer_and_at_what_times(published_prison, gate, coordinator):
+def test_the_gate_is_told_who_comes_now_who_no_longer_and_at_what_times(published_prison, gate, coordinator,
+                                                                        django_assert_max_num_queries):
     prison = published_prison
     assert send_gate_notices() == 0  # the week as it stands is the list they print: nothing to tell
+    with django_assert_max_num_queries(8):  # runs after every change: a fixed few queries per site
+        assert send_gate_notices() == 0
     assert GateNotice.objects.filter(staff_member=gate["en"]).count() == GATE_AHEAD_DAYS
     assert GateNotice.objects.get(staff_member=gate["en"], date=TUESDAY).expected == {
         str(prison.ana.pk): "08:30–10:00", str(prison.bert.pk): "10:15–11:45"}
