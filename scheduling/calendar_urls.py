@@ -19,6 +19,7 @@ urlpatterns = [
     path("feeds/<str:token>.ics", views.feed, name="feed"),
     path("movements/<int:unit_pk>/", views.movement_list, name="movement-list"),
     path("slips/<int:unit_pk>/", views.week_slips, name="week-slips"),
+    path("changes/<int:unit_pk>/", views.unit_changes_notice, name="unit-changes"),
     path("gate/<int:site_pk>/", views.gate_list, name="gate-list"),
     path("movements/site/<int:site_pk>/", views.site_movements, name="site-movements"),
     path("week/<int:site_pk>/", views.week_at_a_glance, name="week"),

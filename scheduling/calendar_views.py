@@ -2,6 +2,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -263,6 +264,33 @@ def movement_list(request, unit_pk):
                         s.cycle.activity.title(_language(request)))
                        for s in lists.moved_away_on(request.user, unit, day)],
         "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+    })
+
+
+@login_required
+def unit_changes_notice(request, unit_pk):
+    """This week's activities of a unit that are off or moved, as a notice for its detainees to post on
+    the wing's board, in the language chosen (the page around it stays in the reader's)."""
+    from django.template.loader import render_to_string
+
+    from .unit_changes import unit_changes
+
+    unit = get_object_or_404(access.visible_units(request.user).select_related("site"), pk=unit_pk)
+    if not request.user.has_perm("scheduling.view_movement_list", unit):
+        raise Http404
+    monday = calendars.monday_of(_day_from(request))
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = _language(request)
+    with translation.override(language):
+        notice = render_to_string("scheduling/_unit_changes_notice.html", {
+            "unit": unit, "monday": monday, "sunday": monday + dt.timedelta(days=6), "language": language,
+            "changes": unit_changes(request.user, unit, monday, language=language),
+            "printed_on": timezone.localdate(),
+        })
+    return render(request, "scheduling/unit_changes.html", {
+        "unit": unit, "monday": monday, "language": language, "languages": settings.LANGUAGES, "notice": notice,
+        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
     })
 
 
