@@ -83,7 +83,8 @@ def _difference(day, known: dict[str, str], now: dict[str, str], people: dict[in
             changes.added.append((people[int(pk)], span))
         elif known[pk] != span:
             changes.times.append((people[int(pk)], known[pk], span))
-    changes.removed = [people[int(pk)] for pk in known if pk not in now]
+    # someone since deleted from Relais is left out: their sessions, and so the gate's need, went with them
+    changes.removed = [people[int(pk)] for pk in known if pk not in now and int(pk) in people]
     changes.added.sort(key=lambda item: item[1])
     changes.times.sort(key=lambda item: item[2])
     changes.removed.sort(key=lambda person: (person.last_name.casefold(), person.first_name.casefold()))
@@ -91,7 +92,8 @@ def _difference(day, known: dict[str, str], now: dict[str, str], people: dict[in
 
 
 def pending_gate_notices(now: dt.datetime | None = None) -> tuple[dict, list[GateNotice]]:
-    """({gate staff member: [DayChanges]} to e-mail, [GateNotice] first seen to record without e-mail)."""
+    """({gate staff member: [DayChanges]} to e-mail, [GateNotice] to record without an e-mail: days seen
+    for the first time, and the rare change with nothing to tell)."""
     today = timezone.localtime(now or timezone.now(), BRUSSELS).date()
     days = [today + dt.timedelta(days=n) for n in range(GATE_AHEAD_DAYS)]
     members = list(StaffMember.objects.filter(function=StaffFunction.GATE, email_cancellations=True)
@@ -99,7 +101,7 @@ def pending_gate_notices(now: dt.datetime | None = None) -> tuple[dict, list[Gat
     known = defaultdict(dict)
     for notice in GateNotice.objects.filter(staff_member__in=members, date__in=days):
         known[notice.staff_member_id][notice.date] = notice.expected
-    pending, first_seen = {}, []
+    pending, quiet = {}, []
     by_site = defaultdict(list)
     for member in members:
         by_site[member.site].append(member)
@@ -111,20 +113,25 @@ def pending_gate_notices(now: dt.datetime | None = None) -> tuple[dict, list[Gat
             changed = []
             for day in days:
                 if day not in known[member.pk]:
-                    first_seen.append(GateNotice(staff_member=member, date=day, expected=expected[day]))
+                    quiet.append(GateNotice(staff_member=member, date=day, expected=expected[day]))
                 elif known[member.pk][day] != expected[day]:
-                    changed.append(_difference(day, known[member.pk][day], expected[day], people))
+                    difference = _difference(day, known[member.pk][day], expected[day], people)
+                    if difference.count:
+                        changed.append(difference)
+                    else:  # only someone since deleted went: nothing to tell, the list moves on
+                        quiet.append(GateNotice(staff_member=member, date=day, expected=expected[day]))
             if changed:
                 pending[member] = changed
-    return pending, first_seen
+    return pending, quiet
 
 
 def send_gate_notices(now: dt.datetime | None = None) -> int:
-    """Record the days seen for the first time, e-mail the changes; returns how many e-mails went out.
+    """Record what needs no e-mail, e-mail the changes; returns how many e-mails went out.
     A failed send leaves that member's days as they were, so it is tried again next time."""
     now = now or timezone.now()
-    pending, first_seen = pending_gate_notices(now)
-    GateNotice.objects.bulk_create(first_seen, ignore_conflicts=True)
+    pending, quiet = pending_gate_notices(now)
+    GateNotice.objects.bulk_create(quiet, update_conflicts=True, unique_fields=["staff_member", "date"],
+                                   update_fields=["expected"])
     sent = 0
     for member, days in pending.items():
         language = (member.user.language if member.user_id else "") or settings.LANGUAGE_CODE

@@ -116,3 +116,12 @@ def test_a_failed_send_is_told_again_and_who_reads_the_gate_notices(published_pr
     client.force_login(coordinator)
     page = client.get(f"/prisons/staff/{gate['en'].pk}/edit/").content.decode()
     assert "gate list of" in page and "1 change" in page
+
+
+def test_someone_deleted_from_relais_is_not_told_as_a_change(published_prison, gate):
+    prison = published_prison
+    send_gate_notices()
+    bert = prison.bert.pk
+    prison.bert.delete()  # sport goes on with nobody from outside: nothing the gate can act on
+    assert send_gate_notices() == 0 and not mail.outbox
+    assert str(bert) not in GateNotice.objects.get(staff_member=gate["en"], date=TUESDAY).expected
