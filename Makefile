@@ -35,6 +35,7 @@ demo: $(STAMP) messages
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo --scale full
 	$(PY) manage.py plan_term --demo --time-limit 30 --publish --accept-warnings
+	$(PY) manage.py demo_changes
 	@echo "Relais runs at http://$(HOST)/ (demo logins on the sign-in page). Ctrl-C stops it."
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \

@@ -271,6 +271,14 @@ def test_make_demo_plans_and_publishes_every_demo_term(demo):
         assert first.starts_at.date() < max(term.first_date, timezone.localdate()) + dt.timedelta(days=7)
     assert "published v1" in out.getvalue()
 
+    # Then a week's life: two sessions moved by hand, a stand-in, a cancellation, as `make demo` does.
+    call_command("demo_changes", stdout=out)
+    assert "Demo week: 2 sessions moved, 1 replacement, 1 cancelled." in out.getvalue()
+    haren = Session.objects.filter(cycle__term__site__code="haren")
+    assert sum(s.is_moved for s in haren.exclude(moved_from_starts_at=None)) == 2
+    assert haren.filter(facilitators__isnull=False).distinct().count() == 1
+    assert haren.filter(status="cancelled", cancellation_reason__contains="heating").count() == 1
+
     # The gate list of a published day shows what the direction let each facilitator bring in.
     from activities.models import CycleMaterial, MaterialStatus
     from scheduling.calendars import BRUSSELS
