@@ -294,31 +294,42 @@ def gate_quota_findings(site, dates) -> list[Finding]:
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
-def _cell(sheet, value, *, bold: bool = False):
+def xlsx_cell(sheet, value, *, bold: bool = False):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # text, never a formula
         cell.quotePrefix = True
     if isinstance(value, dt.time):
         cell.number_format = "HH:MM"
+    elif type(value) is dt.date:
+        cell.number_format = "YYYY-MM-DD"
     if bold:
         cell.font = Font(bold=True)
     return cell
 
 
-def write_xlsx(title: str, header: list[str], rows, widths: list[int]) -> bytes:
-    """One sheet, frozen header row, set column widths; rows are lists of plain values."""
-    workbook = Workbook(write_only=True)
+def add_sheet(workbook: Workbook, title: str, header: list[str], rows, widths: list[int]) -> None:
+    """A sheet of a write-only workbook: frozen header row, set column widths; rows are lists of plain values."""
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append([_cell(sheet, str(label), bold=True) for label in header])
+    sheet.append([xlsx_cell(sheet, str(label), bold=True) for label in header])
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def write_xlsx(title: str, header: list[str], rows, widths: list[int]) -> bytes:
+    """One sheet (`add_sheet`) as a workbook."""
+    workbook = Workbook(write_only=True)
+    add_sheet(workbook, title, header, rows, widths)
+    return workbook_bytes(workbook)
 
 
 MOVEMENT_HEADER = [_("Leaves at"), _("Back at"), _("Last name"), _("First name"), _("Prison number"), _("Cell"), _("Activity"), _("Room")]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("terms/<int:pk>/publish/", views.publish, name="publish"),
     path("terms/<int:pk>/publications/", views.publications, name="publications"),
     path("terms/<int:pk>/sessions/", views.term_sessions, name="term-sessions"),
+    path("terms/<int:pk>/programme.xlsx", views.programme_download, name="programme"),
     path("cancel/", views.cancel, name="cancel"),
     path("sessions/<int:pk>/", views.session_change, name="session"),
 ]

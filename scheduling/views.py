@@ -216,6 +216,25 @@ def term_sessions(request, pk):
     })
 
 
+@login_required
+def programme_download(request, pk):
+    """The term's programme as a workbook: the weekly timetable and every dated session (audited)."""
+    from django.http import HttpResponse
+    from django.utils import translation
+
+    from core import audit
+
+    from .lists import XLSX_CONTENT_TYPE
+    from .programme import programme_xlsx, term_programme
+
+    term = _term_to_plan(request, pk)
+    programme = term_programme(term, language=(translation.get_language() or "fr")[:2])
+    audit.record_export(request.user, "term_programme", detail=f"term={term.pk} sessions={len(programme.dated)}")
+    response = HttpResponse(programme_xlsx(programme), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="programme-{term.site.code}-{term.first_date}.xlsx"'
+    return response
+
+
 def _session_to_plan(request, pk):
     session = get_object_or_404(access.visible_sessions(request.user), pk=pk)
     if not request.user.has_perm("scheduling.plan_term", session):
