@@ -21,7 +21,9 @@ def chromium_page(**page_options):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            # --disable-dev-shm-usage: containers often give /dev/shm 64 MB, and Chromium then crashes
+            # mid-test ("Target page, context or browser has been closed", seen once in CI)
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
         )
         page = browser.new_page(**page_options)
         page.csp_violations = []

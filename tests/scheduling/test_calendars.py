@@ -226,7 +226,8 @@ def test_a_facilitator_is_told_what_changed_in_the_next_two_weeks(client, world,
         cancelled = session_at(world, 3, 9)
         cancel_session(cancelled, reason="strike")
         moved = session_at(world, 5, 13, 30)
-        moved.sequence = 1  # a re-publish moved it
+        moved.sequence = 1  # a re-publish moved it from the day before
+        moved.moved_from_starts_at, moved.moved_from_room = moved.starts_at - dt.timedelta(days=1), moved.room
         moved.save()
         session_at(world, 8, 9)  # unchanged
         far = session_at(world, 25, 9)  # beyond two weeks
@@ -242,6 +243,7 @@ def test_a_facilitator_is_told_what_changed_in_the_next_two_weeks(client, world,
     notice = calendar.content.decode().split('id="changes"')[1].split("</section>")[0]
     assert "Cancelled" in notice and "Wednesday 3 March, 09:00" in notice and "· Strike" in notice
     assert "Changed" in notice and "Friday 5 March, 13:30" in notice and "Classroom 1" in notice
+    assert "Moved: first planned Thu 4 Mar, 13:30, Classroom 1" in notice
     assert 'id="changes"' in home and "Friday 5 March, 13:30" in home
     client.force_login(world["officer"])
     assert 'id="changes"' not in client.get(reverse("home")).content.decode()
