@@ -10,12 +10,10 @@ with every day that changed, in their login's language. Names, organisations and
 gate list itself shows, never a detainee.
 """
 import datetime as dt
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -27,8 +25,7 @@ from prisons.models import StaffFunction, StaffMember
 
 from .calendars import BRUSSELS, local_day_bounds, session_facilitators
 from .models import GateNotice
-
-logger = logging.getLogger(__name__)
+from .notices import mail_out
 
 GATE_AHEAD_DAYS = 7
 
@@ -141,10 +138,7 @@ def send_gate_notices(now: dt.datetime | None = None) -> int:
                 "member": member, "days": days,
                 "gate_url": f"{settings.RELAIS_BASE_URL}/calendar/gate/{member.site_id}/",
             })
-        try:
-            send_mail(subject, body, None, [member.email])
-        except OSError as error:  # SMTP down or refusing: keep it pending
-            logger.warning("Gate list notice to staff member %s not sent: %s", member.pk, error)
+        if not mail_out(member.email, subject, body, about=f"Gate list notice to staff member {member.pk}"):
             continue
         with transaction.atomic():
             for day in days:

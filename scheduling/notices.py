@@ -81,6 +81,17 @@ def pending_notices(now: dt.datetime | None = None) -> dict:
     return dict(pending)
 
 
+def mail_out(address: str, subject: str, body: str, *, about: str) -> bool:
+    """Send one notice; False when the SMTP server is down or refusing, so the caller keeps it pending
+    and the next run tries again. `about` names the recipient by kind and id in the log, never by name."""
+    try:
+        send_mail(subject, body, None, [address])
+    except OSError as error:
+        logger.warning("%s not sent: %s", about, error)
+        return False
+    return True
+
+
 def _role_line(role: str, session: Session) -> str:
     if session.status != SessionStatus.SCHEDULED:  # "cancelled" says it all
         return ""
@@ -115,10 +126,7 @@ def send_change_notices(now: dt.datetime | None = None) -> int:
                 "facilitator": facilitator, "lines": lines,
                 "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
             })
-        try:
-            send_mail(subject, body, None, [facilitator.email])
-        except OSError as error:  # SMTP down or refusing: keep it pending
-            logger.warning("Change notice to facilitator %s not sent: %s", facilitator.pk, error)
+        if not mail_out(facilitator.email, subject, body, about=f"Change notice to facilitator {facilitator.pk}"):
             continue
         ChangeNotice.objects.bulk_create(
             [ChangeNotice(facilitator=facilitator, session=s, sequence=s.sequence) for s in sessions],

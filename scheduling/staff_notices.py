@@ -11,12 +11,10 @@ place, unit codes and reason only, never a detainee. Sent with the facilitators'
 and `manage.py send_change_notices`.
 """
 import datetime as dt
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -34,8 +32,7 @@ from .calendars import (
     with_details,
 )
 from .models import StaffNotice, StaffNoticeKind
-
-logger = logging.getLogger(__name__)
+from .notices import mail_out
 
 
 @dataclass
@@ -136,10 +133,7 @@ def send_staff_notices(now: dt.datetime | None = None) -> int:
                 "movement_lists": [(unit.code, f"{settings.RELAIS_BASE_URL}/calendar/movements/{unit.pk}/")
                                    for unit in sorted(member.units.all(), key=lambda unit: unit.code)],
             })
-        try:
-            send_mail(subject, body, None, [member.email])
-        except OSError as error:  # SMTP down or refusing: keep it pending
-            logger.warning("Change notice to staff member %s not sent: %s", member.pk, error)
+        if not mail_out(member.email, subject, body, about=f"Change notice to staff member {member.pk}"):
             continue
         StaffNotice.objects.bulk_create(
             [StaffNotice(staff_member=member, session=item.session, kind=item.kind, sequence=item.session.sequence,

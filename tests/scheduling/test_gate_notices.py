@@ -97,7 +97,7 @@ def test_a_failed_send_is_told_again_and_who_reads_the_gate_notices(published_pr
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP down")
 
-    monkeypatch.setattr("scheduling.gate_notices.send_mail", refuse)
+    monkeypatch.setattr("scheduling.notices.send_mail", refuse)
     assert send_gate_notices() == 0
     monkeypatch.undo()
     mail.outbox.clear()
