@@ -475,6 +475,11 @@ class StaffMember(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def language(self) -> str:
+        """What their e-mails are written in: their login's language, else the site default."""
+        return (self.user.language if self.user_id else "") or settings.LANGUAGE_CODE
+
 
 class RetentionTrigger(models.TextChoices):
     PAGE = "page", _("from the retention page")

@@ -131,8 +131,7 @@ def send_gate_notices(now: dt.datetime | None = None) -> int:
                                    update_fields=["expected"])
     sent = 0
     for member, days in pending.items():
-        language = (member.user.language if member.user_id else "") or settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(member.language):
             subject = _("Relais: changes to the gate list of %(site)s") % {"site": member.site.name}
             body = render_to_string("scheduling/email/gate_changes.txt", {
                 "member": member, "days": days,

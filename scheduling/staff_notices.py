@@ -121,12 +121,11 @@ def send_staff_notices(now: dt.datetime | None = None) -> int:
     """Send what is pending; returns how many e-mails went out. A failed send is retried next time."""
     sent = 0
     for member, items in sorted(pending_staff_notices(now).items(), key=lambda item: item[0].pk):
-        language = (member.user.language if member.user_id else "") or settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(member.language):
             subject = ngettext("Relais: %(count)d change to the sessions of your units",
                                "Relais: %(count)d changes to the sessions of your units", len(items)) % {
                 "count": len(items)}
-            rows = entries([item.session for item in items], language=language)
+            rows = entries([item.session for item in items], language=member.language)
             body = render_to_string("scheduling/email/staff_changes.txt", {
                 "member": member,
                 "lines": list(zip(rows, items, strict=True)),
