@@ -14,7 +14,7 @@ from core.findings import Severity
 
 from . import carry_over, cycles, terms, volunteer_hours
 from .checks import authorisation_findings
-from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter
+from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter, SessionFilter
 from .models import Activity, Cycle, CycleStatus, ExcludedDate, Facilitator, Partner, Session, Term
 
 
@@ -310,7 +310,7 @@ class CycleViewSet(ScopedReadOnlyViewSet):
 class SessionViewSet(ScopedReadOnlyViewSet):
     model = Session
     serializer_class = SessionSerializer
-    filterset_fields = ["cycle", "room", "status"]
+    filterset_class = SessionFilter
     object_permission = "activities.view_session"
 
     @staticmethod

@@ -27,6 +27,7 @@ from .models import (
     Partner,
     PartnerDocumentKind,
     ProblemKind,
+    Session,
     TargetGroup,
     Term,
     VolunteerCandidate,
@@ -283,6 +284,28 @@ class CycleFilter(django_filters.FilterSet):
     class Meta:
         model = Cycle
         fields = ["term", "status", "activity"]
+
+
+class SessionFilter(django_filters.FilterSet):
+    """The sessions API's filters; `starts_from` and `starts_until` are days in Brussels time, both included."""
+
+    term = django_filters.ModelChoiceFilter(label=_("Term"), queryset=_visible_terms, field_name="cycle__term")
+    starts_from = django_filters.DateFilter(label=_("From"), method="_from")
+    starts_until = django_filters.DateFilter(label=_("Until"), method="_until")
+
+    class Meta:
+        model = Session
+        fields = ["term", "cycle", "room", "status"]
+
+    def _from(self, qs, name, value):
+        from scheduling.calendars import local_day_bounds
+
+        return qs.filter(starts_at__gte=local_day_bounds(value, value)[0])
+
+    def _until(self, qs, name, value):
+        from scheduling.calendars import local_day_bounds
+
+        return qs.filter(starts_at__lt=local_day_bounds(value, value)[1])
 
 
 class ProblemForm(forms.Form):

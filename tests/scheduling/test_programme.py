@@ -84,3 +84,18 @@ def test_weekly_timetable_and_dated_sessions_with_what_happened(client, publishe
 def test_only_those_who_plan_the_term(client, published_prison, facilitator_user):
     client.force_login(facilitator_user)
     assert client.get(f"/planning/terms/{published_prison.term.pk}/programme.xlsx").status_code in (403, 404)
+
+
+def test_the_sessions_api_reads_a_term_or_some_days(published_prison, coordinator):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(coordinator)
+    term = published_prison.term
+    all_of_term = api.get("/api/v1/sessions/", {"term": term.pk, "page_size": 500}).data
+    assert all_of_term["count"] == Session.objects.filter(cycle__term=term).count() > 0
+    # Brussels days, both included: Monday 22 (French) and Tuesday 23 (French, sport) March 2027
+    days = api.get("/api/v1/sessions/", {"term": term.pk, "starts_from": "2027-03-22", "starts_until": "2027-03-23"})
+    assert days.data["count"] == 3
+    refused = api.get("/api/v1/sessions/", {"starts_from": "next week"})
+    assert refused.status_code == 400 and "starts_from" in refused.data
