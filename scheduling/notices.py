@@ -11,6 +11,7 @@ publication by a background task, and by `manage.py send_change_notices` as a sa
 import datetime as dt
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,6 +24,7 @@ from django.utils.translation import ngettext
 from activities.models import Session, SessionStatus
 
 from .calendars import (
+    BRUSSELS,
     CHANGES_AHEAD_DAYS,
     CHANGES_SINCE_DAYS,
     entries,
@@ -79,6 +81,33 @@ def pending_notices(now: dt.datetime | None = None) -> dict:
                     and (facilitator.pk, session.pk, session.sequence) not in told):
                 pending[facilitator].append((session, role))
     return dict(pending)
+
+
+@dataclass
+class Told:
+    """One e-mail sent about a session, as its page lists them."""
+
+    sent_at: dt.datetime
+    who: str
+    what: str
+
+
+def told_about(session: Session) -> list[Told]:
+    """Who was e-mailed about this session, newest first: its facilitators, the units' staff, and the
+    gate about its day's list (a session's change reaches the gate as a change to that list). Three queries."""
+    from .models import GateNotice, StaffNotice
+
+    told = [Told(n.sent_at, str(n.facilitator), _("revision %(number)s") % {"number": n.sequence})
+            for n in ChangeNotice.objects.filter(session=session).select_related("facilitator")]
+    told += [Told(n.sent_at, f"{n.staff_member} ({n.staff_member.get_function_display()})", n.get_kind_display())
+             for n in StaffNotice.objects.filter(session=session).select_related("staff_member")]
+    day = session.starts_at.astimezone(BRUSSELS).date()
+    told += [Told(n.sent_at, f"{n.staff_member} ({n.staff_member.get_function_display()})",
+                  ngettext("the day's gate list: %(count)d change", "the day's gate list: %(count)d changes",
+                           n.changes) % {"count": n.changes})
+             for n in GateNotice.objects.filter(staff_member__site=session.cycle.term.site_id, date=day,
+                                                sent_at__isnull=False).select_related("staff_member")]
+    return sorted(told, key=lambda item: item.sent_at, reverse=True)
 
 
 def mail_out(address: str, subject: str, body: str, *, about: str) -> bool:

@@ -24,6 +24,7 @@ from .forms import (
     SessionMoveForm,
 )
 from .models import DraftSession
+from .notices import told_about
 from .problem_builder import build_problem
 
 
@@ -292,4 +293,5 @@ def session_change(request, pk):
         "leaders": own or list(session.cycle.facilitators.all()), "replaced": bool(own),
         "replacement_choices": list(dict.fromkeys([*own, *replacements.candidates(session)]))
         if session.status == "scheduled" else [],
+        "told": told_about(session),
     })

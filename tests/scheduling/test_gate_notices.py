@@ -125,3 +125,22 @@ def test_someone_deleted_from_relais_is_not_told_as_a_change(published_prison, g
     prison.bert.delete()  # sport goes on with nobody from outside: nothing the gate can act on
     assert send_gate_notices() == 0 and not mail.outbox
     assert str(bert) not in GateNotice.objects.get(staff_member=gate["en"], date=TUESDAY).expected
+
+
+def test_the_session_page_says_who_was_e_mailed(client, published_prison, gate, coordinator):
+    from scheduling.notices import send_change_notices
+    from scheduling.staff_notices import send_staff_notices
+
+    prison = published_prison
+    send_gate_notices()
+    sport = _on(prison.sport, TUESDAY)
+    url = f"/planning/sessions/{sport.pk}/"
+    client.force_login(coordinator)
+    assert "Nobody yet." in client.get(url).content.decode()
+    services.cancel_session(sport, reason="technical", reason_text="Flood", by=coordinator)
+    send_change_notices(), send_staff_notices(), send_gate_notices()
+    told = client.get(url).content.decode().split('id="told"')[1]
+    assert "Bert Peeters" in told and "revision 1" in told  # its facilitator
+    assert "Gate" in told and "the day&#x27;s gate list: 1 change" in told  # both gate officers
+    assert told.count("the day&#x27;s gate list") == 2
+    assert "(Security officer)" in told and "session cancelled" in told  # the A1 wing officer
