@@ -42,7 +42,7 @@ class FacilitatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Facilitator
         fields = ["id", "kind", "first_name", "last_name", "partner", "sites", "languages", "skills", "email",
-                  "phone", "authorisation_number", "authorisation_valid_from", "authorisation_valid_until",
+                  "email_changes", "email_reminders", "phone", "authorisation_number", "authorisation_valid_from", "authorisation_valid_until",
                   "active", "findings"]
 
     @extend_schema_field(AuthorisationFindingSerializer(many=True))

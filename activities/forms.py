@@ -116,7 +116,7 @@ class FacilitatorForm(forms.ModelForm):
     class Meta:
         model = Facilitator
         fields = [
-            "kind", "first_name", "last_name", "partner", "sites", "languages", "skills", "email", "email_changes", "phone",
+            "kind", "first_name", "last_name", "partner", "sites", "languages", "skills", "email", "email_changes", "email_reminders", "phone",
             "authorisation_number", "authorisation_valid_from", "authorisation_valid_until", "active",
         ]
         widgets = {

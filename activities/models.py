@@ -96,6 +96,11 @@ class Facilitator(models.Model):
         _("e-mail changes to their sessions"), default=True,
         help_text=_("Cancelled or moved sessions of the coming two weeks, sent to the address above."),
     )
+    email_reminders = models.BooleanField(
+        _("e-mail a reminder the day before"), default=False,
+        help_text=_("The day before each session: where, when, the material approved, and a warning when "
+                    "their authorisation does not cover the day."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     authorisation_number = models.CharField(_("access authorisation number"), max_length=40, blank=True)
     authorisation_valid_from = models.DateField(_("authorisation valid from"), null=True, blank=True)

@@ -341,3 +341,26 @@ class GateNotice(models.Model):
 
     def __str__(self):
         return f"{self.staff_member_id} {self.date}"
+
+
+class SessionReminder(models.Model):
+    """A facilitator was reminded of this session the day before (`scheduling.reminders`)."""
+
+    facilitator = models.ForeignKey(
+        "activities.Facilitator", verbose_name=_("facilitator"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    session = models.ForeignKey(
+        "activities.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session reminder")
+        verbose_name_plural = _("session reminders")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["facilitator", "session"], name="one_reminder_per_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.facilitator_id} {self.session_id}"
