@@ -2,9 +2,6 @@
 import csv
 import datetime as dt
 import io
-import shutil
-import subprocess
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -24,6 +21,7 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+from tests.spreadsheets import libreoffice_csv_sheets
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 WINTER = dt.datetime(2027, 3, 22, 14, 0, tzinfo=BRUSSELS)  # UTC+1
@@ -202,25 +200,6 @@ def test_export_queries_do_not_grow_with_sessions(client, coordinator, cycle, se
 
 
 # --- LibreOffice reads what we write ---------------------------------------------------------------
-
-
-def libreoffice_csv_sheets(content: bytes, tmp_path: Path) -> dict[str, list[list[str]]]:
-    """Convert every sheet to CSV with LibreOffice headless in a throw-away profile."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is needed: `make system-deps` installs libreoffice-calc-nogui"
-    source = tmp_path / "export.xlsx"
-    source.write_bytes(content)
-    out = tmp_path / "out"
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-         "csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,false,false,false,-1",
-         "--outdir", str(out), str(source)],
-        check=True, capture_output=True, timeout=120,
-    )
-    return {
-        path.stem.removeprefix("export-"): list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        for path in out.glob("export-*.csv")
-    }
 
 
 def as_shown(cell) -> str:

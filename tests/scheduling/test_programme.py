@@ -99,3 +99,19 @@ def test_the_sessions_api_reads_a_term_or_some_days(published_prison, coordinato
     assert days.data["count"] == 3
     refused = api.get("/api/v1/sessions/", {"starts_from": "next week"})
     assert refused.status_code == 400 and "starts_from" in refused.data
+
+
+def test_libreoffice_shows_brussels_dates_and_times(client, published_prison, coordinator, tmp_path):
+    from tests.spreadsheets import libreoffice_csv_sheets
+
+    client.force_login(coordinator)
+    content = client.get(f"/planning/terms/{published_prison.term.pk}/programme.xlsx").content
+    sheets = libreoffice_csv_sheets(content, tmp_path)
+    assert set(sheets) >= {"Weekly timetable", "Dated sessions", "About"}
+    dated = sheets["Dated sessions"]
+    assert dated[0][:4] == ["Date", "Weekday", "Start", "End"]
+    # Real date and time values (this conversion writes values, not the cells' display formats): Mondays
+    # at 08:30 on both sides of the change to summer time, as the prison's clock says
+    mondays = [row[:4] for row in dated if row[1] == "Monday" and row[0] in ("2027-03-22", "2027-03-29")]
+    assert mondays == [["2027-03-22", "Monday", "08:30:00 AM", "10:00:00 AM"],
+                       ["2027-03-29", "Monday", "08:30:00 AM", "10:00:00 AM"]]
