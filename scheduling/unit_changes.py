@@ -50,7 +50,7 @@ def unit_changes(user, unit, monday: dt.date, *, language: str) -> list[UnitChan
         activity = session.cycle.activity
         if off and start <= session.starts_at < end:
             changes.append(UnitChange(ChangeKind.CANCELLED, activity.title(language), activity.picture, starts, ends))
-        elif not off and session.status == SessionStatus.SCHEDULED and session.is_moved:
+        elif not off and session.is_moved:  # held already or still to come: the notice stays the week's
             changes.append(UnitChange(ChangeKind.MOVED, activity.title(language), activity.picture, starts, ends,
                                       was=session.moved_from_starts_at.astimezone(BRUSSELS)))
     changes.sort(key=lambda change: (change.was or change.starts, change.title))
