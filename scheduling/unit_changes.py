@@ -32,7 +32,7 @@ class UnitChange:
 
 def unit_changes(user, unit, monday: dt.date, *, language: str) -> list[UnitChange]:
     """The unit's sessions of the week (Monday to Sunday) cancelled, that the unit no longer goes to, or
-    moved (to or from a day of this week), soonest first; three queries."""
+    moved (to or from a day of this week), in the order of the week as it was printed; three queries."""
     start, end = local_day_bounds(monday, monday + dt.timedelta(days=6))
     in_week = Q(starts_at__gte=start, starts_at__lt=end)
     moved_from_week = Q(moved_from_starts_at__gte=start, moved_from_starts_at__lt=end)
