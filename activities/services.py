@@ -10,3 +10,15 @@ def save_facilitator(form, availability_formset, exception_formset):
         formset.instance = facilitator
         formset.save()
     return facilitator
+
+
+def set_email_preferences(facilitator, *, changes: bool, reminders: bool, by) -> None:
+    """What a facilitator wants e-mailed: changes to their sessions, a reminder the day before. Theirs to
+    choose (the e-mails say how to stop them); audited."""
+    from core import audit
+    from core.models import AuditAction
+
+    facilitator.email_changes, facilitator.email_reminders = changes, reminders
+    facilitator.save(update_fields=["email_changes", "email_reminders"])
+    audit.record(by, AuditAction.CHANGE, facilitator,
+                 detail=f"e-mail preferences changes={int(changes)} reminders={int(reminders)}")

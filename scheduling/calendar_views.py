@@ -357,6 +357,22 @@ def gate_list(request, site_pk):
 
 
 @login_required
+def my_emails(request):
+    """A facilitator chooses what Relais e-mails them: changes to their sessions, a reminder the day before."""
+    from activities.services import set_email_preferences
+
+    facilitator = getattr(request.user, "facilitator", None)
+    if facilitator is None:
+        raise Http404(_("You have no facilitator calendar."))
+    if request.method == "POST":
+        set_email_preferences(facilitator, changes=bool(request.POST.get("changes")),
+                              reminders=bool(request.POST.get("reminders")), by=request.user)
+        messages.success(request, _("Your e-mail choices are saved."))
+        return redirect("calendars:my-emails")
+    return render(request, "scheduling/my_emails.html", {"facilitator": facilitator})
+
+
+@login_required
 def my_absences(request):
     """A facilitator declares the dates they will be away and sees at once the sessions it hits."""
     from activities import absences

@@ -154,6 +154,7 @@ def send_change_notices(now: dt.datetime | None = None) -> int:
             body = render_to_string("scheduling/email/changes.txt", {
                 "facilitator": facilitator, "lines": lines,
                 "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
+                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
             })
         if not mail_out(facilitator.email, subject, body, about=f"Change notice to facilitator {facilitator.pk}"):
             continue

@@ -83,6 +83,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
             body = render_to_string("scheduling/email/reminder.txt", {
                 "reminder": reminder, "by_site": list(by_site.items()),
                 "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
+                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
             })
         if not mail_out(person.email, subject, body, about=f"Reminder to facilitator {person.pk}"):
             continue

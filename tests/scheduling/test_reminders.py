@@ -45,6 +45,7 @@ def test_a_facilitator_who_asked_is_reminded_of_tomorrow_once(prison, django_ass
     assert "08:30–10:00 · French · Classroom, Building 1 · A1" in message.body
     assert "Material the direction approved: 8 × Dictionaries" in message.body and "Scissors" not in message.body
     assert "WARNING" not in message.body  # her badge runs to June
+    assert "untick them in Relais (http://127.0.0.1:8000/calendar/emails/)" in message.body
     assert SessionReminder.objects.filter(facilitator=prison.ana).count() == 1
     mail.outbox.clear()
     call_command("send_reminders", stdout=io.StringIO())
@@ -70,3 +71,24 @@ def test_a_lapsed_badge_is_flagged_and_a_cancelled_session_is_left_out(prison, c
         mail.outbox.clear()
         call_command("send_reminders", stdout=io.StringIO())
         assert [m.to[0] for m in mail.outbox] == ["bert@partner.example"]  # Ana's only session is cancelled
+
+
+def test_a_facilitator_chooses_their_own_e_mails(client, prison, coordinator):
+    from core.models import AuditEntry, Role
+    from tests.factories import UserFactory
+
+    ana = prison.ana
+    ana.user = UserFactory(username="ana", role=Role.FACILITATOR, sites=[prison.site])
+    ana.save()
+    client.force_login(ana.user)
+    assert "/calendar/emails/" in client.get("/calendar/").content.decode()
+    page = client.get("/calendar/emails/").content.decode()
+    assert "ana@partner.example" in page and 'name="reminders" value="1" checked' in page
+    client.post("/calendar/emails/", {"changes": "1"})  # keeps the changes, stops the reminders
+    ana.refresh_from_db()
+    assert ana.email_changes and not ana.email_reminders
+    assert AuditEntry.objects.filter(user=ana.user, object_type="activities.facilitator").exists()
+    call_command("send_reminders", stdout=io.StringIO())
+    assert not mail.outbox  # she unticked them
+    client.force_login(coordinator)
+    assert client.get("/calendar/emails/").status_code == 404  # a coordinator has no facilitator calendar
