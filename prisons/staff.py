@@ -69,6 +69,14 @@ def remove_staff_member(member: StaffMember, *, by) -> None:
     member.delete()
 
 
+def set_email_changes(member: StaffMember, wanted: bool, *, by) -> None:
+    """A staff member's own choice of the change e-mails about their units' sessions (and, at the gate,
+    the outside people expected); audited."""
+    member.email_cancellations = wanted
+    member.save(update_fields=["email_cancellations"])
+    audit.record(by, AuditAction.CHANGE, member, detail=f"e-mail changes={int(wanted)}")
+
+
 def staff_of_site(site: Site):
     """The site's staff by function and name, with their units and whether they have a login (2 queries)."""
     return (StaffMember.objects.filter(site=site).select_related("user")

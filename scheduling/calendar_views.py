@@ -358,18 +358,26 @@ def gate_list(request, site_pk):
 
 @login_required
 def my_emails(request):
-    """A facilitator chooses what Relais e-mails them: changes to their sessions, a reminder the day before."""
+    """A facilitator or a staff member chooses what Relais e-mails them: a facilitator the changes to
+    their sessions and a reminder the day before; a staff member the changes to their units' sessions."""
     from activities.services import set_email_preferences
+    from prisons.staff import set_email_changes
 
     facilitator = getattr(request.user, "facilitator", None)
-    if facilitator is None:
-        raise Http404(_("You have no facilitator calendar."))
+    member = getattr(request.user, "staff_member", None)
+    if facilitator is None and member is None:
+        raise Http404(_("Relais sends you no e-mail of its own."))
     if request.method == "POST":
-        set_email_preferences(facilitator, changes=bool(request.POST.get("changes")),
-                              reminders=bool(request.POST.get("reminders")), by=request.user)
+        if facilitator is not None:
+            set_email_preferences(facilitator, changes=bool(request.POST.get("changes")),
+                                  reminders=bool(request.POST.get("reminders")), by=request.user)
+        if member is not None:
+            set_email_changes(member, bool(request.POST.get("staff_changes")), by=request.user)
         messages.success(request, _("Your e-mail choices are saved."))
         return redirect("calendars:my-emails")
-    return render(request, "scheduling/my_emails.html", {"facilitator": facilitator})
+    address = (facilitator.email if facilitator is not None else "") or (member.email if member is not None else "")
+    return render(request, "scheduling/my_emails.html", {"facilitator": facilitator, "member": member,
+                                                         "address": address})
 
 
 @login_required

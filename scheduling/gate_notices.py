@@ -135,6 +135,7 @@ def send_gate_notices(now: dt.datetime | None = None) -> int:
             subject = _("Relais: changes to the gate list of %(site)s") % {"site": member.site.name}
             body = render_to_string("scheduling/email/gate_changes.txt", {
                 "member": member, "days": days,
+                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
                 "gate_url": f"{settings.RELAIS_BASE_URL}/calendar/gate/{member.site_id}/",
             })
         if not mail_out(member.email, subject, body, about=f"Gate list notice to staff member {member.pk}"):

@@ -128,6 +128,7 @@ def send_staff_notices(now: dt.datetime | None = None) -> int:
             rows = entries([item.session for item in items], language=member.language)
             body = render_to_string("scheduling/email/staff_changes.txt", {
                 "member": member,
+                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
                 "lines": list(zip(rows, items, strict=True)),
                 "movement_lists": [(unit.code, f"{settings.RELAIS_BASE_URL}/calendar/movements/{unit.pk}/")
                                    for unit in sorted(member.units.all(), key=lambda unit: unit.code)],

@@ -144,3 +144,22 @@ def test_the_session_page_says_who_was_e_mailed(client, published_prison, gate, 
     assert "Gate" in told and "the day&#x27;s gate list: 1 change" in told  # both gate officers
     assert told.count("the day&#x27;s gate list") == 2
     assert "(Security officer)" in told and "session cancelled" in told  # the A1 wing officer
+
+
+def test_a_gate_officer_stops_the_e_mails_themselves(client, published_prison, gate, coordinator):
+    from core.models import AuditEntry
+
+    prison = published_prison
+    send_gate_notices()
+    services.cancel_session(_on(prison.sport, TUESDAY), reason="technical", reason_text="Flood", by=coordinator)
+    officer = gate["fr"].user
+    client.force_login(officer)
+    assert "/calendar/emails/" in client.get("/").content.decode()  # beside their name
+    page = client.get("/calendar/emails/").content.decode()
+    assert "paul@prison.example" in page and 'name="staff_changes" value="1" checked' in page
+    client.post("/calendar/emails/", {})  # unticked
+    gate["fr"].refresh_from_db()
+    assert not gate["fr"].email_cancellations
+    assert AuditEntry.objects.filter(user=officer, object_type="prisons.staffmember").exists()
+    assert send_gate_notices() == 1 and mail.outbox[0].to == ["nora@prison.example"]
+    assert "untick them in Relais (http://127.0.0.1:8000/calendar/emails/)" in mail.outbox[0].body
