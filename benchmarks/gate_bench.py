@@ -7,8 +7,9 @@ has that many cycles meeting twice a week, each led by two outside facilitators 
 a badge ending mid-term, one in twenty with none) and carrying three items of material (two
 approved, one awaiting the direction). It prints, best of three, the time and number of queries
 of: the gate list of the busiest day, the access authorisations to renew (`renewals_due`, the
-page, its spreadsheet), the material page and the home page (which counts both). The number of
-queries must not grow with the size.
+page, its spreadsheet), the material page and the home page (which counts both), and the run of
+the gate's change e-mails (`send_gate_notices`, which follows every change) with nothing new and
+after a session of the coming week is cancelled. The number of queries must not grow with the size.
 """
 import argparse
 import datetime as dt
@@ -111,6 +112,27 @@ def best_of(repeat: int, action):
     return min(times), queries, result
 
 
+def gate_notice_rows(site, cycles: int, sessions: int, repeat: int) -> list[tuple]:
+    """The gate's change e-mails for a site with one gate officer: nothing new, then one cancellation."""
+    from activities.models import Session
+    from prisons.models import StaffMember
+    from scheduling.gate_notices import GATE_AHEAD_DAYS, send_gate_notices
+
+    StaffMember.objects.filter(function="gate").update(email="")  # the other sizes' sites stay out
+    StaffMember.objects.create(site=site, first_name="Gate", last_name=f"Bench {site.code}", function="gate",
+                               email=f"gate@{site.code}.bench.invalid")
+    # the day before the term starts, so the coming week is the term's first
+    eve = dt.datetime.combine(site.terms.get().first_date - dt.timedelta(days=1), dt.time(12), tzinfo=BRUSSELS)
+    send_gate_notices(eve)  # the week as it stands: what the gate knows
+    rows = [(cycles, sessions, "gate e-mails, no change",
+             *best_of(repeat, lambda: f"{send_gate_notices(eve)} e-mails"))]
+    coming = Session.objects.filter(cycle__term__site=site, status="scheduled", starts_at__gte=eve,
+                                    starts_at__lt=eve + dt.timedelta(days=GATE_AHEAD_DAYS - 1)).order_by("starts_at")
+    Session.objects.filter(pk__in=list(coming.values_list("pk", flat=True)[:1])).update(status="cancelled")
+    rows.append((cycles, sessions, "gate e-mails, 1 change", *best_of(1, lambda: f"{send_gate_notices(eve)} e-mails")))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", default="15,150", help="comma-separated numbers of cycles (default 15,150)")
@@ -155,6 +177,8 @@ def main() -> None:
                 assert response.status_code == 200, (url, response.status_code)
                 return describe(response)
             rows.append((cycles, sessions, label, *best_of(args.repeat, fetch)))
+
+        rows += gate_notice_rows(site, cycles, sessions, args.repeat)
 
     print(f"{'cycles':>6} {'sessions':>8}  {'what':<24} {'seconds':>8} {'queries':>7}  result")
     for cycles, sessions, label, seconds, queries, result in rows:
