@@ -57,6 +57,14 @@ def build_small_prison(site, *, first_date=dt.date(2027, 3, 1), last_date=dt.dat
                            term=term, french=french, sport=sport, detainee=someone)
 
 
+def session_on(cycle, day):
+    """The cycle's dated session on that Brussels day."""
+    from activities.models import Session
+    from scheduling.calendars import BRUSSELS
+
+    return next(s for s in Session.objects.filter(cycle=cycle) if s.starts_at.astimezone(BRUSSELS).date() == day)
+
+
 @pytest.fixture(autouse=True)
 def english(settings):
     """These tests read the English source strings, whatever catalogues are compiled."""

@@ -9,16 +9,14 @@ from django.core import mail
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from activities.models import Session
 from core.models import Role
 from prisons.models import RegimePeriod, StaffFunction
 from scheduling import replacements, services
-from scheduling.calendars import BRUSSELS
 from scheduling.gate_notices import GATE_AHEAD_DAYS, send_gate_notices
 from scheduling.models import GateNotice
 from tests.factories import FacilitatorFactory, StaffMemberFactory, UserFactory
 
-from .small_prison import english  # noqa: F401  (autouse fixture)
+from .small_prison import english, session_on  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 MONDAY, TUESDAY = dt.date(2027, 3, 22), dt.date(2027, 3, 23)
@@ -43,10 +41,6 @@ def gate(published_prison):
     }
 
 
-def _on(cycle, day):
-    return next(s for s in Session.objects.filter(cycle=cycle) if s.starts_at.astimezone(BRUSSELS).date() == day)
-
-
 def test_the_gate_is_told_who_comes_now_who_no_longer_and_at_what_times(published_prison, gate, coordinator,
                                                                         django_assert_max_num_queries):
     prison = published_prison
@@ -58,11 +52,11 @@ def test_the_gate_is_told_who_comes_now_who_no_longer_and_at_what_times(publishe
         str(prison.ana.pk): "08:30–10:00", str(prison.bert.pk): "10:15–11:45"}
 
     cleo = FacilitatorFactory(first_name="Cleo", last_name="Maes", sites=[prison.site])
-    replacements.replace(_on(prison.sport, TUESDAY), [cleo], by=coordinator)
-    services.move_session(_on(prison.french, TUESDAY), day=TUESDAY,
+    replacements.replace(session_on(prison.sport, TUESDAY), [cleo], by=coordinator)
+    services.move_session(session_on(prison.french, TUESDAY), day=TUESDAY,
                           period=RegimePeriod.objects.get(site=prison.site, weekday=1, index=3),
                           room=prison.classroom, by=coordinator)
-    services.cancel_session(_on(prison.french, MONDAY), reason="technical", reason_text="Heating", by=coordinator)
+    services.cancel_session(session_on(prison.french, MONDAY), reason="technical", reason_text="Heating", by=coordinator)
     mail.outbox.clear()
 
     assert send_gate_notices() == 2
@@ -92,7 +86,7 @@ def test_a_failed_send_is_told_again_and_who_reads_the_gate_notices(published_pr
                                                                      facilitator_user, monkeypatch):
     prison = published_prison
     send_gate_notices()
-    services.cancel_session(_on(prison.sport, TUESDAY), reason="technical", reason_text="Flood", by=coordinator)
+    services.cancel_session(session_on(prison.sport, TUESDAY), reason="technical", reason_text="Flood", by=coordinator)
 
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP down")
@@ -133,7 +127,7 @@ def test_the_session_page_says_who_was_e_mailed(client, published_prison, gate, 
 
     prison = published_prison
     send_gate_notices()
-    sport = _on(prison.sport, TUESDAY)
+    sport = session_on(prison.sport, TUESDAY)
     url = f"/planning/sessions/{sport.pk}/"
     client.force_login(coordinator)
     assert "Nobody yet." in client.get(url).content.decode()
@@ -151,7 +145,7 @@ def test_a_gate_officer_stops_the_e_mails_themselves(client, published_prison, g
 
     prison = published_prison
     send_gate_notices()
-    services.cancel_session(_on(prison.sport, TUESDAY), reason="technical", reason_text="Flood", by=coordinator)
+    services.cancel_session(session_on(prison.sport, TUESDAY), reason="technical", reason_text="Flood", by=coordinator)
     officer = gate["fr"].user
     client.force_login(officer)
     assert "/calendar/emails/" in client.get("/").content.decode()  # beside their name

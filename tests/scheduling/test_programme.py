@@ -11,10 +11,9 @@ from activities.models import Session
 from core.models import AuditEntry
 from prisons.models import RegimePeriod
 from scheduling import replacements, services
-from scheduling.calendars import BRUSSELS
 from tests.factories import EnrolmentFactory, FacilitatorFactory
 
-from .small_prison import english  # noqa: F401  (autouse fixture)
+from .small_prison import english, session_on  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 MONDAY, TUESDAY = dt.date(2027, 3, 22), dt.date(2027, 3, 23)
@@ -24,10 +23,6 @@ MONDAY, TUESDAY = dt.date(2027, 3, 22), dt.date(2027, 3, 23)
 def now():
     with time_machine.travel(dt.datetime(2027, 3, 19, 9, 0, tzinfo=dt.UTC), tick=False):
         yield
-
-
-def _on(cycle, day):
-    return next(s for s in Session.objects.filter(cycle=cycle) if s.starts_at.astimezone(BRUSSELS).date() == day)
 
 
 def _download(client, term):
@@ -40,11 +35,11 @@ def _download(client, term):
 def test_weekly_timetable_and_dated_sessions_with_what_happened(client, published_prison, coordinator,
                                                                 django_assert_max_num_queries):
     prison = published_prison
-    services.cancel_session(_on(prison.french, MONDAY), reason="technical", reason_text="Heating", by=coordinator)
-    services.move_session(_on(prison.french, TUESDAY), day=TUESDAY,
+    services.cancel_session(session_on(prison.french, MONDAY), reason="technical", reason_text="Heating", by=coordinator)
+    services.move_session(session_on(prison.french, TUESDAY), day=TUESDAY,
                           period=RegimePeriod.objects.get(site=prison.site, weekday=1, index=3),
                           room=prison.classroom, by=coordinator)
-    replacements.replace(_on(prison.sport, TUESDAY), [FacilitatorFactory(first_name="Cleo", last_name="Maes",
+    replacements.replace(session_on(prison.sport, TUESDAY), [FacilitatorFactory(first_name="Cleo", last_name="Maes",
                                                                          sites=[prison.site])], by=coordinator)
     services.cancel_sessions(site=prison.site, unit=prison.a2, first_date=TUESDAY, last_date=TUESDAY,
                              reason="strike", by=coordinator)

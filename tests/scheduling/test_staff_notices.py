@@ -10,17 +10,15 @@ from django.core import mail
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from activities.models import Session
 from core.models import Role
 from prisons.models import RegimePeriod
 from scheduling import replacements, services
-from scheduling.calendars import BRUSSELS
 from scheduling.models import DraftSession, StaffNotice
 from scheduling.notices import send_change_notices
 from scheduling.staff_notices import send_staff_notices
 from tests.factories import DetaineeFactory, EnrolmentFactory, StaffMemberFactory, UserFactory
 
-from .small_prison import english  # noqa: F401  (autouse fixture)
+from .small_prison import english, session_on  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 TUESDAY = dt.date(2027, 3, 23)
@@ -95,12 +93,8 @@ def _period(prison, weekday, index):
     return RegimePeriod.objects.get(site=prison.site, weekday=weekday, index=index)
 
 
-def _french_on(prison, day):
-    return next(s for s in Session.objects.filter(cycle=prison.french) if s.starts_at.astimezone(BRUSSELS).date() == day)
-
-
 def test_a_moved_session_is_told_to_its_units_staff_with_where_it_was(prison, staff, coordinator, client):
-    session = _french_on(prison, TUESDAY)  # 08:30 in the classroom, unit A1
+    session = session_on(prison.french, TUESDAY)  # 08:30 in the classroom, unit A1
     services.move_session(session, day=TUESDAY, period=_period(prison, 1, 3), room=prison.classroom, by=coordinator)
     assert send_staff_notices() == 1  # French is A1's alone: Lies (A2) is not told
     (message,) = mail.outbox

@@ -6,12 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from activities.models import Session
 from prisons.models import RegimePeriod
 from scheduling import services
-from scheduling.calendars import BRUSSELS
 
-from .small_prison import english  # noqa: F401  (autouse fixture)
+from .small_prison import english, session_on  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 MONDAY, TUESDAY = dt.date(2027, 3, 22), dt.date(2027, 3, 23)
@@ -23,16 +21,12 @@ def now():
         yield
 
 
-def _on(cycle, day):
-    return next(s for s in Session.objects.filter(cycle=cycle) if s.starts_at.astimezone(BRUSSELS).date() == day)
-
-
 @pytest.fixture
 def changed_week(published_prison, coordinator):
     prison = published_prison
-    services.cancel_session(_on(prison.french, MONDAY), reason="technical", reason_text="Heating broken",
+    services.cancel_session(session_on(prison.french, MONDAY), reason="technical", reason_text="Heating broken",
                             by=coordinator)
-    services.move_session(_on(prison.french, TUESDAY), day=TUESDAY,
+    services.move_session(session_on(prison.french, TUESDAY), day=TUESDAY,
                           period=RegimePeriod.objects.get(site=prison.site, weekday=1, index=3),
                           room=prison.classroom, by=coordinator)
     services.cancel_sessions(site=prison.site, unit=prison.a2, first_date=TUESDAY, last_date=TUESDAY,
