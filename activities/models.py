@@ -1,10 +1,11 @@
 """Partners, facilitators, the activity catalogue, terms, cycles and dated sessions."""
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -118,6 +119,11 @@ class Facilitator(models.Model):
     @property
     def is_outside_person(self) -> bool:
         return self.kind != FacilitatorKind.STAFF
+
+    @property
+    def language(self) -> str:
+        """What their e-mails are written in: their login's language, else the site default."""
+        return (self.user.language if self.user_id else "") or settings.LANGUAGE_CODE
 
 
 class Availability(models.Model):
@@ -412,6 +418,11 @@ class Session(models.Model):
         """Elsewhere or at another time than first planned (moved back: no longer)."""
         return self.moved_from_starts_at is not None and (
             self.moved_from_starts_at != self.starts_at or self.moved_from_room_id != self.room_id)
+
+    @property
+    def first_planned_local(self):
+        """When it was first planned, in local (Brussels) time, while it is moved; else None."""
+        return timezone.localtime(self.moved_from_starts_at, ZoneInfo(settings.TIME_ZONE)) if self.is_moved else None
 
 
 class ProblemKind(models.TextChoices):

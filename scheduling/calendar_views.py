@@ -259,7 +259,7 @@ def movement_list(request, unit_pk):
         "unit": unit, "day": day, "rows": rows,
         "cancelled": [(s, calendars.room_label(s.room), s.cycle.activity.title(_language(request)))
                       for s in lists.cancelled_sessions_on(request.user, unit, day)],
-        "moved_away": [(s, s.moved_from_starts_at.astimezone(calendars.BRUSSELS),
+        "moved_away": [(s, s.first_planned_local,
                         s.starts_at.astimezone(calendars.BRUSSELS), calendars.room_label(s.room),
                         s.cycle.activity.title(_language(request)))
                        for s in lists.moved_away_on(request.user, unit, day)],

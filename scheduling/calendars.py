@@ -177,7 +177,7 @@ class Entry:
         if not session.is_moved or session.status == SessionStatus.CANCELLED:
             return None
         room = room_label(session.moved_from_room) if session.moved_from_room_id else ""
-        return session.moved_from_starts_at.astimezone(BRUSSELS), room
+        return session.first_planned_local, room
 
 
 def entries(sessions: list[Session], *, language: str | None = None, participants: dict | None = None,

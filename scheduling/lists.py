@@ -127,7 +127,7 @@ def movement_rows(user, unit, day: dt.date, *, language: str | None = None) -> l
                 returns=session.ends_at.astimezone(BRUSSELS).time(),
                 last_name=goer.last_name, first_name=goer.first_name, prison_number=goer.prison_number,
                 cell=goer.cell, activity=session.cycle.activity.title(language), room=room_label(session.room),
-                moved_from=session.moved_from_starts_at.astimezone(BRUSSELS) if session.is_moved else None,
+                moved_from=session.first_planned_local,
             ))
     movements.sort(key=lambda m: (m.departs, m.last_name.casefold(), m.first_name.casefold(), m.prison_number))
     return movements

@@ -64,7 +64,7 @@ def term_programme(term, *, language: str) -> Programme:
         own = list(session.facilitators.all())
         moved_from = ""
         if session.is_moved:
-            was = session.moved_from_starts_at.astimezone(BRUSSELS)
+            was = session.first_planned_local
             room = room_label(session.moved_from_room) if session.moved_from_room_id else ""
             moved_from = f"{was:%Y-%m-%d %H:%M} {room}".strip()
         dated.append([

@@ -67,7 +67,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
     sent = 0
     for reminder in pending_reminders(now):
         person = reminder.facilitator
-        language = (person.user.language if person.user_id else "") or settings.LANGUAGE_CODE
+        language = person.language
         with translation.override(language):
             subject = ngettext("Relais: your session tomorrow", "Relais: your %(count)d sessions tomorrow",
                                len(reminder.sessions)) % {"count": len(reminder.sessions)}

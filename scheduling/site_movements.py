@@ -75,7 +75,7 @@ def site_movements(user, site, day: dt.date, *, language: str | None = None) -> 
                 unit=unit_id, people=people, departs=session.starts_at.astimezone(BRUSSELS).time(),
                 returns=session.ends_at.astimezone(BRUSSELS).time(), activity=session.cycle.activity.title(language),
                 room=room_label(session.room),
-                moved_from=session.moved_from_starts_at.astimezone(BRUSSELS) if session.is_moved else None,
+                moved_from=session.first_planned_local,
             ))
     units = Unit.objects.in_bulk(list(busy))  # the departures name their unit by id until here
     for departure in result.departures:

@@ -52,6 +52,6 @@ def unit_changes(user, unit, monday: dt.date, *, language: str) -> list[UnitChan
             changes.append(UnitChange(ChangeKind.CANCELLED, activity.title(language), activity.picture, starts, ends))
         elif not off and session.is_moved:  # held already or still to come: the notice stays the week's
             changes.append(UnitChange(ChangeKind.MOVED, activity.title(language), activity.picture, starts, ends,
-                                      was=session.moved_from_starts_at.astimezone(BRUSSELS)))
+                                      was=session.first_planned_local))
     changes.sort(key=lambda change: (change.was or change.starts, change.title))
     return changes
