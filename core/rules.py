@@ -238,6 +238,8 @@ PERMISSIONS = {
     # e-mails telling facilitators of changes to their sessions: coordinators of the site, and their own
     "scheduling.view_change_notices": is_planner | is_facilitator,
     "scheduling.view_staff_notices": is_planner | is_prison_staff,
+    # e-mails the mail server refused: the coordinators phone those not told, and ask for another try
+    "scheduling.view_unsent_emails": is_planner,
     "core.view_audit_log": is_administrator,
 }
 
@@ -391,6 +393,24 @@ def visible_change_notices(user):
         return qs.filter(facilitator=own) if own is not None else qs.none()
     if is_coordinator(user):
         return qs.filter(session__cycle__term__site__in=user.site_ids())
+    return qs.none()
+
+
+def visible_unsent_emails(user):
+    """E-mails the mail server refused (`scheduling.outbox`): all for administrators; for coordinators
+    those to the facilitators, staff and coordinators of their sites."""
+    from django.db.models import Q
+
+    from scheduling.models import UnsentEmail
+
+    qs = UnsentEmail.objects.select_related("facilitator__partner", "staff_member__site", "user", "absence__facilitator")
+    if _is_admin(user):
+        return qs
+    if is_coordinator(user):
+        sites = user.site_ids()
+        return qs.filter(pk__in=UnsentEmail.objects.filter(
+            Q(facilitator__sites__in=sites) | Q(staff_member__site__in=sites) | Q(user__sites__in=sites)
+        ).values("pk"))
     return qs.none()
 
 

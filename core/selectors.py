@@ -40,6 +40,18 @@ def _off_regime_count(user) -> list:
                sum(count for _site, count in counts), reverse("prisons:site-regime", args=[first.pk]))]
 
 
+def _unsent_email_count(user) -> list:
+    """E-mails the mail server refused, for those who can phone the people concerned: an alarm, so shown
+    only when there are some."""
+    if not user.has_perm("scheduling.view_unsent_emails"):
+        return []
+    count = access.visible_unsent_emails(user).count()
+    if not count:
+        return []
+    return [_n(ngettext_lazy("e-mail the mail server refused: whom to phone", "e-mails the mail server refused: whom to phone",
+                             "count"), count, reverse("calendars:unsent-emails"))]
+
+
 def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
     today = today or timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
@@ -103,6 +115,7 @@ def workflow_steps(user) -> list[Step]:
             ).count()),
             _n(ngettext_lazy("session today", "sessions today", "count"), sessions.filter(starts_at__gte=day_start, starts_at__lt=day_end, status="scheduled").count()),
             *_off_regime_count(user),
+            *_unsent_email_count(user),
         ], "calendars:schedules"),
         Step(8, _("Practical organisation: rooms, escorts, access, material"), [
             _n(ngettext_lazy("active room", "active rooms", "count"), access.visible_rooms(user).filter(active=True).count()),

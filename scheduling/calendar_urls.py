@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_calendar, name="my-calendar"),
     path("absences/", views.my_absences, name="my-absences"),
     path("emails/", views.my_emails, name="my-emails"),
+    path("unsent-emails/", views.unsent_emails, name="unsent-emails"),
     path("facilitators/<int:pk>/", views.facilitator_calendar, name="facilitator"),
     path("facilitators/<int:pk>/hours/", views.facilitator_hours, name="facilitator-hours"),
     path("schedules/", views.schedules, name="schedules"),

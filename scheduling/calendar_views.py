@@ -381,6 +381,22 @@ def my_emails(request):
 
 
 @login_required
+def unsent_emails(request):
+    """The e-mails the mail server refused: whom to phone meanwhile, and another try once it is back."""
+    from .outbox import request_retry
+
+    if not request.user.has_perm("scheduling.view_unsent_emails"):
+        raise PermissionDenied
+    rows = access.visible_unsent_emails(request.user)
+    if request.method == "POST":
+        request_retry()
+        messages.success(request, _("Relais is trying again to send them. Reload this page in a minute: what is "
+                                    "still listed could not be sent."))
+        return redirect("calendars:unsent-emails")
+    return render(request, "scheduling/unsent_emails.html", {"rows": rows.order_by("first_failed_at", "pk")})
+
+
+@login_required
 def my_absences(request):
     """A facilitator declares the dates they will be away and sees at once the sessions it hits."""
     from activities import absences

@@ -24,8 +24,8 @@ from activities.models import Facilitator, Session, SessionStatus
 from prisons.models import StaffFunction, StaffMember
 
 from .calendars import BRUSSELS, local_day_bounds, session_facilitators
-from .models import GateNotice
-from .notices import mail_out
+from .models import GateNotice, UnsentEmailKind
+from .outbox import Outbox
 
 GATE_AHEAD_DAYS = 7
 
@@ -130,20 +130,21 @@ def send_gate_notices(now: dt.datetime | None = None) -> int:
     GateNotice.objects.bulk_create(quiet, update_conflicts=True, unique_fields=["staff_member", "date"],
                                    update_fields=["expected"])
     sent = 0
-    for member, days in pending.items():
-        with translation.override(member.language):
-            subject = _("Relais: changes to the gate list of %(site)s") % {"site": member.site.name}
-            body = render_to_string("scheduling/email/gate_changes.txt", {
-                "member": member, "days": days,
-                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
-                "gate_url": f"{settings.RELAIS_BASE_URL}/calendar/gate/{member.site_id}/",
-            })
-        if not mail_out(member.email, subject, body, about=f"Gate list notice to staff member {member.pk}"):
-            continue
-        with transaction.atomic():
-            for day in days:
-                GateNotice.objects.update_or_create(
-                    staff_member=member, date=day.date,
-                    defaults={"expected": day.expected, "changes": day.count, "sent_at": now})
-        sent += 1
+    with Outbox(UnsentEmailKind.GATE_CHANGES) as outbox:
+        for member, days in pending.items():
+            with translation.override(member.language):
+                subject = _("Relais: changes to the gate list of %(site)s") % {"site": member.site.name}
+                body = render_to_string("scheduling/email/gate_changes.txt", {
+                    "member": member, "days": days,
+                    "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
+                    "gate_url": f"{settings.RELAIS_BASE_URL}/calendar/gate/{member.site_id}/",
+                })
+            if not outbox.send(member, member.email, subject, body):
+                continue
+            with transaction.atomic():
+                for day in days:
+                    GateNotice.objects.update_or_create(
+                        staff_member=member, date=day.date,
+                        defaults={"expected": day.expected, "changes": day.count, "sent_at": now})
+            sent += 1
     return sent

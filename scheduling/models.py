@@ -364,3 +364,56 @@ class SessionReminder(models.Model):
 
     def __str__(self):
         return f"{self.facilitator_id} {self.session_id}"
+
+
+class UnsentEmailKind(models.TextChoices):
+    FACILITATOR_CHANGES = "facilitator_changes", _("changes to their sessions")
+    STAFF_CHANGES = "staff_changes", _("changes to their units' sessions")
+    GATE_CHANGES = "gate_changes", _("changes to the outside people expected")
+    REMINDER = "reminder", _("reminder of the next day's sessions")
+    ABSENCE = "absence", _("a facilitator's absence")
+
+
+class UnsentEmail(models.Model):
+    """An e-mail Relais could not send (the mail server down or refusing it), kept until it goes out or
+    there is nothing left to tell, so the coordinators know whom to phone (`scheduling.outbox`)."""
+
+    # kind and recipient (and the absence or the day it is about): one row however many tries
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    kind = models.CharField(_("about"), max_length=24, choices=UnsentEmailKind.choices)
+    facilitator = models.ForeignKey(
+        "activities.Facilitator", verbose_name=_("facilitator"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+")
+    staff_member = models.ForeignKey(
+        "prisons.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("coordinator"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+")
+    absence = models.ForeignKey(
+        "activities.AvailabilityException", verbose_name=_("absence"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="+")
+    date = models.DateField(_("day"), null=True, blank=True)  # a reminder's: the sessions of that day
+    address = models.EmailField(_("e-mail"))
+    error = models.CharField(_("what the mail server answered"), max_length=300)
+    attempts = models.PositiveIntegerField(_("tries"), default=1)
+    first_failed_at = models.DateTimeField(_("first try"))
+    last_failed_at = models.DateTimeField(_("last try"))
+
+    class Meta:
+        verbose_name = _("e-mail not sent")
+        verbose_name_plural = _("e-mails not sent")
+        ordering = ["first_failed_at", "id"]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def recipient(self):
+        return self.facilitator or self.staff_member or self.user
+
+    @property
+    def recipient_name(self) -> str:
+        if self.user_id:
+            return self.user.get_full_name() or self.user.username
+        return str(self.recipient)

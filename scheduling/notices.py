@@ -9,12 +9,10 @@ never a participant (e-mail leaves the prison's systems). Sent after each cancel
 publication by a background task, and by `manage.py send_change_notices` as a safety net.
 """
 import datetime as dt
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -30,10 +28,8 @@ from .calendars import (
     entries,
     with_details,
 )
-from .models import ChangeNotice
-
-logger = logging.getLogger(__name__)
-
+from .models import ChangeNotice, UnsentEmail, UnsentEmailKind
+from .outbox import Outbox
 
 # What a facilitator's line of the e-mail says about who leads the session that day.
 LEADS, REPLACES, REPLACED, NO_LONGER = "leads", "replaces", "replaced", "no_longer"
@@ -110,17 +106,6 @@ def told_about(session: Session) -> list[Told]:
     return sorted(told, key=lambda item: item.sent_at, reverse=True)
 
 
-def mail_out(address: str, subject: str, body: str, *, about: str) -> bool:
-    """Send one notice; False when the SMTP server is down or refusing, so the caller keeps it pending
-    and the next run tries again. `about` names the recipient by kind and id in the log, never by name."""
-    try:
-        send_mail(subject, body, None, [address])
-    except OSError as error:
-        logger.warning("%s not sent: %s", about, error)
-        return False
-    return True
-
-
 def _role_line(role: str, session: Session) -> str:
     if session.status != SessionStatus.SCHEDULED:  # "cancelled" says it all
         return ""
@@ -143,63 +128,77 @@ def send_change_notices(now: dt.datetime | None = None) -> int:
     languages = dict(User.objects.filter(facilitator__in=[f.pk for f in pending])
                      .values_list("facilitator__pk", "language"))
     sent = 0
-    for facilitator, items in sorted(pending.items(), key=lambda item: item[0].pk):
-        sessions = [session for session, _role in items]
-        language = languages.get(facilitator.pk) or settings.LANGUAGE_CODE
-        with translation.override(language):
-            subject = ngettext("Relais: %(count)d change to your sessions", "Relais: %(count)d changes to your sessions",
-                               len(sessions)) % {"count": len(sessions)}
-            lines = [(entry, _role_line(role, session))
-                     for entry, (session, role) in zip(entries(sessions, language=language), items, strict=True)]
-            body = render_to_string("scheduling/email/changes.txt", {
-                "facilitator": facilitator, "lines": lines,
-                "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
-                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
-            })
-        if not mail_out(facilitator.email, subject, body, about=f"Change notice to facilitator {facilitator.pk}"):
-            continue
-        ChangeNotice.objects.bulk_create(
-            [ChangeNotice(facilitator=facilitator, session=s, sequence=s.sequence) for s in sessions],
-            ignore_conflicts=True,
-        )
-        sent += 1
+    with Outbox(UnsentEmailKind.FACILITATOR_CHANGES) as outbox:
+        for facilitator, items in sorted(pending.items(), key=lambda item: item[0].pk):
+            sent += _send_changes(outbox, facilitator, items, languages.get(facilitator.pk) or settings.LANGUAGE_CODE)
     return sent
 
 
-def tell_coordinators_of_absence(absence_id: int) -> int:
+def _send_changes(outbox, facilitator, items, language: str) -> int:
+    """E-mail one facilitator their changes; 1 when it went out, 0 when refused (tried next run)."""
+    sessions = [session for session, _role in items]
+    with translation.override(language):
+        subject = ngettext("Relais: %(count)d change to your sessions", "Relais: %(count)d changes to your sessions",
+                           len(sessions)) % {"count": len(sessions)}
+        lines = [(entry, _role_line(role, session))
+                 for entry, (session, role) in zip(entries(sessions, language=language), items, strict=True)]
+        body = render_to_string("scheduling/email/changes.txt", {
+            "facilitator": facilitator, "lines": lines,
+            "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
+            "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
+        })
+    if not outbox.send(facilitator, facilitator.email, subject, body):
+        return 0
+    ChangeNotice.objects.bulk_create(
+        [ChangeNotice(facilitator=facilitator, session=s, sequence=s.sequence) for s in sessions],
+        ignore_conflicts=True,
+    )
+    return 1
+
+
+def tell_coordinators_of_absence(absence_id: int, only: set[int] | None = None) -> int:
     """E-mail the coordinators of the sites concerned that a facilitator declared an absence hitting
-    sessions, with the sessions and where to move or cancel them. Returns how many e-mails went out."""
+    sessions, with the sessions and where to move or cancel them (`only`: those user ids, whose e-mail was
+    refused before). Returns how many e-mails went out."""
     from activities.absences import sessions_hit
     from activities.models import AvailabilityException
     from core.models import Role, User
 
     absence = AvailabilityException.objects.select_related("facilitator").filter(pk=absence_id).first()
-    if absence is None:  # taken back before the task ran
+    if absence is None:  # taken back before the task ran (what was refused went with it)
         return 0
-    sessions = sessions_hit(absence.facilitator, [absence])[absence.pk]
-    if not sessions:
-        return 0
-    sessions = list(with_details(Session.objects.filter(pk__in=[s.pk for s in sessions])))
-    by_site = defaultdict(list)
-    for session in sessions:
-        by_site[session.cycle.term.site_id].append(session)
-    coordinators = (User.objects.filter(role=Role.COORDINATOR, is_active=True, sites__in=list(by_site))
-                    .exclude(email="").distinct().prefetch_related("sites"))
-    sent = 0
-    for coordinator in coordinators:
-        their_sites = {site.pk for site in coordinator.sites.all()}
-        theirs = [s for site_id in sorted(by_site) if site_id in their_sites for s in by_site[site_id]]
-        with translation.override(coordinator.language or settings.LANGUAGE_CODE):
-            subject = _("Relais: %(name)s will be away on %(date)s") % {
-                "name": absence.facilitator, "date": date_format(absence.date, "j F Y")}
-            body = render_to_string("scheduling/email/absence.txt", {
-                "coordinator": coordinator, "absence": absence, "entries": entries(theirs),
-                "links": sorted({f"{settings.RELAIS_BASE_URL}/planning/terms/{s.cycle.term_id}/sessions/" for s in theirs}),
-            })
-        try:
-            send_mail(subject, body, None, [coordinator.email])
-        except OSError as error:
-            logger.warning("Absence notice to user %s not sent: %s", coordinator.pk, error)
-            continue
-        sent += 1
-    return sent
+    with Outbox(UnsentEmailKind.ABSENCE, absence=absence) as outbox:
+        sessions = sessions_hit(absence.facilitator, [absence])[absence.pk]
+        if not sessions:  # moved or cancelled meanwhile: nothing left to tell
+            return 0
+        sessions = list(with_details(Session.objects.filter(pk__in=[s.pk for s in sessions])))
+        by_site = defaultdict(list)
+        for session in sessions:
+            by_site[session.cycle.term.site_id].append(session)
+        coordinators = (User.objects.filter(role=Role.COORDINATOR, is_active=True, sites__in=list(by_site))
+                        .exclude(email="").distinct().prefetch_related("sites"))
+        if only is not None:
+            coordinators = coordinators.filter(pk__in=only)
+        sent = 0
+        for coordinator in coordinators:
+            their_sites = {site.pk for site in coordinator.sites.all()}
+            theirs = [s for site_id in sorted(by_site) if site_id in their_sites for s in by_site[site_id]]
+            with translation.override(coordinator.language or settings.LANGUAGE_CODE):
+                subject = _("Relais: %(name)s will be away on %(date)s") % {
+                    "name": absence.facilitator, "date": date_format(absence.date, "j F Y")}
+                body = render_to_string("scheduling/email/absence.txt", {
+                    "coordinator": coordinator, "absence": absence, "entries": entries(theirs),
+                    "links": sorted({f"{settings.RELAIS_BASE_URL}/planning/terms/{s.cycle.term_id}/sessions/"
+                                     for s in theirs}),
+                })
+            sent += outbox.send(coordinator, coordinator.email, subject, body, absence=absence)
+        return sent
+
+
+def retry_absence_notices() -> int:
+    """The absences told to coordinators whose e-mail was refused, tried again for them only."""
+    refused = defaultdict(set)
+    for absence_id, user_id in UnsentEmail.objects.filter(kind=UnsentEmailKind.ABSENCE).values_list(
+            "absence_id", "user_id"):
+        refused[absence_id].add(user_id)
+    return sum(tell_coordinators_of_absence(absence_id, only=users) for absence_id, users in refused.items())

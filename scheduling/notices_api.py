@@ -1,13 +1,18 @@
 """Notices API: which facilitator was e-mailed about which revision of which session, and which prison
 staff member about which session of their units being off, and when.
 
-Same scopes as the pages (`core.rules.visible_change_notices`, `visible_staff_notices`)."""
-from rest_framework import serializers
+Same scopes as the pages (`core.rules.visible_change_notices`, `visible_staff_notices`,
+`visible_unsent_emails`)."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet
 
-from .models import ChangeNotice, GateNotice, StaffNotice
+from .models import ChangeNotice, GateNotice, StaffNotice, UnsentEmail
+from .outbox import request_retry
 
 
 class ChangeNoticeSerializer(serializers.ModelSerializer):
@@ -71,3 +76,34 @@ class GateNoticeViewSet(ScopedReadOnlyViewSet):
     @staticmethod
     def scope(user):
         return access.visible_gate_notices(user).order_by("-sent_at", "-id")
+
+
+class UnsentEmailSerializer(serializers.ModelSerializer):
+    recipient = serializers.CharField(source="recipient_name", read_only=True)
+
+    class Meta:
+        model = UnsentEmail
+        # one of facilitator, staff_member, user (a coordinator told of an absence) is set; date: a reminder's day
+        fields = ["id", "kind", "recipient", "facilitator", "staff_member", "user", "absence", "date", "address",
+                  "error", "attempts", "first_failed_at", "last_failed_at"]
+        read_only_fields = fields
+
+
+class UnsentEmailViewSet(ScopedReadOnlyViewSet):
+    """E-mails the mail server refused, kept until they go out or there is nothing left to tell.
+    POST `retry/` runs every sender again now (once the mail server is back)."""
+
+    model = UnsentEmail
+    permission = "scheduling.view_unsent_emails"
+    serializer_class = UnsentEmailSerializer
+    filterset_fields = ["kind"]
+
+    @staticmethod
+    def scope(user):
+        return access.visible_unsent_emails(user).order_by("first_failed_at", "id")
+
+    @extend_schema(request=None, responses={202: None})
+    @action(detail=False, methods=["post"])
+    def retry(self, request):
+        request_retry()
+        return Response(status=status.HTTP_202_ACCEPTED)

@@ -21,8 +21,8 @@ from activities.checks import covers
 from activities.models import CycleMaterial, Facilitator, MaterialStatus, Session, SessionStatus
 
 from .calendars import BRUSSELS, local_day_bounds, location_of, session_facilitators
-from .models import SessionReminder
-from .notices import mail_out
+from .models import SessionReminder, UnsentEmailKind
+from .outbox import Outbox
 
 
 @dataclass
@@ -65,30 +65,36 @@ def pending_reminders(now: dt.datetime | None = None) -> list[Reminder]:
 def send_reminders(now: dt.datetime | None = None) -> int:
     """Send what is pending; returns how many e-mails went out. A refused one is tried at the next run."""
     sent = 0
-    for reminder in pending_reminders(now):
-        person = reminder.facilitator
-        language = person.language
-        with translation.override(language):
-            subject = ngettext("Relais: your session tomorrow", "Relais: your %(count)d sessions tomorrow",
-                               len(reminder.sessions)) % {"count": len(reminder.sessions)}
-            by_site = defaultdict(list)
-            for session in reminder.sessions:
-                not_coming = {u.pk for u in session.cancelled_units.all()}
-                by_site[session.cycle.term.site].append({
-                    "starts": session.starts_at.astimezone(BRUSSELS), "ends": session.ends_at.astimezone(BRUSSELS),
-                    "title": session.cycle.activity.title(language), "place": location_of(session),
-                    "units": [u.code for u in session.cycle.eligible_units.all() if u.pk not in not_coming],
-                    "material": [str(m) for m in session.cycle.materials.all()],
-                })
-            body = render_to_string("scheduling/email/reminder.txt", {
-                "reminder": reminder, "by_site": list(by_site.items()),
-                "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
-                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
-            })
-        if not mail_out(person.email, subject, body, about=f"Reminder to facilitator {person.pk}"):
-            continue
-        SessionReminder.objects.bulk_create(
-            [SessionReminder(facilitator=person, session=session) for session in reminder.sessions],
-            ignore_conflicts=True)
-        sent += 1
+    with Outbox(UnsentEmailKind.REMINDER) as outbox:
+        for reminder in pending_reminders(now):
+            sent += _send_reminder(outbox, reminder)
     return sent
+
+
+def _send_reminder(outbox: Outbox, reminder: Reminder) -> int:
+    """E-mail one reminder; 1 when it went out, 0 when refused (recorded, and tried at the next run)."""
+    person = reminder.facilitator
+    language = person.language
+    with translation.override(language):
+        subject = ngettext("Relais: your session tomorrow", "Relais: your %(count)d sessions tomorrow",
+                           len(reminder.sessions)) % {"count": len(reminder.sessions)}
+        by_site = defaultdict(list)
+        for session in reminder.sessions:
+            not_coming = {u.pk for u in session.cancelled_units.all()}
+            by_site[session.cycle.term.site].append({
+                "starts": session.starts_at.astimezone(BRUSSELS), "ends": session.ends_at.astimezone(BRUSSELS),
+                "title": session.cycle.activity.title(language), "place": location_of(session),
+                "units": [u.code for u in session.cycle.eligible_units.all() if u.pk not in not_coming],
+                "material": [str(m) for m in session.cycle.materials.all()],
+            })
+        body = render_to_string("scheduling/email/reminder.txt", {
+            "reminder": reminder, "by_site": list(by_site.items()),
+            "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
+            "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
+        })
+    if not outbox.send(person, person.email, subject, body, date=reminder.day):
+        return 0
+    SessionReminder.objects.bulk_create(
+        [SessionReminder(facilitator=person, session=session) for session in reminder.sessions],
+        ignore_conflicts=True)
+    return 1

@@ -31,8 +31,8 @@ from .calendars import (
     room_label,
     with_details,
 )
-from .models import StaffNotice, StaffNoticeKind
-from .notices import mail_out
+from .models import StaffNotice, StaffNoticeKind, UnsentEmailKind
+from .outbox import Outbox
 
 
 @dataclass
@@ -120,25 +120,26 @@ def pending_staff_notices(now: dt.datetime | None = None) -> dict:
 def send_staff_notices(now: dt.datetime | None = None) -> int:
     """Send what is pending; returns how many e-mails went out. A failed send is retried next time."""
     sent = 0
-    for member, items in sorted(pending_staff_notices(now).items(), key=lambda item: item[0].pk):
-        with translation.override(member.language):
-            subject = ngettext("Relais: %(count)d change to the sessions of your units",
-                               "Relais: %(count)d changes to the sessions of your units", len(items)) % {
-                "count": len(items)}
-            rows = entries([item.session for item in items], language=member.language)
-            body = render_to_string("scheduling/email/staff_changes.txt", {
-                "member": member,
-                "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
-                "lines": list(zip(rows, items, strict=True)),
-                "movement_lists": [(unit.code, f"{settings.RELAIS_BASE_URL}/calendar/movements/{unit.pk}/")
-                                   for unit in sorted(member.units.all(), key=lambda unit: unit.code)],
-            })
-        if not mail_out(member.email, subject, body, about=f"Change notice to staff member {member.pk}"):
-            continue
-        StaffNotice.objects.bulk_create(
-            [StaffNotice(staff_member=member, session=item.session, kind=item.kind, sequence=item.session.sequence,
-                         starts_at=item.session.starts_at, room_id=item.session.room_id) for item in items],
-            ignore_conflicts=True,
-        )
-        sent += 1
+    with Outbox(UnsentEmailKind.STAFF_CHANGES) as outbox:
+        for member, items in sorted(pending_staff_notices(now).items(), key=lambda item: item[0].pk):
+            with translation.override(member.language):
+                subject = ngettext("Relais: %(count)d change to the sessions of your units",
+                                   "Relais: %(count)d changes to the sessions of your units", len(items)) % {
+                    "count": len(items)}
+                rows = entries([item.session for item in items], language=member.language)
+                body = render_to_string("scheduling/email/staff_changes.txt", {
+                    "member": member,
+                    "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
+                    "lines": list(zip(rows, items, strict=True)),
+                    "movement_lists": [(unit.code, f"{settings.RELAIS_BASE_URL}/calendar/movements/{unit.pk}/")
+                                       for unit in sorted(member.units.all(), key=lambda unit: unit.code)],
+                })
+            if not outbox.send(member, member.email, subject, body):
+                continue
+            StaffNotice.objects.bulk_create(
+                [StaffNotice(staff_member=member, session=item.session, kind=item.kind, sequence=item.session.sequence,
+                             starts_at=item.session.starts_at, room_id=item.session.room_id) for item in items],
+                ignore_conflicts=True,
+            )
+            sent += 1
     return sent

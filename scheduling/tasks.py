@@ -11,13 +11,11 @@ def run_solver(run_id: int, workers: int = 2) -> str:
 
 @task()
 def send_change_notices() -> int:
-    """Facilitators about their sessions' changes, prison staff about their units' sessions changed, and
-    the gate about the outside people expected."""
-    from .gate_notices import send_gate_notices
-    from .notices import send_change_notices as send
-    from .staff_notices import send_staff_notices
+    """Facilitators about their sessions' changes, prison staff about their units' sessions changed, the
+    gate about the outside people expected, and what the mail server refused before, tried again."""
+    from .outbox import send_pending_emails
 
-    return send() + send_staff_notices() + send_gate_notices()
+    return sum(send_pending_emails().values())
 
 
 @task()

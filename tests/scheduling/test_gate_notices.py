@@ -14,7 +14,7 @@ from core.models import Role
 from prisons.models import RegimePeriod, StaffFunction
 from scheduling import replacements, services
 from scheduling.gate_notices import GATE_AHEAD_DAYS, send_gate_notices
-from scheduling.models import GateNotice
+from scheduling.models import GateNotice, UnsentEmail
 from tests.factories import FacilitatorFactory, StaffMemberFactory, UserFactory
 
 from .small_prison import english, session_on  # noqa: F401  (autouse fixture)
@@ -93,8 +93,12 @@ def test_a_failed_send_is_told_again_and_who_reads_the_gate_notices(published_pr
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
                            EMAIL_PORT=9):
         assert send_gate_notices() == 0
+    # kept for the coordinators' list of whom to phone, until the server takes it
+    assert {(row.kind, row.staff_member_id) for row in UnsentEmail.objects.all()} == {
+        ("gate_changes", gate["fr"].pk), ("gate_changes", gate["en"].pk)}
     mail.outbox.clear()
     assert send_gate_notices() == 2 and "- PEETERS Bert" in mail.outbox[0].body
+    assert not UnsentEmail.objects.exists()
 
     api = APIClient()
     api.force_authenticate(coordinator)

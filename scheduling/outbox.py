@@ -1,0 +1,123 @@
+"""E-mails Relais could not send, kept so that nobody goes untold without the coordinators knowing.
+
+Every sender (changes to facilitators, to the units' staff, to the gate, reminders, absences) sends
+through an `Outbox`: a refused e-mail is recorded as an `UnsentEmail` (one row per kind and recipient,
+with the tries and what the mail server answered) and stays pending in the sender's own records, so the
+next run tries again; once it goes out, or the sender finds nothing left to tell that person, the row
+goes. The home page counts them and `/calendar/unsent-emails/` lists them with whom to phone.
+"""
+import datetime as dt
+import logging
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import UnsentEmail, UnsentEmailKind
+
+logger = logging.getLogger(__name__)
+
+
+def unsent_key(kind: str, recipient, *, absence=None, date: dt.date | None = None) -> str:
+    key = f"{kind}:{recipient._meta.model_name}:{recipient.pk}"
+    if absence is not None:
+        key += f":absence:{absence.pk}"
+    if date is not None:
+        key += f":{date.isoformat()}"
+    return key
+
+
+class Outbox:
+    """One run of one sender. Rows of its kind within `scope` that this run did not try are dropped when
+    it closes: there is nothing left to tell those people (the change passed, they untick e-mails)."""
+
+    def __init__(self, kind: UnsentEmailKind, **scope):
+        self.kind = kind
+        self.outstanding = set(UnsentEmail.objects.filter(kind=kind, **scope).values_list("key", flat=True))
+        self.tried: set[str] = set()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if exc_info[0] is None:
+            self.close()
+
+    def send(self, recipient, address: str, subject: str, body: str, *, absence=None,
+             date: dt.date | None = None) -> bool:
+        """Send one e-mail; False when the mail server is down or refuses it (recorded, tried next run)."""
+        key = unsent_key(self.kind, recipient, absence=absence, date=date)
+        self.tried.add(key)
+        try:
+            send_mail(subject, body, None, [address])
+        except OSError as error:  # smtplib's errors are OSErrors, as a refused connection is
+            # ids only: the log never names anyone
+            logger.warning("%s e-mail to %s %s not sent: %s", self.kind, recipient._meta.model_name, recipient.pk,
+                           error)
+            _record_failure(key, self.kind, recipient, address, error, absence=absence, date=date)
+            return False
+        if key in self.outstanding:
+            UnsentEmail.objects.filter(key=key).delete()
+            self.outstanding.discard(key)
+        return True
+
+    def close(self):
+        stale = self.outstanding - self.tried
+        if stale:
+            UnsentEmail.objects.filter(key__in=stale).delete()
+        self.outstanding -= stale
+
+
+def _record_failure(key, kind, recipient, address, error, *, absence=None, date=None):
+    from activities.models import Facilitator
+    from prisons.models import StaffMember
+
+    now = timezone.now()
+    answer = f"{type(error).__name__}: {error}"[:300]
+    updated = UnsentEmail.objects.filter(key=key).update(
+        attempts=F("attempts") + 1, last_failed_at=now, error=answer, address=address)
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            UnsentEmail.objects.create(
+                key=key, kind=kind, address=address, error=answer, first_failed_at=now, last_failed_at=now,
+                facilitator=recipient if isinstance(recipient, Facilitator) else None,
+                staff_member=recipient if isinstance(recipient, StaffMember) else None,
+                user=recipient if not isinstance(recipient, (Facilitator, StaffMember)) else None,
+                absence=absence, date=date)
+    except IntegrityError:  # another run recorded it meanwhile
+        UnsentEmail.objects.filter(key=key).update(attempts=F("attempts") + 1, last_failed_at=now, error=answer)
+
+
+def send_pending_emails() -> dict[str, int]:
+    """Every sender once: what is pending goes out, what was refused before is tried again. Returns the
+    e-mails sent per kind. Reminders are tried again only when some of tomorrow's were refused: they are
+    otherwise sent once a day, in the afternoon, by `manage.py send_reminders`."""
+    from .gate_notices import send_gate_notices
+    from .notices import retry_absence_notices, send_change_notices
+    from .reminders import send_reminders
+    from .staff_notices import send_staff_notices
+
+    sent = {
+        UnsentEmailKind.FACILITATOR_CHANGES: send_change_notices(),
+        UnsentEmailKind.STAFF_CHANGES: send_staff_notices(),
+        UnsentEmailKind.GATE_CHANGES: send_gate_notices(),
+        UnsentEmailKind.ABSENCE: retry_absence_notices(),
+    }
+    reminders = UnsentEmail.objects.filter(kind=UnsentEmailKind.REMINDER)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    if reminders.filter(date=tomorrow).exists():
+        sent[UnsentEmailKind.REMINDER] = send_reminders()
+    else:  # a reminder of a day begun is of no use any more
+        reminders.filter(date__lt=tomorrow).delete()
+    return sent
+
+
+def request_retry() -> None:
+    """The coordinators' "Try again now", once the mail server is back: every sender runs at once in the
+    background rather than at the next scheduled run."""
+    from .tasks import send_change_notices
+
+    send_change_notices.enqueue()
