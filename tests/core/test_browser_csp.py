@@ -1,7 +1,9 @@
 """Key pages in headless Chromium: they work under our Content-Security-Policy without a violation."""
 
 import pytest
+from django.utils import timezone
 
+from scheduling.models import UnsentEmail, UnsentEmailKind
 from tests.browser import chromium_page
 from tests.factories import ActivityFactory, DetaineeFactory, FacilitatorFactory
 
@@ -17,8 +19,12 @@ def browser_page():
 
 def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, browser_page, coordinator, unit):
     ActivityFactory(title_en="Theatre workshop", title_fr="Atelier théâtre", title_nl="Toneelatelier")
-    FacilitatorFactory(sites=[unit.site])
+    volunteer = FacilitatorFactory(sites=[unit.site], phone="+32 470 00 00 00")
     DetaineeFactory(unit=unit)
+    now = timezone.now()
+    UnsentEmail.objects.create(key="facilitator_changes:facilitator:1", kind=UnsentEmailKind.FACILITATOR_CHANGES,
+                               facilitator=volunteer, address="v@partner.example", error="ConnectionRefusedError",
+                               first_failed_at=now, last_failed_at=now)
     page = browser_page
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", coordinator.username)
@@ -34,8 +40,10 @@ def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, 
     for path in ["/activities/catalogue/", "/activities/facilitators/", "/prisons/detainees/", "/prisons/units/",
                  "/prisons/staff/", f"/prisons/staff/new/?site={unit.site_id}", f"/prisons/units/{unit.pk}/regime/",
                  f"/prisons/sites/{unit.site_id}/regime/?day=0", f"/prisons/rooms/new/?site={unit.site_id}",
-                 f"/calendar/changes/{unit.pk}/?lang=nl", f"/calendar/movements/{unit.pk}/", "/"]:
+                 f"/calendar/changes/{unit.pk}/?lang=nl", f"/calendar/movements/{unit.pk}/", "/calendar/unsent-emails/", "/"]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state()
         assert page.locator("main h1:not(article h1)").count() == 1, path  # a printed notice has its own
+        if path == "/calendar/unsent-emails/":
+            assert page.locator("#unsent-emails tbody tr").count() == 1
     assert page.csp_violations == []
