@@ -41,7 +41,8 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EnrolmentEvent
-        fields = ["at", "by", "from_status", "to_status", "reason", "leaving_reason"]
+        # kind: what Relais says of the change (a code); reason: the words typed by whoever made it
+        fields = ["at", "by", "from_status", "to_status", "kind", "reason", "leaving_reason"]
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

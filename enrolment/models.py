@@ -109,6 +109,17 @@ class Enrolment(models.Model):
         return f"{self.detainee_id} → {self.cycle_id} ({self.status})"
 
 
+class EventKind(models.TextChoices):
+    """What Relais itself says of a change, shown in the reader's language (a person's words go in
+    `EnrolmentEvent.reason`, as typed)."""
+
+    RECORDED = "recorded", _("Application recorded")
+    IMPORTED = "imported", _("Imported from a list")
+    WAITING_LIST = "waiting_list", _("Cycle full: placed on the waiting list")
+    PLACE_OFFERED = "place_offered", _("A place was freed and offered")
+    OFFER_CONFIRMED = "offer_confirmed", _("Offered place confirmed")
+
+
 class EnrolmentEvent(models.Model):
     """One status change: who, when, why."""
 
@@ -117,7 +128,8 @@ class EnrolmentEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     from_status = models.CharField(_("from"), max_length=10, choices=EnrolmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=EnrolmentStatus.choices)
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    kind = models.CharField(_("what"), max_length=20, choices=EventKind.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)  # as typed by whoever made the change
     leaving_reason = models.ForeignKey(
         LeavingReason, verbose_name=_("leaving reason"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -130,6 +142,20 @@ class EnrolmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id}: {self.from_status or '-'} → {self.to_status}"
+
+    @property
+    def why(self) -> str:
+        """Why, in the active language: what Relais says of it, the leaving reason, and the words typed."""
+        parts = []
+        if self.kind == EventKind.RECORDED:
+            parts.append(_("Application recorded (%(channel)s)") % {"channel": self.enrolment.get_channel_display()})
+        elif self.kind:
+            parts.append(self.get_kind_display())
+        if self.leaving_reason_id:
+            parts.append(self.leaving_reason.label())
+        if self.reason:
+            parts.append(self.reason)
+        return " · ".join(str(part) for part in parts)
 
 
 class AttendanceStatus(models.TextChoices):

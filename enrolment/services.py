@@ -25,6 +25,7 @@ from .models import (
     Enrolment,
     EnrolmentEvent,
     EnrolmentStatus,
+    EventKind,
     LeavingReason,
 )
 
@@ -39,10 +40,11 @@ class EligibilityError(ValidationError):
         self.findings = list(findings)
 
 
-def _event(enrolment, from_status, by, reason="", leaving_reason=None):
+def _event(enrolment, from_status, by, reason="", leaving_reason=None, kind=""):
+    """`reason`: a person's words only; what Relais says goes in `kind`, shown in each reader's language."""
     EnrolmentEvent.objects.create(
         enrolment=enrolment, from_status=from_status or "", to_status=enrolment.status, by=by,
-        reason=(reason or "")[:255], leaving_reason=leaving_reason,
+        reason=(reason or "")[:255], leaving_reason=leaving_reason, kind=kind,
     )
 
 
@@ -79,7 +81,7 @@ def record_application(
                 requested_on=requested_on or timezone.localdate(), channel=channel,
                 forwarded_by=forwarded_by.strip(), needs_based=needs_based, recorded_by=_user(by),
             )
-            _event(enrolment, "", _user(by), _("Application recorded (%(channel)s)") % {"channel": Channel(channel).label})
+            _event(enrolment, "", _user(by), kind=EventKind.RECORDED)
             audit.record(_user(by), AuditAction.CREATE, enrolment)
     except IntegrityError as exc:
         raise ValidationError({"detainee": _duplicate_message(detainee, cycle)}) from exc
@@ -202,7 +204,7 @@ def import_applications(*, cycle: Cycle, filename: str, content: bytes, by=None)
                     detainee=detainee, cycle=cycle, status=Status.PENDING, requested_on=requested_on,
                     channel=channel, forwarded_by=forwarded_by, needs_based=needs_based, recorded_by=_user(by),
                 )
-                _event(enrolment, "", _user(by), _("Imported from a list"))
+                _event(enrolment, "", _user(by), kind=EventKind.IMPORTED)
                 report.created.append(enrolment)
             audit.record(_user(by), AuditAction.IMPORT, cycle, detail=f"{len(valid)} applications")
     except IntegrityError:
@@ -304,7 +306,8 @@ class EnrolResult:
     findings: list
 
 
-def enrol(enrolment: Enrolment, *, by=None, reason: str = "", confirm_codes=(), confirmation_reason: str = "") -> EnrolResult:
+def enrol(enrolment: Enrolment, *, by=None, reason: str = "", confirm_codes=(), confirmation_reason: str = "",
+          kind: str = "") -> EnrolResult:
     """Give the applicant a place if one is free, else put them on the waiting list.
 
     Pending applications are approved on the way (the same checks apply). The capacity check runs
@@ -326,14 +329,14 @@ def enrol(enrolment: Enrolment, *, by=None, reason: str = "", confirm_codes=(), 
             enrolment.status = Status.APPROVED
             enrolment.save()
             if previous != Status.APPROVED:
-                _event(enrolment, previous, _user(by), _("Cycle full: placed on the waiting list"))
+                _event(enrolment, previous, _user(by), kind=EventKind.WAITING_LIST)
             return EnrolResult(enrolment, False, findings)
         enrolment.status = Status.ENROLLED
         enrolment.seat = seat
         enrolment.enrolled_on = timezone.localdate()
         enrolment.offered_at = None
         enrolment.save()
-        _event(enrolment, previous, _user(by), reason or enrolment.confirmation_reason)
+        _event(enrolment, previous, _user(by), reason or enrolment.confirmation_reason, kind=kind)
     return EnrolResult(enrolment, True, findings)
 
 
@@ -341,7 +344,7 @@ def confirm_offer(enrolment: Enrolment, *, by=None, confirm_codes=(), confirmati
     """The coordinator accepts the place offered to the next person on the waiting list."""
     if enrolment.status != Status.APPROVED or enrolment.offered_at is None:
         raise ValidationError(_("No place is offered to this person."))
-    return enrol(enrolment, by=by, reason=_("Offered place confirmed"), confirm_codes=confirm_codes,
+    return enrol(enrolment, by=by, kind=EventKind.OFFER_CONFIRMED, confirm_codes=confirm_codes,
                  confirmation_reason=confirmation_reason)
 
 
@@ -365,7 +368,7 @@ def _offer_free_places(cycle: Cycle, by=None) -> list[Enrolment]:
             continue
         candidate.offered_at = timezone.now()
         candidate.save(update_fields=["offered_at", "updated_at"])
-        _event(candidate, Status.APPROVED, _user(by), _("A place was freed and offered"))
+        _event(candidate, Status.APPROVED, _user(by), kind=EventKind.PLACE_OFFERED)
         made.append(candidate)
     return made
 
@@ -404,7 +407,7 @@ def end_enrolment(
         enrolment.leaving_reason = reason
         enrolment.ended_on = timezone.localdate()
         enrolment.save()
-        _event(enrolment, previous, _user(by), note or reason.label(), leaving_reason=reason)
+        _event(enrolment, previous, _user(by), note, leaving_reason=reason)
         if previous in (Status.ENROLLED, Status.APPROVED):
             _offer_free_places(cycle, by)
     return enrolment
@@ -433,6 +436,6 @@ def end_enrolments_for_departure(detainee: Detainee, status: str, by=None) -> li
     reason = leaving_reason(str(status))
     with transaction.atomic():
         return [
-            end_enrolment(enrolment, reason=reason, by=by, note=reason.label())
+            end_enrolment(enrolment, reason=reason, by=by)
             for enrolment in Enrolment.objects.filter(detainee=detainee, status__in=OPEN_STATUSES).order_by("cycle_id")
         ]

@@ -47,7 +47,7 @@ def person_record(detainee: Detainee, today: dt.date) -> PersonRecord:
             Enrolment.objects.filter(detainee=detainee).select_related("cycle__activity", "cycle__term__site",
                                                                        "leaving_reason")
             .prefetch_related(
-                Prefetch("events", queryset=EnrolmentEvent.objects.order_by("at", "pk")),
+                Prefetch("events", queryset=EnrolmentEvent.objects.select_related("leaving_reason").order_by("at", "pk")),
                 Prefetch("attendances", queryset=Attendance.objects.select_related("session").order_by(
                     "session__starts_at", "pk")),
             ).order_by("requested_on", "pk")
@@ -85,7 +85,8 @@ def record_as_dict(record: PersonRecord) -> dict:
             "requested_on": e.requested_on, "channel": e.channel, "forwarded_by": e.forwarded_by, "status": e.status,
             "enrolled_on": e.enrolled_on, "ended_on": e.ended_on,
             "leaving_reason": e.leaving_reason.code if e.leaving_reason else None,
-            "history": [{"at": ev.at, "from": ev.from_status, "to": ev.to_status, "reason": ev.reason}
+            "history": [{"at": ev.at, "from": ev.from_status, "to": ev.to_status, "kind": ev.kind, "reason": ev.reason,
+                         "leaving_reason": ev.leaving_reason.code if ev.leaving_reason else None}
                         for ev in e.events.all()],
             "attendance": [{"session": a.session.starts_at, "status": a.status, "absence_reason": a.absence_reason,
                             "details": a.reason_text} for a in e.attendances.all()],

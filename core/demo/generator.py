@@ -20,7 +20,7 @@ from django.contrib.auth.hashers import make_password
 from activities import models as act
 from core.demo_accounts import DEMO_PASSWORD
 from core.models import Role, User
-from enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
+from enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus, EventKind
 from prisons import models as pr
 
 from . import data
@@ -1015,7 +1015,7 @@ class DemoBuilder:
             for status in chain:
                 events.append(EnrolmentEvent(enrolment=enrolment, by=coordinator, from_status=previous,
                                              to_status=status,
-                                             reason="Request slip" if status == EnrolmentStatus.PENDING else ""))
+                                             kind=EventKind.RECORDED if status == EnrolmentStatus.PENDING else ""))
                 previous = status
         EnrolmentEvent.objects.bulk_create(events)
 

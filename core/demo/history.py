@@ -228,7 +228,7 @@ def _participants(rng, cycle, model, sessions, held_then, reasons, coordinator, 
             ending = status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REMOVED)
             events.append(EnrolmentEvent(enrolment=enrolment, by=coordinator, from_status=previous,
                                          to_status=status, leaving_reason=reason if ending else None,
-                                         reason=reason.label_en if ending else ""))
+                                         reason=""))
             previous = status
     EnrolmentEvent.objects.bulk_create(events)
     lines = []

@@ -35,7 +35,7 @@ def test_enrol_puts_eleventh_applicant_on_waiting_list(site, unit, coordinator):
     assert sorted(Enrolment.objects.filter(cycle=cycle, status="enrolled").values_list("seat", flat=True)) == list(range(1, 11))
     eleventh = Enrolment.objects.get(pk=applications[-1].pk)
     assert eleventh.status == EnrolmentStatus.APPROVED and eleventh.seat is None
-    assert eleventh.events.last().reason == "Cycle full: placed on the waiting list"
+    assert eleventh.events.last().why == "Cycle full: placed on the waiting list"
 
 
 @pytest.mark.django_db

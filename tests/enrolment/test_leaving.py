@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from enrolment import services
-from enrolment.models import Enrolment, EnrolmentStatus, LeavingReason
+from enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus, LeavingReason
 from prisons.models import DetaineeStatus
 from tests.factories import CycleFactory, DetaineeFactory, EnrolmentFactory, TermFactory
 
@@ -66,6 +67,42 @@ def test_withdraw_frees_the_place_and_remove_needs_an_open_application(site, uni
     assert enrolment.status == EnrolmentStatus.WITHDRAWN
     assert enrolment.leaving_reason.code == "withdrew"
     assert enrolment.events.last().reason == "Prefers the football workshop"
+    assert enrolment.events.last().why == "Withdrew (own request) · Prefers the football workshop"
     assert Enrolment.objects.filter(cycle=cycle, status="enrolled").count() == 0
     with pytest.raises(ValidationError, match="already ended"):
         services.remove(enrolment, by=coordinator)
+
+
+def test_the_history_reads_in_each_readers_language_whoever_wrote_it(client, site, unit, coordinator):
+    """A French-speaking coordinator records and ends an application; their Dutch-speaking colleague reads
+    what Relais said, and the leaving reason, in Dutch; only the words typed stay as typed."""
+    cycle = CycleFactory(term=TermFactory(site=site), capacity=2, screening_required=False)
+    with translation.override("fr"):
+        enrolment = services.record_application(detainee=DetaineeFactory(unit=unit), cycle=cycle, by=coordinator)
+        services.enrol(enrolment, by=coordinator)
+        services.withdraw(enrolment, by=coordinator, note="Préfère le foot")
+    client.force_login(coordinator)
+    dutch = client.get(f"/enrolment/applications/{enrolment.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Aanvraag geregistreerd (Rapportbriefje)" in dutch
+    assert "Afgehaakt (eigen verzoek) · Préfère le foot" in dutch
+    assert "Demande enregistrée" not in dutch
+    english = client.get(f"/enrolment/applications/{enrolment.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Application recorded (Request slip)" in english and "Withdrew (own request) · Préfère le foot" in english
+
+
+def test_texts_stored_before_became_kinds(site, unit, coordinator):
+    """The migration's conversion: texts in any language become kinds, a copied leaving label goes."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    cycle = CycleFactory(term=TermFactory(site=site), capacity=2)
+    enrolment = EnrolmentFactory(detainee=DetaineeFactory(unit=unit), cycle=cycle, status=EnrolmentStatus.WITHDRAWN)
+    withdrew = LeavingReason.objects.get(code="withdrew")
+    old = [("Demande enregistrée (Billet de rapport)", None), ("Reeks volzet: op de wachtlijst geplaatst", None),
+           (withdrew.label_fr, withdrew), ("Préfère le foot", withdrew)]
+    events = [EnrolmentEvent.objects.create(enrolment=enrolment, to_status="pending", reason=text, leaving_reason=why)
+              for text, why in old]
+    import_module("enrolment.migrations.0009_event_kinds").texts_to_kinds(apps, None)
+    assert [(e.kind, e.reason) for e in EnrolmentEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("pk")] \
+        == [("recorded", ""), ("waiting_list", ""), ("", ""), ("", "Préfère le foot")]

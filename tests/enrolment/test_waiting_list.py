@@ -57,7 +57,7 @@ def test_a_freed_place_is_offered_to_the_next_eligible_person_and_the_coordinato
         e.refresh_from_db()
     assert sanctioned.offered_at is None and last.offered_at is None
     assert next_one.offered_at is not None and next_one.status == EnrolmentStatus.APPROVED
-    assert next_one.events.last().reason == "A place was freed and offered"
+    assert next_one.events.last().why == "A place was freed and offered"
 
     result = services.confirm_offer(next_one, by=coordinator)
     assert result.enrolled
