@@ -170,10 +170,14 @@ class CarryOverInput(serializers.Serializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    # in the Accept-Language: "Strike: no movements"; the code and the words typed come apart too
+    cancellation_reason = serializers.CharField(source="cancellation_text", read_only=True)
+
     class Meta:
         model = Session
         fields = ["id", "uuid", "cycle", "starts_at", "ends_at", "room", "facilitators", "status",
-                  "cancellation_reason", "sequence", "moved_from_starts_at", "moved_from_room"]
+                  "cancellation_reason", "cancellation_code", "cancellation_details", "sequence",
+                  "moved_from_starts_at", "moved_from_room"]
 
 
 class PartnerViewSet(ScopedReadOnlyViewSet):

@@ -355,6 +355,31 @@ class SessionStatus(models.TextChoices):
     HELD = "held", _("Held")
 
 
+class CancellationReason(models.TextChoices):
+    """Why sessions are cancelled, stored as a code and shown in each reader's language (e-mails, feeds,
+    lists, the evaluation's counts). Coordinators choose one of the first five; a new publication that
+    drops a weekly session cancels its coming dated sessions as removed."""
+
+    STRIKE = "strike", _("Strike")
+    LOCKDOWN = "lockdown", _("Lockdown")
+    STAFF_SHORTAGE = "staff_shortage", _("Staff shortage")
+    TECHNICAL = "technical", _("Technical failure")
+    OTHER = "other", _("Other")
+    REMOVED = "removed", _("Removed from the timetable")
+
+
+CHOSEN_CANCELLATION_REASONS = [choice for choice in CancellationReason.choices if choice[0] != CancellationReason.REMOVED]
+
+
+def cancellation_text(code: str, details: str) -> str:
+    """"Strike: no movements", in the active language; the details alone for a session cancelled before
+    reasons were codes."""
+    if not code:
+        return details
+    label = str(CancellationReason(code).label)
+    return _("%(reason)s: %(details)s") % {"reason": label, "details": details} if details else label
+
+
 class Session(models.Model):
     """A dated occurrence of a cycle. Its UUID never changes: calendars know it by that."""
 
@@ -365,7 +390,9 @@ class Session(models.Model):
     room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="sessions")
     facilitators = models.ManyToManyField(Facilitator, verbose_name=_("facilitators"), blank=True, related_name="sessions")
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
-    cancellation_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+    cancellation_code = models.CharField(_("cancellation reason"), max_length=20, choices=CancellationReason.choices,
+                                         blank=True)
+    cancellation_details = models.CharField(_("cancellation details"), max_length=200, blank=True)  # as typed
     sequence = models.PositiveIntegerField(
         _("revision"), default=0, help_text=_("Grows on every published change of time, room or status."),
     )
@@ -412,6 +439,10 @@ class Session(models.Model):
             self.moved_from_starts_at, self.moved_from_room_id = self.starts_at, self.room_id
         self.starts_at, self.ends_at, self.room, self.regime_period = starts_at, ends_at, room, regime_period
         self.sequence += 1
+
+    @property
+    def cancellation_text(self) -> str:
+        return cancellation_text(self.cancellation_code, self.cancellation_details)
 
     @property
     def is_moved(self) -> bool:

@@ -86,7 +86,7 @@ def generate(code: str, cycles: int, people: int, weeks: int, seed: int = 7):
                 sessions.append(act.Session(cycle=cycle, room=room, starts_at=start,
                                             ends_at=start + dt.timedelta(minutes=90),
                                             status="cancelled" if cancelled else "held",
-                                            cancellation_reason="Strike" if cancelled else ""))
+                                            cancellation_code="strike" if cancelled else ""))
         for person in rng.sample(detainees, people):
             leaves = rng.random() < 1 / 6
             enrolments.append(Enrolment(

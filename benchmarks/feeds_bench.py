@@ -75,7 +75,7 @@ def generate_term(weeks: int, cycles: int, units: int, rooms: int) -> None:
                 sessions.append(act.Session(
                     cycle=cycle, room=room, starts_at=start, ends_at=start + dt.timedelta(minutes=90),
                     status="cancelled" if cancelled else "scheduled", sequence=1 if cancelled else 0,
-                    cancellation_reason="Strike" if cancelled else "",
+                    cancellation_code="strike" if cancelled else "",
                 ))
     act.Session.objects.bulk_create(sessions, batch_size=1000)
     user = User.objects.create(username="bench-coordinator", role=Role.COORDINATOR)

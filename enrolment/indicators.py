@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from activities.models import (
     ActivityKind,
+    CancellationReason,
     Cycle,
     CycleStatus,
     ProblemKind,
@@ -24,6 +25,7 @@ from activities.models import (
     SessionStatus,
     TargetGroup,
     Term,
+    cancellation_text,
 )
 from core import rules as access
 from prisons.models import Gender, LegalRegime, Population
@@ -63,6 +65,14 @@ EVERYONE = "all"
 LEGAL_GROUPS = {TargetGroup.REMAND, TargetGroup.SENTENCED, TargetGroup.INTERNED}
 POPULATION_GROUP = {Population.MEN: TargetGroup.MEN, Population.WOMEN: TargetGroup.WOMEN}
 
+
+
+def cancellation_heading(code: str, details: str) -> str:
+    """Where a cancelled session is counted: under its reason, in the reader's language ("Strike", whatever
+    was added after it); "Other" is counted with what was said of it."""
+    if code and code != CancellationReason.OTHER:
+        return str(CancellationReason(code).label)
+    return cancellation_text(code, details) or str(_("No reason given"))
 
 def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
@@ -291,11 +301,11 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         row.sessions_cancelled = values["cancelled"]
         row.sessions_cancelled_past = values["cancelled_past"]
         row.hours_held = (values["time_held"] or dt.timedelta()).total_seconds() / 3600
-    cancellation_reasons = Counter({
-        values["cancellation_reason"] or _("No reason given"): values["n"]
-        for values in Session.objects.filter(cycle__term=term, status=SessionStatus.CANCELLED)
-        .values("cancellation_reason").annotate(n=Count("id"))
-    })
+    cancellation_reasons = Counter()
+    for values in (Session.objects.filter(cycle__term=term, status=SessionStatus.CANCELLED)
+                   .values("cancellation_code", "cancellation_details").annotate(n=Count("id"))):
+        cancellation_reasons[cancellation_heading(values["cancellation_code"], values["cancellation_details"])] += \
+            values["n"]
 
     # A cancelled session is nobody's absence: those register lines are left out of every rate.
     lines = (

@@ -19,7 +19,7 @@ from prisons.models import Gender, LegalStatus
 from scheduling.calendars import session_facilitators
 from surveys.models import Survey
 
-from .indicators import WithAttendanceRate, _how_they_left, _ranked, rate
+from .indicators import WithAttendanceRate, _how_they_left, _ranked, cancellation_heading, rate
 from .models import (
     AbsenceReason,
     Attendance,
@@ -131,7 +131,7 @@ def year_report(site, year: int, now: dt.datetime | None = None) -> YearReport:
     for session in sessions:
         if session.status == SessionStatus.CANCELLED:
             report.sessions_cancelled += 1
-            cancellations[session.cancellation_reason or _("No reason given")] += 1
+            cancellations[cancellation_heading(session.cancellation_code, session.cancellation_details)] += 1
             continue
         hours = (session.ends_at - session.starts_at).total_seconds() / 3600
         activity = session.cycle.activity

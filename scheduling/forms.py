@@ -3,9 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import CHOSEN_CANCELLATION_REASONS, CancellationReason
 from core import rules as access
-
-from .models import CancellationReason
 
 
 class DateInput(forms.DateInput):
@@ -42,7 +41,7 @@ class PublishForm(forms.Form):
 
 
 class ReasonFields(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=CancellationReason.choices)
+    reason = forms.ChoiceField(label=_("Reason"), choices=CHOSEN_CANCELLATION_REASONS)
     reason_text = forms.CharField(label=_("Details"), max_length=200, required=False)
 
     def clean(self):

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from activities.models import Cycle, Session, SessionStatus
+from activities.models import Cycle, Session, SessionStatus, cancellation_text
 
 from .calendars import BRUSSELS, room_and_building
 
@@ -47,9 +47,10 @@ def feed_events(sessions, language: str, *, unit=None) -> list[FeedEvent]:
     language = (language or "fr")[:2]
     rows = list(
         sessions.order_by("starts_at", "pk").values_list(
-            "uuid", "starts_at", "ends_at", "updated_at", "sequence", "status", "cancellation_reason",
+            "uuid", "starts_at", "ends_at", "updated_at", "sequence", "status", "cancellation_code",
             "cycle_id", "cycle__activity__title_fr", "cycle__activity__title_nl", "cycle__activity__title_en",
             "room__name", "room__building__name", "cycle__term__first_date", "cycle__term__last_date", "pk",
+            "cancellation_details",
         )
     )
     units = {}
@@ -64,6 +65,8 @@ def feed_events(sessions, language: str, *, unit=None) -> list[FeedEvent]:
     ).values_list("session_id", "unit_id"):
         not_coming.setdefault(session_id, set()).add(unit_id)
     title_index = {"fr": 8, "nl": 9, "en": 10}.get(language, 8)
+    with translation.override(language):  # the subscriber's, whoever cancelled
+        reasons = {row[15]: cancellation_text(row[6], row[16]) for row in rows if row[6] or row[16]}
     events = []
     for row in rows:
         absent = not_coming.get(row[15], set())
@@ -72,7 +75,7 @@ def feed_events(sessions, language: str, *, unit=None) -> list[FeedEvent]:
             status = SessionStatus.CANCELLED
         events.append(FeedEvent(
             uuid=str(row[0]), starts_at=row[1], ends_at=row[2], updated_at=row[3], sequence=row[4],
-            status=status, cancellation_reason=row[6], title=row[title_index] or row[8] or row[10],
+            status=status, cancellation_reason=reasons.get(row[15], ""), title=row[title_index] or row[8] or row[10],
             location=room_and_building(row[11], row[12]),
             units=", ".join(code for unit_id, code in units.get(row[7], []) if unit_id not in absent),
             term_first=row[13], term_last=row[14],

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import CHOSEN_CANCELLATION_REASONS
 from prisons.models import Weekday
 
 
@@ -205,14 +206,6 @@ class PublicationChange(models.Model):
         return f"{self.publication_id} {self.kind} {self.cycle_id}"
 
 
-class CancellationReason(models.TextChoices):
-    STRIKE = "strike", _("Strike")
-    LOCKDOWN = "lockdown", _("Lockdown")
-    STAFF_SHORTAGE = "staff_shortage", _("Staff shortage")
-    TECHNICAL = "technical", _("Technical failure")
-    OTHER = "other", _("Other")
-
-
 class CancellationScope(models.TextChoices):
     SITE = "site", _("Whole site")
     BUILDING = "building", _("Building")
@@ -230,7 +223,7 @@ class Cancellation(models.Model):
     first_date = models.DateField(_("from"))
     last_date = models.DateField(_("until"))
     periods = models.ManyToManyField("prisons.RegimePeriod", verbose_name=_("only these periods"), blank=True, related_name="+")
-    reason = models.CharField(_("reason"), max_length=20, choices=CancellationReason.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=CHOSEN_CANCELLATION_REASONS)
     reason_text = models.CharField(_("details"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

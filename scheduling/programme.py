@@ -74,7 +74,7 @@ def term_programme(term, *, language: str) -> Programme:
             ", ".join(u.code for u in session.cycle.eligible_units.all() if u.pk not in not_coming),
             ", ".join(sorted(u.code for u in session.cancelled_units.all())),
             _names(own or session.cycle.facilitators.all()), _("yes") if own else "",
-            str(statuses[session.status]), session.cancellation_reason, moved_from,
+            str(statuses[session.status]), session.cancellation_text, moved_from,
         ])
     return Programme(term=term, publication=publication, weekly=weekly, dated=dated)
 

@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import AvailabilityException, Session, SessionStatus, Term
+from activities.models import (
+    CHOSEN_CANCELLATION_REASONS,
+    AvailabilityException,
+    CancellationReason,
+    Session,
+    SessionStatus,
+    Term,
+)
 from enrolment import attendance
 from enrolment.models import AbsenceReason
 from prisons.models import RegimePeriod, Room, RoomClosure, Unit
@@ -23,7 +30,6 @@ from prisons.models import RegimePeriod, Room, RoomClosure, Unit
 from . import checks
 from .models import (
     Cancellation,
-    CancellationReason,
     CancellationScope,
     ChangeKind,
     DraftSession,
@@ -329,10 +335,11 @@ def publish(term: Term, effective_date: dt.date, by=None, *, accept_warnings: bo
         gone = list(future.filter(slot_key=old.key))
         for session in gone:
             session.status = SessionStatus.CANCELLED
-            session.cancellation_reason = str(_("Removed from the timetable"))
+            session.cancellation_code, session.cancellation_details = CancellationReason.REMOVED, ""
             session.sequence += 1
             session.updated_at = now
-        Session.objects.bulk_update(gone, ["status", "cancellation_reason", "sequence", "updated_at"])
+        Session.objects.bulk_update(gone, ["status", "cancellation_code", "cancellation_details", "sequence",
+                                           "updated_at"])
         result.cancelled += len(gone)
         changes.append(PublicationChange(
             publication=publication, kind=ChangeKind.CANCELLED, cycle=old.cycle, slot_key=old.key,
@@ -396,13 +403,8 @@ UNIT_ABSENCE = {
 }
 
 
-def _reason_text(reason: str, text: str) -> str:
-    label = str(CancellationReason(reason).label)
-    return f"{label}: {text}" if text else label
-
-
 def _clean_reason(reason: str, text: str) -> None:
-    if reason not in CancellationReason.values:
+    if reason not in dict(CHOSEN_CANCELLATION_REASONS):
         raise ValidationError({"reason": _("Choose a reason for the cancellation.")})
     if reason == CancellationReason.OTHER and not text.strip():
         raise ValidationError({"reason_text": _("Say why when the reason is “other”.")})
@@ -443,7 +445,7 @@ def cancel_sessions(*, site, first_date: dt.date, last_date: dt.date, reason: st
         .select_related("room")
         .prefetch_related("cycle__eligible_units", "cancelled_units")
     )
-    text = _reason_text(reason, reason_text)
+    details = reason_text.strip()[:200]
     for session in sessions:
         start, end = session.starts_at.astimezone(LOCAL), session.ends_at.astimezone(LOCAL)
         if periods and not any(s < end.time() and start.time() < e for s, e in windows[start.weekday()]):
@@ -455,9 +457,10 @@ def cancel_sessions(*, site, first_date: dt.date, last_date: dt.date, reason: st
             continue
         if whole or hit == participating:
             session.status = SessionStatus.CANCELLED
-            session.cancellation_reason = text[:200]
+            session.cancellation_code, session.cancellation_details = reason, details
             session.sequence += 1
-            session.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+            session.save(update_fields=["status", "cancellation_code", "cancellation_details", "sequence",
+                                        "updated_at"])
             cancellation.absences_recorded += attendance.mark_session_cancelled(session, by)
             cancellation.sessions_cancelled += 1
             continue
@@ -485,9 +488,9 @@ def cancel_session(session: Session, *, reason: str, reason_text: str = "", by=N
         site_id=session.cycle.term.site_id, scope=CancellationScope.SESSION, first_date=local, last_date=local,
         reason=reason, reason_text=reason_text, created_by=by, sessions_cancelled=1)
     session.status = SessionStatus.CANCELLED
-    session.cancellation_reason = _reason_text(reason, reason_text)[:200]
+    session.cancellation_code, session.cancellation_details = reason, reason_text.strip()[:200]
     session.sequence += 1
-    session.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+    session.save(update_fields=["status", "cancellation_code", "cancellation_details", "sequence", "updated_at"])
     attendance.mark_session_cancelled(session, by)
     tell_facilitators()
     return session

@@ -72,8 +72,8 @@ PROBLEMS = {  # kind: (weight, what the facilitator wrote, what the coordinator 
     "equipment": (10, "Projector broken.", "Replaced by the technical service."),
     "safety": (5, "Argument between two participants; session ended early.", "Talked with both; seats changed."),
 }
-STRIKE = "Staff strike: no movements"
-ILLNESS = "Facilitator ill"
+STRIKE = (act.CancellationReason.STRIKE, "no movements")
+ILLNESS = (act.CancellationReason.OTHER, "Facilitator ill")
 
 
 def build_last_term(builder) -> None:
@@ -120,13 +120,13 @@ def build_last_term(builder) -> None:
                     date = first + dt.timedelta(weeks=week, days=day)
                     if date in off:
                         continue
-                    reason = STRIKE if date == strike else ILLNESS if date - dt.timedelta(days=day) in ill else ""
+                    reason = STRIKE if date == strike else ILLNESS if date - dt.timedelta(days=day) in ill else ("", "")
                     sessions.append(act.Session(
                         cycle=model, room=rooms[room],
                         starts_at=aware(date, times[start][0]),
                         ends_at=aware(date, times[start + cycle.length - 1][1]),
-                        status=act.SessionStatus.CANCELLED if reason else act.SessionStatus.HELD,
-                        cancellation_reason=reason,
+                        status=act.SessionStatus.CANCELLED if reason[0] else act.SessionStatus.HELD,
+                        cancellation_code=reason[0], cancellation_details=reason[1],
                     ))
         act.Session.objects.bulk_create(sessions)
         _logs([s for s in sessions if s.status == act.SessionStatus.HELD], coordinator)

@@ -92,7 +92,8 @@ def term_world(site, other_site):
     # Four past sessions, one past session cancelled, two to come.
     sessions = weekly_sessions(theatre, dt.datetime(2027, 2, 1, 14, 0, tzinfo=BRUSSELS), 7)
     cancelled = sessions[4]
-    cancelled.status, cancelled.cancellation_reason = SessionStatus.CANCELLED, "Room flooded"
+    cancelled.status, cancelled.cancellation_code, cancelled.cancellation_details = (
+        SessionStatus.CANCELLED, "other", "Room flooded")
     cancelled.save()
     marks = [("present", "")] * 6 + [("absent", AbsenceReason.NOT_ESCORTED)] * 4 + [("absent", AbsenceReason.SICK)] * 2
     lines = [(session, enrolment) for session in sessions[:4] for enrolment in enrolled]
@@ -274,14 +275,14 @@ def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, 
     assert "Only 3 of 10 places are taken" in theatre["Signals"]
     groups = {row[0]: row for row in book["Target groups"].iter_rows(min_row=2, values_only=True)}
     assert groups["Women"][1:7] == (5, 4, 4, 80.0, 4, 0.8)
-    assert list(book["Cancellations"].iter_rows(min_row=2, values_only=True)) == [("Room flooded", 1)]
+    assert list(book["Cancellations"].iter_rows(min_row=2, values_only=True)) == [("Other: Room flooded", 1)]
     entry = AuditEntry.objects.get(user=coordinator, object_type="enrolment.indicators")
     assert entry.detail == f"term={term_world.pk} cycles=3 format=xlsx"
 
 
 def test_a_cancellation_reason_that_looks_like_a_formula_stays_text(coordinator_client, term_world):
     session = term_world.cycles.get(code="theatre").sessions.filter(status=SessionStatus.CANCELLED).get()
-    session.cancellation_reason = "=HYPERLINK(\"http://x\")"
+    session.cancellation_code, session.cancellation_details = "", "=HYPERLINK(\"http://x\")"  # typed, no code
     session.save()
     content = coordinator_client.get(reverse("evaluation:term-export", args=[term_world.pk])).content
     cell = openpyxl.load_workbook(io.BytesIO(content))["Cancellations"]["A2"]
@@ -325,7 +326,7 @@ def test_the_api_gives_the_same_indicators_in_the_readers_language(coordinator_c
         "Slechts 3 van de 10 plaatsen")
     women = next(group for group in data["groups"] if group["group"] == "women")
     assert (women["label"], women["held"], women["participants"], women["reach"]) == ("Vrouwen", 5, 4, 0.8)
-    assert data["cancellation_reasons"] == [{"reason": "Room flooded", "count": 1}]
+    assert data["cancellation_reasons"] == [{"reason": "Andere: Room flooded", "count": 1}]  # the words typed stay
 
 
 def test_the_api_keeps_indicators_to_coordinators_of_the_site(client, screener, other_site, term_world):

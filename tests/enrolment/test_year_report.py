@@ -49,7 +49,7 @@ def local(year, month, day, hour, minute=0):
 
 def session(cycle, starts_at, minutes, status=SessionStatus.HELD, reason=""):
     return SessionFactory(cycle=cycle, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=minutes),
-                          status=status, cancellation_reason=reason)
+                          status=status, cancellation_code=reason)
 
 
 def mark(session, enrolment, present=True):
@@ -97,7 +97,7 @@ def year_of(site):
     before_dst = session(theatre, local(2027, 3, 2, 14), 120)
     mark(before_dst, t_man)
     mark(before_dst, t_interned)
-    strike = session(theatre, local(2027, 3, 16, 14), 120, SessionStatus.CANCELLED, "Staff strike")
+    strike = session(theatre, local(2027, 3, 16, 14), 120, SessionStatus.CANCELLED, "strike")
     Attendance.objects.create(session=strike, enrolment=t_man, status="absent", absence_reason="session_cancelled")
     after_dst = session(theatre, local(2027, 3, 30, 14), 120)  # summer time since 28 March: still two hours
     after_dst.facilitators.set([stand_in])
@@ -123,7 +123,7 @@ def test_the_year_counts_sessions_people_and_hours_by_the_day_in_brussels(year_o
     assert [(p.label, p.sessions, p.hours, len(p.participants)) for p in report.partners] == [("Compagnie", 2, 4.0, 2)]
     led = {line.label: (len(line.people), line.sessions, line.hours) for line in report.facilitators}
     assert led == {"Volunteer": (2, 2, 4.0), "Adult-education teacher": (1, 2, 3.0)}
-    assert report.cancellation_reasons == [("Staff strike", 1)]
+    assert report.cancellation_reasons == [("Strike", 1)]
     assert (report.completed, report.dropouts, report.interviews) == (1, 1, 1)
     assert (report.sheets_returned, report.liked_share) == (2, 1.0)
 

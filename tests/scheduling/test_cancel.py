@@ -58,7 +58,7 @@ def test_cancelling_one_unit_of_a_shared_session_marks_its_participants_absent(p
     assert not Attendance.objects.filter(session=sport, enrolment=from_a2_enrolment).exists()
     french = _on(prison.french, tuesday)
     assert french.status == SessionStatus.CANCELLED and french.sequence == 1
-    assert french.cancellation_reason == "Staff shortage"
+    assert (french.cancellation_code, french.cancellation_text) == ("staff_shortage", "Staff shortage")
 
     # The other unit goes too: nobody is left, so the session is cancelled.
     services.cancel_sessions(site=prison.site, unit=prison.a2, first_date=tuesday, last_date=tuesday,
@@ -76,7 +76,7 @@ def test_cancel_a_whole_site_for_some_periods_only(prison, coordinator):
     assert {s.status for s in Session.objects.filter(cycle=prison.sport)
             if s.starts_at.date() <= dt.date(2027, 3, 31)} == {SessionStatus.CANCELLED}
     assert not Session.objects.filter(cycle=prison.french, status=SessionStatus.CANCELLED).exists()
-    assert _on(prison.sport, dt.date(2027, 3, 16)).cancellation_reason == "Other: Fire drill"
+    assert _on(prison.sport, dt.date(2027, 3, 16)).cancellation_text == "Other: Fire drill"
 
 
 def test_cancel_needs_a_reason_and_saves_nothing_without(prison, coordinator):

@@ -50,7 +50,7 @@ def test_a_strike_day_is_told_once_to_each_facilitator_in_their_language(prison,
     french = to["ana@partner.example"]
     assert french.subject == "Relais : 2 modifications de vos séances"
     assert "lundi 22 mars 2027" in french.body and "mardi 23 mars 2027" in french.body
-    assert "ANNULÉE : Strike" in french.body
+    assert "ANNULÉE : Grève" in french.body  # her language, whoever cancelled
     english_one = to["bert@partner.example"]
     assert english_one.subject == "Relais: 1 change to your sessions"
     assert "Tuesday 23 March 2027" in english_one.body and "Sport" in english_one.body
