@@ -1,4 +1,7 @@
-"""Register pages (phone-first, work without JavaScript) and the attendance export page."""
+"""Register pages (phone-first, work without JavaScript), registers on paper and the attendance export page."""
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.models import SessionLog
+from activities.models import SessionLog, SessionStatus
 from activities.session_logs import previous_log
 from core import audit
 from core import rules as access
 from core.models import AuditAction
 
-from . import attendance, exports, feedback, indicators
+from . import attendance, exports, feedback, indicators, register_sheets
 from .attendance_forms import ExportForm, FeedbackInterviewForm
 from .models import AbsenceReason, AttendanceStatus
 
@@ -119,6 +122,49 @@ def register(request, pk):
         "log": SessionLog.objects.filter(session=session).first(),
         "previous_log": previous_log(session),
         "may_write_log": request.user.has_perm("activities.write_session_log", session),
+    })
+
+
+@login_required
+def register_sheet(request, pk):
+    """One session's register on paper, for a facilitator who may not take a phone inside."""
+    session = _register_session(request, pk)
+    return _sheets_page(request, access.visible_sessions(request.user).filter(pk=session.pk), day=None,
+                        audit_detail=f"session={session.pk}")
+
+
+@login_required
+def day_sheets(request):
+    """Every register of a day on paper: a coordinator's sites' (`site` narrows it), a facilitator's own;
+    cancelled sessions left out."""
+    _require(request.user, "enrolment.view_registers")
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    sessions = access.visible_sessions(request.user).filter(
+        starts_at__gte=start, starts_at__lt=timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1),
+                                                                                     dt.time.min)),
+        status=SessionStatus.SCHEDULED)
+    site = request.GET.get("site", "")
+    if site.isdigit():
+        sessions = sessions.filter(cycle__term__site_id=int(site))
+    return _sheets_page(request, sessions.order_by("starts_at", "room__code", "pk"), day=day,
+                        audit_detail=f"date={day.isoformat()}" + (f" site={site}" if site.isdigit() else ""))
+
+
+def _sheets_page(request, sessions, *, day, audit_detail: str):
+    sheets = register_sheets.register_sheets(sessions)
+    # a sheet names participants (first name and number): printed like a movement list, so recorded
+    audit.record_export(request.user, "register_sheets", detail=audit_detail)
+    return render(request, "enrolment/register_sheets.html", {
+        "sheets": sheets, "day": day, "reasons": [(number, label) for number, (_code, label)
+                                                  in enumerate(register_sheets.REASONS_ON_PAPER, start=1)],
+        "sites": access.visible_sites(request.user).order_by("name") if access.is_planner(request.user) else [],
+        "chosen_site": request.GET.get("site", ""),
+        "previous": day - dt.timedelta(days=1) if day else None, "next": day + dt.timedelta(days=1) if day else None,
+        "edit_days": settings.RELAIS_ATTENDANCE_EDIT_DAYS,
     })
 
 
