@@ -91,6 +91,7 @@ def _send_reminder(outbox: Outbox, reminder: Reminder) -> int:
             "reminder": reminder, "by_site": list(by_site.items()),
             "calendar_url": f"{settings.RELAIS_BASE_URL}/calendar/",
             "emails_url": f"{settings.RELAIS_BASE_URL}/calendar/emails/",
+            "sheets_url": f"{settings.RELAIS_BASE_URL}/attendance/sheets/?date={reminder.day.isoformat()}",
         })
     if not outbox.send(person, person.email, subject, body, date=reminder.day):
         return 0

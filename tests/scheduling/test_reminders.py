@@ -46,6 +46,7 @@ def test_a_facilitator_who_asked_is_reminded_of_tomorrow_once(prison, django_ass
     assert "Material the direction approved: 8 × Dictionaries" in message.body and "Scissors" not in message.body
     assert "WARNING" not in message.body  # her badge runs to June
     assert "untick them in Relais (http://127.0.0.1:8000/calendar/emails/)" in message.body
+    assert "print tomorrow's registers: http://127.0.0.1:8000/attendance/sheets/?date=2027-03-23" in message.body
     assert SessionReminder.objects.filter(facilitator=prison.ana).count() == 1
     mail.outbox.clear()
     call_command("send_reminders", stdout=io.StringIO())
