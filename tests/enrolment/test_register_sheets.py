@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from activities.models import SessionLog, SessionStatus
 from core.models import AuditEntry, Role
@@ -24,13 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")
 START = dt.datetime(2027, 3, 10, 14, 0, tzinfo=BRUSSELS)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def _session(cycle, start=START, **kwargs):
