@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import recruitment_views, views
+from . import import_views, recruitment_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("partners/documents/<int:pk>/remove/", views.partner_document_remove, name="partner-document-remove"),
     path("facilitators/", views.facilitator_list, name="facilitator-list"),
     path("facilitators/new/", views.facilitator_edit, name="facilitator-create"),
+    path("facilitators/import/", import_views.facilitator_import, name="facilitator-import"),
+    path("facilitators/import/template.<str:extension>", import_views.facilitator_import_template,
+         name="facilitator-import-template"),
     path("facilitators/<int:pk>/", views.facilitator_detail, name="facilitator-detail"),
     path("facilitators/<int:pk>/edit/", views.facilitator_edit, name="facilitator-edit"),
     path("recruitment/", recruitment_views.recruitment_board, name="recruitment"),

@@ -163,6 +163,8 @@ PERMISSIONS = {
     "activities.manage_partner_documents": is_administrator | (is_coordinator & works_at_site_if_any),
     "activities.view_facilitator_list": is_planner,
     "activities.change_facilitator": is_coordinator_of_site,
+    # a spreadsheet of facilitators imported for a site (object: the Site)
+    "activities.import_facilitators": is_coordinator_of_site,
     # dated absences (object: the Facilitator): the facilitator declares their own, coordinators any
     "activities.declare_absence": is_coordinator_of_site | is_the_facilitator,
     "activities.view_cycle": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,

@@ -1,4 +1,4 @@
-"""Forms of the detainee list import: upload, then confirm what the preview showed."""
+"""Forms of the list imports (detainees, facilitators): upload, then confirm what the preview showed."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,17 +6,17 @@ from .imports import MAX_FILE_BYTES
 from .models import DetaineeStatus
 
 
-class DetaineeImportUploadForm(forms.Form):
-    site = forms.ModelChoiceField(label=_("Site the list comes from"), queryset=None)
-    file = forms.FileField(
-        label=_("File (xlsx or CSV)"),
-        help_text=_("One row per detainee; the first row holds the column names."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
-    )
+class ListUploadForm(forms.Form):
+    """A list to import (xlsx or CSV) for one of `sites`."""
 
-    def __init__(self, *args, sites, **kwargs):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None)
+    file = forms.FileField(label=_("File (xlsx or CSV)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}))
+
+    def __init__(self, *args, sites, help_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+        self.fields["file"].help_text = help_text
         if sites.count() == 1:
             self.fields["site"].initial = sites.first()
 
@@ -29,8 +29,19 @@ class DetaineeImportUploadForm(forms.Form):
         return upload
 
 
-class DetaineeImportConfirmForm(forms.Form):
+class DetaineeImportUploadForm(ListUploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, help_text=_("One row per detainee; the first row holds the column names."), **kwargs)
+        self.fields["site"].label = _("Site the list comes from")
+
+
+class ImportConfirmForm(forms.Form):
+    """Confirms what the preview showed: the token of the file kept in the session."""
+
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class DetaineeImportConfirmForm(ImportConfirmForm):
     mark_missing = forms.ChoiceField(
         label=_("Detainees of this site missing from the file"),
         choices=[

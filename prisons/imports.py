@@ -115,6 +115,13 @@ class RowError:
     column: str
     message: str
 
+    @property
+    def where(self) -> str:
+        """For the command line: "row 3, column 'Unit'", "row 3" or "file"."""
+        if self.row is None:
+            return "file"
+        return f"row {self.row}, column {self.column!r}" if self.column else f"row {self.row}"
+
 
 @dataclass
 class ImportRow:
@@ -231,7 +238,7 @@ def _read_csv(content: bytes) -> list[list]:
     return rows
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -239,15 +246,38 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def read_header(header: list[str], aliases: dict, required, labels: dict, report) -> dict[str, int]:
+    """Each known column's position, from names in French, Dutch or English (`aliases`: normalised name →
+    key). An unknown column is a warning (ignored); two columns for one key or a required one missing are
+    errors on row 1, added to `report.errors` / `report.warnings`."""
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = aliases.get(normalise(name))
+        if key is None:
+            if name:
+                report.warnings.append(RowError(1, name, str(_("Unknown column, ignored."))))
+            continue
+        if key in positions:
+            report.errors.append(RowError(1, name, str(
+                _("Two columns mean the same thing (%(first)s and %(second)s).")
+                % {"first": header[positions[key]], "second": name})))
+            continue
+        positions[key] = index
+    for key in required:
+        if key not in positions:
+            report.errors.append(RowError(1, str(labels[key]), str(_("Required column missing."))))
+    return positions
+
+
 # --- validating ----------------------------------------------------------------------------------
 
 
-def _parse_date(value) -> dt.date:
+def parse_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -287,27 +317,12 @@ def prepare_import(content: bytes, filename: str, site: Site, *, today: dt.date 
     except UnreadableFile as exc:
         report.errors.append(RowError(None, "", str(exc.args[0])))
         return report
-    if not table or not any(_text(v) for v in table[0]):
+    if not table or not any(cell_text(v) for v in table[0]):
         report.errors.append(RowError(None, "", str(_("The file is empty: the first row must hold the column names."))))
         return report
 
-    header = [_text(v) for v in table[0]]
-    positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = _ALIASES.get(normalise(name))
-        if key is None:
-            if name:
-                report.warnings.append(RowError(1, name, str(_("Unknown column, ignored."))))
-            continue
-        if key in positions:
-            report.errors.append(RowError(1, name, str(
-                _("Two columns mean the same thing (%(first)s and %(second)s).")
-                % {"first": header[positions[key]], "second": name})))
-            continue
-        positions[key] = index
-    for key in REQUIRED:
-        if key not in positions:
-            report.errors.append(RowError(1, str(COLUMN_LABELS[key]), str(_("Required column missing."))))
+    header = [cell_text(v) for v in table[0]]
+    positions = read_header(header, _ALIASES, REQUIRED, COLUMN_LABELS, report)
     report.columns = list(positions)
     if report.errors:
         return report
@@ -317,7 +332,7 @@ def prepare_import(content: bytes, filename: str, site: Site, *, today: dt.date 
     seen: dict[str, int] = {}
     parsed: list[ImportRow] = []
     for number, values in enumerate(table[1:], start=2):
-        if not any(_text(v) for v in values):
+        if not any(cell_text(v) for v in values):
             continue
         report.rows_read += 1
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
@@ -351,7 +366,7 @@ def _validate_row(number, cells, column_name, units, seen, report) -> ImportRow 
         report.errors.append(RowError(number, column_name[key], str(message)))
 
     def required(key):
-        value = _text(cells.get(key))
+        value = cell_text(cells.get(key))
         if not value:
             error(key, _("A value is required."))
         return value
@@ -391,12 +406,12 @@ def _validate_row(number, cells, column_name, units, seen, report) -> ImportRow 
 
     dates = {}
     for key in ("birth_date", "arrival_date", "expected_release_date", "expected_transfer_date"):
-        if key in cells and _text(cells[key]):
+        if key in cells and cell_text(cells[key]):
             try:
-                dates[key] = _parse_date(cells[key])
+                dates[key] = parse_date(cells[key])
             except ValueError:
                 error(key, _("“%(value)s” is not a date: write it as 2026-03-31 or 31/03/2026.")
-                      % {"value": _text(cells[key])})
+                      % {"value": cell_text(cells[key])})
     today = report.import_date
     if dates.get("birth_date") and dates["birth_date"] >= today:
         error("birth_date", _("The birth date must be in the past."))
@@ -406,12 +421,12 @@ def _validate_row(number, cells, column_name, units, seen, report) -> ImportRow 
             dates["expected_release_date"] < dates["arrival_date"]:
         error("expected_release_date", _("The expected release date is before the arrival date."))
     languages = None
-    if "languages" in cells and _text(cells["languages"]):
+    if "languages" in cells and cell_text(cells["languages"]):
         try:
-            languages = parse_languages(_text(cells["languages"]))
+            languages = parse_languages(cell_text(cells["languages"]))
         except ValueError as exc:
             error("languages", str(exc.args[0]))
-    cell = _text(cells["cell"]) if "cell" in cells and _text(cells["cell"]) else None
+    cell = cell_text(cells["cell"]) if "cell" in cells and cell_text(cells["cell"]) else None
     if cell and len(cell) > 20:
         error("cell", _("At most 20 characters."))
     if len(report.errors) > errors_before:

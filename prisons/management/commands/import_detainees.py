@@ -39,10 +39,10 @@ class Command(BaseCommand):
             f"detainees missing from the file, {counts['errors']} errors."
         )
         for warning in report.warnings:
-            self.stdout.write(f"  warning: {_where(warning)}: {warning.message}")
+            self.stdout.write(f"  warning: {warning.where}: {warning.message}")
         if not report.ok:
             for error in report.errors:
-                self.stderr.write(f"  error: {_where(error)}: {error.message}")
+                self.stderr.write(f"  error: {error.where}: {error.message}")
             raise CommandError("Nothing was imported: correct the errors above and run the import again.")
         if report.missing and not mark_missing:
             self.stdout.write("  The missing detainees stay as they are (use --mark-missing to mark them).")
@@ -55,8 +55,3 @@ class Command(BaseCommand):
             f"{result.marked} marked {mark_missing or 'nothing'}."
         ))
 
-
-def _where(entry) -> str:
-    if entry.row is None:
-        return "file"
-    return f"row {entry.row}, column {entry.column!r}" if entry.column else f"row {entry.row}"
