@@ -23,6 +23,7 @@ from .models import (
     RegimePeriod,
     Room,
     RoomKind,
+    RoomUse,
     Site,
     StaffFunction,
     StaffMember,
@@ -49,11 +50,19 @@ class UnitSerializer(serializers.ModelSerializer):
                   "max_parallel_sessions"]
 
 
+class RoomUseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoomUse
+        fields = ["weekday", "start", "end", "label"]
+
+
 class RoomSerializer(serializers.ModelSerializer):
+    weekly_uses = RoomUseSerializer(many=True, read_only=True)  # set with PUT …/rooms/<id>/weekly-uses/
+
     class Meta:
         model = Room
         fields = ["id", "site", "building", "code", "name", "kind", "capacity", "reachable_from_all_units",
-                  "reachable_units", "accessibility_notes", "active"]
+                  "reachable_units", "accessibility_notes", "active", "weekly_uses"]
 
 
 class RegimePeriodSerializer(serializers.ModelSerializer):
@@ -178,7 +187,7 @@ class RoomViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOn
 
     @staticmethod
     def scope(user):
-        return access.visible_rooms(user).prefetch_related("reachable_units")
+        return access.visible_rooms(user).prefetch_related("reachable_units", "weekly_uses")
 
     def _save(self, request, room=None):
         from . import rooms

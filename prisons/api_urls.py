@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import api
 from .closures_api import RoomClosureViewSet
-from .regime_api import SiteRegimePeriodsView, SiteRegimeView, UnitRegimeView
+from .regime_api import RoomUsesView, SiteRegimePeriodsView, SiteRegimeView, UnitRegimeView
 from .retention_api import RetentionViewSet
 
 router = SimpleRouter()
@@ -21,5 +21,6 @@ urlpatterns = [
     path("sites/<int:site_id>/regime/", SiteRegimeView.as_view(), name="site-regime"),
     path("sites/<int:site_id>/regime/periods/", SiteRegimePeriodsView.as_view(), name="site-regime-periods"),
     path("units/<int:unit_id>/regime/", UnitRegimeView.as_view(), name="unit-regime"),
+    path("rooms/<int:room_id>/weekly-uses/", RoomUsesView.as_view(), name="room-weekly-uses"),
     *router.urls,
 ]

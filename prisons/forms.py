@@ -90,6 +90,16 @@ class BlockedPeriodRowForm(forms.Form):
 BlockedPeriodFormSet = forms.formset_factory(BlockedPeriodRowForm, extra=3, can_delete=True)
 
 
+class RoomUseRowForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=[*BLANK_CHOICE_DASH, *Weekday.choices], coerce=int)
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    label = forms.CharField(label=_("Used by"), max_length=80)
+
+
+RoomUseFormSet = forms.formset_factory(RoomUseRowForm, extra=3, can_delete=True)
+
+
 class StaffMemberForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100,
                                  error_messages={"required": _("Give the first name.")})

@@ -236,6 +236,28 @@ class BlockedPeriod(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M} {self.get_reason_display()}"
 
 
+class RoomUse(models.Model):
+    """A weekly time a room is used by others (the prison school, worship, the gym staff, visits): the
+    planner keeps activities out of it, like a unit's blocked time."""
+
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="weekly_uses")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    label = models.CharField(_("used by"), max_length=80)
+
+    class Meta:
+        verbose_name = _("weekly use by others")
+        verbose_name_plural = _("weekly uses by others")
+        ordering = ["room", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="room_use_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M} {self.label}"
+
+
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from core import audit
 from core.models import AuditAction
 
-from .models import BlockedPeriod, RegimePeriod, Site, Unit, Weekday
+from .models import BlockedPeriod, RegimePeriod, RoomUse, Site, Unit, Weekday
 
 TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:hH.](\d{2})\s*(?:-|–|—|to|à|tot)\s*(\d{1,2})[:hH.](\d{2})\s*(.*)$")
 LABEL_MAX = 50
@@ -268,9 +268,10 @@ def set_unit_regime(unit: Unit, *, escort_limit: int | None, blocked: list[Block
 
 def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None) -> list[OffRegime]:
     """The site's (or one term's) scheduled sessions from now on that no longer start and end on its
-    periods, that fall in a blocked time of a unit still going to them, or that ask a unit to escort to
-    more sessions at once than its escort limit (all the site's sessions count). Eight queries whatever
-    the sessions; they are read as plain rows, and only the sessions found become objects."""
+    periods, that fall in a blocked time of a unit still going to them or in a time their room is used by
+    others, or that ask a unit to escort to more sessions at once than its escort limit (all the site's
+    sessions count). Nine queries whatever the sessions; they are read as plain rows, and only the
+    sessions found become objects."""
     from activities.models import Cycle, Session, SessionStatus
     from scheduling.checks import LOCAL, overlaps
 
@@ -282,6 +283,9 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
     blocked = defaultdict(list)
     for row in BlockedPeriod.objects.filter(unit__site=site).keeping_people_in():
         blocked[row.unit_id, row.weekday].append(row)
+    uses = defaultdict(list)
+    for use in RoomUse.objects.filter(room__site=site).select_related("room"):
+        uses[use.room_id, use.weekday].append(use)
     codes, limits = {}, {}
     for unit_id, code, limit in Unit.objects.filter(site=site).values_list("pk", "code", "max_parallel_sessions"):
         codes[unit_id] = code
@@ -297,9 +301,11 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
         for session_id, unit_id in Session.cancelled_units.through.objects.filter(
                 session__in=coming).values_list("session_id", "unit_id"):
             not_coming[session_id].add(unit_id)
-    rows = [(pk, starts_at.astimezone(LOCAL), ends_at.astimezone(LOCAL), cycle_id, term_id)
-            for pk, starts_at, ends_at, cycle_id, term_id
-            in coming.values_list("pk", "starts_at", "ends_at", "cycle_id", "cycle__term_id")]
+    rows, rooms = [], {}
+    for pk, starts_at, ends_at, cycle_id, term_id, room_id in coming.values_list(
+            "pk", "starts_at", "ends_at", "cycle_id", "cycle__term_id", "room_id"):
+        rows.append((pk, starts_at.astimezone(LOCAL), ends_at.astimezone(LOCAL), cycle_id, term_id))
+        rooms[pk] = room_id
     going = {pk: [u for u in units_of_cycle[cycle_id] if u not in not_coming[pk]]
              for pk, _start, _end, cycle_id, _term in rows}
     overloads = _escort_overloads(rows, going, limits)
@@ -319,6 +325,11 @@ def sessions_off_regime(site: Site, now: dt.datetime | None = None, *, term=None
                     problems.append(_("%(unit)s cannot leave %(start)s–%(end)s (%(reason)s)") % {
                         "unit": codes[unit_id], "start": f"{row.start:%H:%M}", "end": f"{row.end:%H:%M}",
                         "reason": row.get_reason_display()})
+        for use in uses[rooms[pk], weekday]:
+            if overlaps(use.start, use.end, start.time(), end.time()):
+                problems.append(_("%(room)s is used by others %(start)s–%(end)s (%(label)s)") % {
+                    "room": use.room.name, "start": f"{use.start:%H:%M}", "end": f"{use.end:%H:%M}",
+                    "label": use.label})
         for unit_id, at_once in overloads.get(pk, []):
             problems.append(_("%(unit)s would escort to %(count)d sessions at once (its limit is %(limit)d)") % {
                 "unit": codes[unit_id], "count": at_once, "limit": limits[unit_id]})

@@ -1,5 +1,6 @@
 """A site's regime as JSON: read it, give weekdays their periods, set a unit's escort limit and blocked
-times. Same rules as the pages (`prisons.regime`); errors name the field and the row."""
+times, and the weekly times a room is used by others. Same rules as the pages (`prisons.regime`,
+`prisons.rooms`); errors name the field and the row."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -33,6 +34,17 @@ class BlockedInput(serializers.Serializer):
     end = serializers.TimeField()
     reason = serializers.ChoiceField(choices=BlockedReason.choices)
     label = serializers.CharField(required=False, allow_blank=True, default="", max_length=regime.BLOCKED_LABEL_MAX)
+
+
+class RoomUseInput(serializers.Serializer):
+    weekday = serializers.ChoiceField(choices=Weekday.choices)
+    start = serializers.TimeField()
+    end = serializers.TimeField()
+    label = serializers.CharField(max_length=80, help_text="Who uses the room then.")
+
+
+class RoomUsesInput(serializers.Serializer):
+    weekly_uses = RoomUseInput(many=True)
 
 
 class UnitRegimeInput(serializers.Serializer):
@@ -113,3 +125,19 @@ class UnitRegimeView(APIView):
             regime.set_unit_regime(unit, escort_limit=data.validated_data["escort_limit"], blocked=rows,
                                    by=request.user)
         return Response(regime_as_dict(unit.site))
+
+
+class RoomUsesView(APIView):
+    @extend_schema(request=RoomUsesInput, responses={200: RegimeOutput},
+                   summary="Set the weekly times a room is used by others (the site's coordinators)")
+    def put(self, request, room_id):
+        from . import rooms
+
+        room = get_object_or_404(access.visible_rooms(request.user).select_related("site"), pk=room_id)
+        data = RoomUsesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rows = [rooms.UseRow(row["weekday"], row["start"], row["end"], row["label"], f"weekly_uses[{i}]")
+                for i, row in enumerate(data.validated_data["weekly_uses"])]
+        with service_errors():
+            rooms.set_room_uses(room, rows, by=request.user)
+        return Response(regime_as_dict(room.site))

@@ -71,6 +71,39 @@ def site_regime(request, site_id):
 
 
 @login_required
+def room_uses(request, pk):
+    """The weekly times a room is used by others, edited by the site's coordinators; the coming sessions
+    already in them are listed on the site's regime page."""
+    from . import rooms
+    from .forms import RoomUseFormSet
+
+    room = get_object_or_404(access.visible_rooms(request.user).select_related("site"), pk=pk)
+    if not request.user.has_perm("prisons.change_reference", room.site):
+        raise PermissionDenied
+    current = [{"weekday": u.weekday, "start": u.start, "end": u.end, "label": u.label}
+               for u in room.weekly_uses.order_by("weekday", "start")]
+    formset = RoomUseFormSet(request.POST or None, initial=current, prefix="uses")
+    errors = []
+    if request.method == "POST" and formset.is_valid():
+        rows = [rooms.UseRow(weekday=row.cleaned_data["weekday"], start=row.cleaned_data["start"],
+                             end=row.cleaned_data["end"], label=row.cleaned_data["label"],
+                             where=_("row %(number)d") % {"number": number})
+                for number, row in enumerate(formset.forms, start=1)
+                if row.cleaned_data and not row.cleaned_data.get("DELETE")]
+        try:
+            rooms.set_room_uses(room, rows, by=request.user)
+        except ValidationError as error:
+            errors = error.message_dict.get("weekly_uses", error.messages)
+        else:
+            messages.success(request, _("Saved. The planner keeps activities out of these times from the next "
+                                        "planning."))
+            _told_off_regime(request, room.site)
+            return redirect(f"{reverse('prisons:site-regime', args=[room.site_id])}#off-regime")
+    return render(request, "prisons/room_uses.html", {"room": room, "formset": formset, "errors": errors},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
 def unit_regime(request, pk):
     """A unit's escort limit and weekly blocked times, edited by the site's coordinators."""
     unit = get_object_or_404(access.visible_units(request.user).select_related("site"), pk=pk)

@@ -2,6 +2,10 @@
 the fire officer, a room the prison takes back. What the planner reads is changed here, and a room is
 taken out of use only once no coming session is left in it.
 """
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +15,20 @@ from django.utils.translation import ngettext
 from core import audit
 from core.models import AuditAction
 
-from .models import Building, Room, RoomKind, Site, Unit
+from .models import Building, Room, RoomKind, RoomUse, Site, Unit, Weekday
+
+USE_LABEL_MAX = 80
+
+
+@dataclass
+class UseRow:
+    """One weekly time typed on the room's page or sent to the API; `where` names it in errors."""
+
+    weekday: int | None
+    start: dt.time | None
+    end: dt.time | None
+    label: str
+    where: str
 
 
 @transaction.atomic
@@ -69,3 +86,45 @@ def save_room(site: Site, *, by, room: Room | None = None, code: str, name: str,
 def choices_of(site: Site):
     """The buildings and units a room of `site` may name."""
     return (Building.objects.filter(site=site).order_by("code"), Unit.objects.filter(site=site).order_by("code"))
+
+
+@transaction.atomic
+def set_room_uses(room: Room, rows: list[UseRow], *, by) -> list[RoomUse]:
+    """Replace the weekly times `room` is used by others. Every refusal names its row; nothing is saved
+    on an error. The planner keeps activities out of these times from the next planning, and the coming
+    sessions already in them are listed with those that no longer fit the regime."""
+    if not (by and by.has_perm("prisons.change_reference", room.site)):
+        raise PermissionDenied(_("You may not change the rooms of this site."))
+    errors = []
+    by_day = defaultdict(list)
+    for row in rows:
+        if row.weekday not in Weekday.values:
+            errors.append(_("%(where)s: choose the weekday.") % {"where": row.where})
+        if row.start is None or row.end is None:
+            errors.append(_("%(where)s: give the start and the end.") % {"where": row.where})
+        elif row.end <= row.start:
+            errors.append(_("%(where)s: the time ends before it starts.") % {"where": row.where})
+        elif row.weekday in Weekday.values:
+            by_day[row.weekday].append(row)
+        label = (row.label or "").strip()
+        if not label:
+            errors.append(_("%(where)s: say who uses the room then (the prison school, worship…).")
+                          % {"where": row.where})
+        elif len(label) > USE_LABEL_MAX:
+            errors.append(_("%(where)s: keep the note under %(max)d characters.")
+                          % {"where": row.where, "max": USE_LABEL_MAX})
+    for day_rows in by_day.values():
+        day_rows.sort(key=lambda row: row.start)
+        for first, second in zip(day_rows, day_rows[1:], strict=False):
+            if second.start < first.end:
+                errors.append(_("%(where)s overlaps %(other)s on the same day: make them one.")
+                              % {"where": second.where, "other": first.where})
+    if errors:
+        raise ValidationError({"weekly_uses": errors})
+    Room.objects.select_for_update().filter(pk=room.pk).first()
+    room.weekly_uses.all().delete()
+    created = RoomUse.objects.bulk_create([
+        RoomUse(room=room, weekday=row.weekday, start=row.start, end=row.end, label=row.label.strip())
+        for row in sorted(rows, key=lambda row: (row.weekday, row.start))])
+    audit.record(by, AuditAction.CHANGE, room, detail=f"weekly uses {len(created)}")
+    return created

@@ -93,7 +93,7 @@ def rooms_by_site(user, site=None):
     rooms = access.visible_rooms(user)
     if site is not None:
         rooms = rooms.filter(site=site)
-    return rooms.prefetch_related("reachable_units").order_by("site__name", "code")
+    return rooms.prefetch_related("reachable_units", "weekly_uses").order_by("site__name", "code")
 
 
 def held_during(site, first, last, unit_ids=None) -> dict[int, tuple[set[str], str]]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rooms/", views.room_list, name="room-list"),
     path("rooms/new/", staff_views.room_form, name="room-new"),
     path("rooms/<int:pk>/edit/", staff_views.room_form, name="room-edit"),
+    path("rooms/<int:pk>/uses/", regime_views.room_uses, name="room-uses"),
     path("rooms/closures/", views.room_closures, name="room-closures"),
     path("rooms/closures/<int:pk>/reopen/", views.room_reopen, name="room-reopen"),
     path("staff/", staff_views.staff_list, name="staff-list"),

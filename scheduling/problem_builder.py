@@ -88,13 +88,20 @@ def build_problem(term: Term, *, previous: list[dict] | None = None, stability: 
             row["max_parallel"] = unit.max_parallel_sessions
         wing_rows.append(row)
 
-    rooms = list(Room.objects.filter(site=site, active=True).prefetch_related("reachable_units").order_by("code"))
+    rooms = list(Room.objects.filter(site=site, active=True).prefetch_related("reachable_units", "weekly_uses")
+                 .order_by("code"))
     built.rooms = {r.code: r for r in rooms}
     room_rows = []
     for room in rooms:
         wings = None if room.reachable_from_all_units else sorted(u.code for u in room.reachable_units.all())
-        room_rows.append({"id": room.code, "label": room.name, "kind": room.kind, "capacity": room.capacity,
-                          "wings": wings})
+        row = {"id": room.code, "label": room.name, "kind": room.kind, "capacity": room.capacity, "wings": wings}
+        used = defaultdict(list)  # the times others use it (the prison school, worship...)
+        for use in room.weekly_uses.all():
+            used[use.weekday].append((use.start, use.end))
+        unavailable = [period_id(p) for p in periods if _overlaps(used[p.weekday], p.start, p.end)]
+        if unavailable:
+            row["unavailable"] = unavailable
+        room_rows.append(row)
 
     cycles = list(
         term.cycles.exclude(status=CycleStatus.CANCELLED)

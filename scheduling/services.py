@@ -25,7 +25,7 @@ from activities.models import (
 )
 from enrolment import attendance
 from enrolment.models import AbsenceReason
-from prisons.models import RegimePeriod, Room, RoomClosure, Unit
+from prisons.models import RegimePeriod, Room, RoomClosure, RoomUse, Unit
 
 from . import checks
 from .models import (
@@ -505,8 +505,8 @@ class FreeSlot:
 
 
 def free_slots(session: Session, day: dt.date | None = None) -> list[FreeSlot]:
-    """Periods and rooms on that day where the room (not closed), the facilitators (not away) and the units
-    are all free."""
+    """Periods and rooms on that day where the room (not closed, nor used by others), the facilitators
+    (not away) and the units are all free."""
     cycle = session.cycle
     site_id = cycle.term.site_id
     day = day or session.starts_at.astimezone(LOCAL).date()
@@ -533,6 +533,8 @@ def free_slots(session: Session, day: dt.date | None = None) -> list[FreeSlot]:
     closed = defaultdict(list)
     for closure in RoomClosure.objects.filter(room__site=site_id, date=day):
         closed[closure.room_id].append(closure)
+    for use in RoomUse.objects.filter(room__site=site_id, weekday=day.weekday()):
+        closed[use.room_id].append(use)  # a weekly use by others keeps the room as a closure does
     blocked = defaultdict(list)
     for unit in units:
         for b in unit.blocked_periods.filter(weekday=day.weekday()).keeping_people_in():

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from scheduling.models import UnsentEmail, UnsentEmailKind
 from tests.browser import chromium_page
-from tests.factories import ActivityFactory, DetaineeFactory, FacilitatorFactory
+from tests.factories import ActivityFactory, DetaineeFactory, FacilitatorFactory, RoomFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
@@ -21,6 +21,7 @@ def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, 
     ActivityFactory(title_en="Theatre workshop", title_fr="Atelier théâtre", title_nl="Toneelatelier")
     volunteer = FacilitatorFactory(sites=[unit.site], phone="+32 470 00 00 00")
     DetaineeFactory(unit=unit)
+    room = RoomFactory(site=unit.site)
     now = timezone.now()
     UnsentEmail.objects.create(key="facilitator_changes:facilitator:1", kind=UnsentEmailKind.FACILITATOR_CHANGES,
                                facilitator=volunteer, address="v@partner.example", error="ConnectionRefusedError",
@@ -41,7 +42,7 @@ def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, 
                  "/prisons/staff/", f"/prisons/staff/new/?site={unit.site_id}", f"/prisons/units/{unit.pk}/regime/",
                  f"/prisons/sites/{unit.site_id}/regime/?day=0", f"/prisons/rooms/new/?site={unit.site_id}",
                  f"/calendar/changes/{unit.pk}/?lang=nl", f"/calendar/movements/{unit.pk}/", "/calendar/unsent-emails/", "/attendance/sheets/",
-                 "/activities/facilitators/import/", "/"]:
+                 "/activities/facilitators/import/", f"/prisons/rooms/{room.pk}/uses/", "/"]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state()
         assert page.locator("main h1:not(article h1)").count() == 1, path  # a printed notice has its own
