@@ -129,6 +129,7 @@ def _digest_specs():
          ["site__code", "code", "building__code", "name", "kind", "capacity", "reachable_from_all_units"]),
         (pr.Room.reachable_units.through.objects.filter(room__site__code__in=codes), ["room__code", "unit__code"]),
         (pr.RegimePeriod.objects.filter(site__code__in=codes), ["site__code", "weekday", "index", "start", "end"]),
+        (pr.RoomUse.objects.filter(room__site__code__in=codes), ["room__code", "weekday", "start", "end", "label"]),
         (pr.BlockedPeriod.objects.filter(unit__site__code__in=codes),
          ["unit__site__code", "unit__code", "weekday", "start", "end", "reason"]),
         (act.Partner.objects.filter(name__endswith=data.DEMO_PARTNER_SUFFIX),

@@ -140,6 +140,9 @@ SAINT_GILLES_PERIODS = [(0, "08:15", "09:45", "P1"), (1, "10:00", "11:30", "P2")
                         (3, "13:15", "14:45", "P3"), (4, "15:00", "16:30", "P4")]
 # Friday afternoon is short at Haren (weekend visits are prepared): no fourth period.
 SHORT_DAYS = {"haren": {4: {4}}, "saint-gilles": {}}
+# Weekly times rooms are used by others (room code, weekday, start, end, by whom); the solver plans around them.
+ROOM_USES = {"saint-gilles": [("CTR-CHAP", 4, "13:30", "16:45", "Worship (synthetic demo)"),
+                              ("CTR-SH", 2, "08:30", "10:00", "Prison gym staff (synthetic demo)")]}
 # Facilitators' half-days, wide enough for both sites' periods.
 HALF_DAYS = {"am": ("08:00", "12:00", (0, 1)), "pm": ("13:00", "17:00", (3, 4))}
 

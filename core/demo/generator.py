@@ -369,6 +369,11 @@ class DemoBuilder:
                 through.append(pr.Room.reachable_units.through(room_id=room.pk, unit_id=u.pk))
         pr.Room.reachable_units.through.objects.bulk_create(through)
         self.rooms[plan.code] = rooms
+        # The rooms others use every week: planned around (Saint-Gilles is planned by the solver).
+        by_room_code = {room.code: room for room in rooms}
+        pr.RoomUse.objects.bulk_create([
+            pr.RoomUse(room=by_room_code[code], weekday=weekday, start=_time(start), end=_time(end), label=label)
+            for code, weekday, start, end, label in data.ROOM_USES.get(plan.code, ()) if code in by_room_code])
 
         periods, days = [], {}
         short = data.SHORT_DAYS.get(plan.code, {})
