@@ -142,6 +142,20 @@ def register_lines(session: Session, *, with_history: bool = False) -> list[Regi
     return lines
 
 
+def next_register_to_take(user, session: Session) -> Session | None:
+    """The next session of the same day, already begun, whose register nobody took: where to go on when
+    typing in a day's registers from paper (one query)."""
+    from core.rules import visible_sessions
+
+    day = session_date(session)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return (visible_sessions(user)
+            .filter(starts_at__gte=start, starts_at__lt=min(start + dt.timedelta(days=1), timezone.now()))
+            .exclude(pk=session.pk).exclude(status=SessionStatus.CANCELLED)
+            .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+            .select_related("cycle__activity", "room").order_by("starts_at", "pk").first())
+
+
 def sessions_with_register_state(sessions):
     """Annotate a (visible) session queryset with whether its register was taken."""
     return sessions.annotate(register_taken=Exists(Attendance.objects.filter(session=OuterRef("pk"))))

@@ -105,6 +105,7 @@ def register(request, pk):
             messages.success(request, _("Register saved (%(count)s lines changed).") % {"count": changed})
             return redirect("attendance:register", pk=session.pk)
     rows = _shown_rows(lines, post, errors)
+    paper_numbers = {value: number for number, (value, _label) in enumerate(register_sheets.REASONS_ON_PAPER, 1)}
     return render(request, "enrolment/attendance_register.html", {
         "session": session,
         "rows": rows,
@@ -114,7 +115,11 @@ def register(request, pk):
         "is_correction": any(row["line"].recorded for row in rows),
         "full_names": access.is_coordinator_of_site(request.user, session),
         "not_recorded": sum(1 for row in rows if not row["line"].recorded),
-        "reasons": AbsenceReason.choices,
+        # numbered as on the paper register's legend, so a sheet is typed in as it was ticked
+        "reasons": [(value, f"{paper_numbers[value]} · {label}" if value in paper_numbers else label)
+                    for value, label in AbsenceReason.choices],
+        "next_register": (attendance.next_register_to_take(request.user, session)
+                          if rows and all(row["line"].recorded for row in rows) else None),
         "PRESENT": AttendanceStatus.PRESENT,
         "ABSENT": AttendanceStatus.ABSENT,
         "OTHER": AbsenceReason.OTHER,

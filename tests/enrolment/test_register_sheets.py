@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from activities.models import SessionLog, SessionStatus
@@ -93,3 +94,26 @@ def test_a_coordinator_prints_a_day_of_a_site_across_the_change_to_summer_time(
     assert "Monday 29 March" not in html and other_site.cycle.code not in html
     everywhere = client.get(reverse("attendance:day-sheets"), {"date": sunday.isoformat()}).content.decode()
     assert everywhere.count('<article class="register-sheet">') == 5  # both sites of the coordinator
+
+
+def test_typing_in_a_days_sheets_goes_from_one_register_to_the_next(client, site, coordinator, unit):
+    day = dt.datetime(2027, 3, 10, 9, 0, tzinfo=BRUSSELS)
+    sessions = []
+    for hour in (9, 14):
+        cycle = CycleFactory(term=TermFactory(site=site), eligible_units=[unit])
+        EnrolmentFactory(cycle=cycle, enrolled_on=dt.date(2027, 2, 1), detainee=DetaineeFactory(unit=unit))
+        sessions.append(_session(cycle, day.replace(hour=hour)))
+    with time_machine.travel(day.replace(hour=18), tick=False):  # typed in at the end of the day
+        _type_in_the_day(client, coordinator, sessions)
+
+
+def _type_in_the_day(client, coordinator, sessions):
+    client.force_login(coordinator)
+    first = client.get(reverse("attendance:register", args=[sessions[0].pk])).content.decode()
+    assert ">1 · Sick</option>" in first and ">Session cancelled</option>" in first  # the paper's numbers
+    assert "Next register to type in" not in first  # this one is not typed in yet
+    done = client.post(reverse("attendance:all-present", args=[sessions[0].pk]), follow=True).content.decode()
+    assert f'href="/attendance/sessions/{sessions[1].pk}/">Next register to type in: 14:00' in done
+    client.post(reverse("attendance:all-present", args=[sessions[1].pk]))
+    last = client.get(reverse("attendance:register", args=[sessions[1].pk])).content.decode()
+    assert "Next register to type in" not in last  # the day is typed in
