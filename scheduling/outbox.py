@@ -121,3 +121,20 @@ def request_retry() -> None:
     from .tasks import send_change_notices
 
     send_change_notices.enqueue()
+
+
+def refused_about(session) -> list[UnsentEmail]:
+    """The e-mails refused to people a change to this session concerns: its facilitators, the staff of its
+    units and the site's gate (one query). Shown on the session's page beside who was told."""
+    from django.db.models import Q
+
+    from prisons.models import StaffFunction
+
+    from .calendars import session_facilitators
+
+    leaders = [person.pk for person in session_facilitators(session)]
+    units = [unit.pk for unit in session.cycle.eligible_units.all()]
+    return list(UnsentEmail.objects.filter(
+        Q(facilitator__in=leaders) | Q(staff_member__units__in=units)
+        | Q(staff_member__site=session.cycle.term.site_id, staff_member__function=StaffFunction.GATE))
+        .distinct().select_related("facilitator", "staff_member").order_by("first_failed_at", "pk"))

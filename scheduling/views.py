@@ -25,6 +25,7 @@ from .forms import (
 )
 from .models import DraftSession
 from .notices import told_about
+from .outbox import refused_about
 from .problem_builder import build_problem
 
 
@@ -294,4 +295,5 @@ def session_change(request, pk):
         "replacement_choices": list(dict.fromkeys([*own, *replacements.candidates(session)]))
         if session.status == "scheduled" else [],
         "told": told_about(session),
+        "refused": refused_about(session),
     })

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.test import override_settings
+from django.urls import reverse
 
 from activities import absences
 from activities.models import Session
@@ -65,6 +66,12 @@ def test_a_refused_change_notice_is_listed_with_whom_to_phone_and_goes_once_the_
     assert "Changes to their sessions" in page and "ConnectionRefusedError" in page
     assert "Fri 19 Mar, 10:00" in page  # Brussels time
     assert "2 <span" in page and "last at 10:10" in page
+    # the cancelled session's page says so beside who was told
+    cancelled = _on(prison.french, dt.date(2027, 3, 29))
+    session_page = client.get(reverse("planning:session", args=[cancelled.pk])).content.decode()
+    assert "Ana Lopez · changes to their sessions · refused since Fri 19 Mar, 10:00 (2 tries)" in session_page
+    other = client.get(reverse("planning:session", args=[_on(prison.sport, dt.date(2027, 3, 30)).pk]))
+    assert 'id="refused"' not in other.content.decode()  # Bert's e-mails go out
 
     client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
     assert "Every e-mail went out." in client.get("/calendar/unsent-emails/").content.decode()
