@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,15 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.models import AuditAction
-from prisons.imports import (
-    RowError,
-    UnreadableFile,
-    cell_text,
-    normalise,
-    parse_date,
-    read_header,
-    read_table,
-)
+from prisons.imports import ListReport, RowError, cell_text, normalise, parse_date, read_list
 from prisons.models import Site, Weekday
 
 from .models import Availability, Facilitator, FacilitatorKind, Partner
@@ -117,26 +109,7 @@ class FacilitatorRow:
         return f"{self.first_name} {self.last_name}"
 
 
-@dataclass
-class FacilitatorImport:
-    site: Site
-    filename: str
-    rows: list[FacilitatorRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    rows_read: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def new(self) -> list[FacilitatorRow]:
-        return [row for row in self.rows if row.existing is None]
-
-    @property
-    def updated(self) -> list[FacilitatorRow]:
-        return [row for row in self.rows if row.existing is not None]
+FacilitatorImport = ListReport  # rows: FacilitatorRow
 
 
 def parse_availability(text: str) -> list[Window]:
@@ -167,26 +140,13 @@ def parse_availability(text: str) -> list[Window]:
 def prepare_facilitator_import(content: bytes, filename: str, site: Site) -> FacilitatorImport:
     """Read and validate the whole file; nothing is written."""
     report = FacilitatorImport(site=site, filename=filename)
-    try:
-        table = read_table(content, filename)
-    except UnreadableFile as exc:
-        report.errors.append(RowError(None, "", str(exc.args[0])))
+    found = read_list(content, filename, report, aliases=_ALIASES, required=REQUIRED, labels=COLUMN_LABELS)
+    if found is None:
         return report
-    if not table or not any(cell_text(v) for v in table[0]):
-        report.errors.append(RowError(None, "", str(_("The file is empty: the first row must hold the column names."))))
-        return report
-    header = [cell_text(v) for v in table[0]]
-    positions = read_header(header, _ALIASES, REQUIRED, COLUMN_LABELS, report)
-    if report.errors:
-        return report
-    column = {key: header[index] for key, index in positions.items()}
+    column, rows = found
     partners = {normalise(p.name): p for p in Partner.objects.all()}
     seen_emails, seen_names = {}, {}
-    for number, values in enumerate(table[1:], start=2):
-        if not any(cell_text(v) for v in values):
-            continue
-        report.rows_read += 1
-        cells = {key: values[index] if index < len(values) else None for key, index in positions.items()}
+    for number, cells in rows:
         row = _validate_row(number, cells, column, partners, report)
         if row is None:
             continue

@@ -269,6 +269,55 @@ def read_header(header: list[str], aliases: dict, required, labels: dict, report
     return positions
 
 
+@dataclass
+class ListReport:
+    """What a list import (facilitators, staff) found: the valid rows, each with `existing` (the record it
+    updates, or None for a new one), and the errors and warnings by row and column."""
+
+    site: Site
+    filename: str
+    rows: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new(self) -> list:
+        return [row for row in self.rows if row.existing is None]
+
+    @property
+    def updated(self) -> list:
+        return [row for row in self.rows if row.existing is not None]
+
+
+def read_list(content: bytes, filename: str, report, *, aliases: dict, required, labels: dict):
+    """The file's data rows as (row number, {key: cell}) with the columns' names as typed ({key: name}),
+    or None when the file itself is refused (the reason is in `report.errors`). Empty rows are skipped."""
+    try:
+        table = read_table(content, filename)
+    except UnreadableFile as exc:
+        report.errors.append(RowError(None, "", str(exc.args[0])))
+        return None
+    if not table or not any(cell_text(v) for v in table[0]):
+        report.errors.append(RowError(None, "", str(_("The file is empty: the first row must hold the column names."))))
+        return None
+    header = [cell_text(v) for v in table[0]]
+    positions = read_header(header, aliases, required, labels, report)
+    if report.errors:
+        return None
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        if any(cell_text(v) for v in values):
+            rows.append((number, {key: values[index] if index < len(values) else None
+                                  for key, index in positions.items()}))
+    report.rows_read = len(rows)
+    return {key: header[index] for key, index in positions.items()}, rows
+
+
 # --- validating ----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,88 @@
+"""The pages of the list imports (facilitators, prison staff): upload → preview (new, updated, errors
+by row and column) → confirm; and the empty template with its column names in the reader's language.
+The file waits in the server-side session between the preview and the confirmation, and is checked
+again before anything is written: the database may have changed meanwhile."""
+import base64
+import csv
+import io
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .forms_import import ImportConfirmForm, ListUploadForm
+
+
+@dataclass
+class ListImport:
+    name: str  # the URL name of the page, and the session key
+    template: str
+    help_text: str
+    prepare: Callable  # (content, filename, site) -> ListReport
+    apply: Callable  # (report, user) -> result with `created` and `updated`
+    done: Callable  # (site, result) -> the message once imported
+    done_url: str  # the URL name shown afterwards
+    columns: list  # (key, label, example)
+
+
+def import_page(request, spec: ListImport, sites):
+    """The upload form, the preview of a checked file, or the import of a confirmed one."""
+    context = {"columns": spec.columns, "report": None, "confirm_form": None}
+    if request.method == "POST" and "token" in request.POST:
+        stored = request.session.get(spec.name)
+        form = ImportConfirmForm(request.POST)
+        if not stored or not form.is_valid() or not secrets.compare_digest(form.cleaned_data["token"],
+                                                                           stored["token"]):
+            messages.error(request, _("This import has expired or was already applied: upload the file again."))
+            return redirect(spec.name)
+        site = get_object_or_404(sites, pk=stored["site"])
+        report = spec.prepare(base64.b64decode(stored["content"]), stored["filename"], site)
+        request.session.pop(spec.name, None)
+        if report.ok:
+            messages.success(request, spec.done(site, spec.apply(report, request.user)))
+            return redirect(spec.done_url)
+        upload_form = ListUploadForm(sites=sites, initial={"site": site}, help_text=spec.help_text)
+        return render(request, spec.template, {**context, "form": upload_form, "report": report})
+    form = ListUploadForm(request.POST or None, request.FILES or None, sites=sites, help_text=spec.help_text)
+    if request.method == "POST" and form.is_valid():
+        upload, site = form.cleaned_data["file"], form.cleaned_data["site"]
+        content = upload.read()
+        context["report"] = report = spec.prepare(content, upload.name, site)
+        if report.ok:
+            token = secrets.token_urlsafe(16)
+            request.session[spec.name] = {"token": token, "site": site.pk, "filename": upload.name,
+                                          "content": base64.b64encode(content).decode("ascii")}
+            context["confirm_form"] = ImportConfirmForm(initial={"token": token})
+        else:
+            request.session.pop(spec.name, None)
+    return render(request, spec.template, {**context, "form": form})
+
+
+def template_download(columns, extension: str, filename: str, sheet_title: str) -> HttpResponse:
+    """The empty list: the column names (in the reader's language) and one synthetic example row."""
+    if extension not in ("xlsx", "csv"):
+        raise Http404
+    header = [str(label) for _key, label, _example in columns]
+    example = [str(example) for _key, _label, example in columns]
+    if extension == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";").writerows([header, example])
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = sheet_title[:31]
+        sheet.append(header)
+        sheet.append(example)
+        binary = io.BytesIO()
+        workbook.save(binary)
+        response = HttpResponse(binary.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
