@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.findings import Severity
+from prisons.list_import_api import ListImportInput, ListImportSerializer, import_list
 
 from . import carry_over, cycles, terms, volunteer_hours
 from .checks import authorisation_findings
@@ -187,27 +188,6 @@ class PartnerViewSet(ScopedReadOnlyViewSet):
     filterset_class = PartnerFilter
 
 
-class FacilitatorImportInput(serializers.Serializer):
-    site = serializers.IntegerField(help_text="The site they come to.")
-    file = serializers.FileField(help_text="xlsx or CSV, one row a facilitator, columns as on the import page.")
-    confirm = serializers.BooleanField(default=False, help_text="Apply when every row is valid; else only check.")
-
-
-class RowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(allow_null=True)
-    column = serializers.CharField()
-    message = serializers.CharField()
-
-
-class FacilitatorImportSerializer(serializers.Serializer):
-    rows_read = serializers.IntegerField()
-    new = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    errors = RowErrorSerializer(many=True)
-    warnings = RowErrorSerializer(many=True)
-    applied = serializers.BooleanField()
-
-
 class FacilitatorViewSet(ScopedReadOnlyViewSet):
     model = Facilitator
     serializer_class = FacilitatorSerializer
@@ -218,29 +198,16 @@ class FacilitatorViewSet(ScopedReadOnlyViewSet):
     def scope(user):
         return access.visible_facilitators(user).prefetch_related("sites").order_by("last_name", "first_name")
 
-    @extend_schema(request={"multipart/form-data": FacilitatorImportInput},
-                   responses={200: FacilitatorImportSerializer, 400: FacilitatorImportSerializer})
+    @extend_schema(request={"multipart/form-data": ListImportInput},
+                   responses={200: ListImportSerializer, 400: ListImportSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_list(self, request):
         """Check a spreadsheet of facilitators for a site and, with `confirm`, import it: nothing is saved
         unless every row is valid (400 with the errors by row and column)."""
         from .facilitator_import import apply_facilitator_import, prepare_facilitator_import
 
-        data = FacilitatorImportInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        site = in_scope(access.visible_sites(request.user), data.validated_data["site"], field="site",
-                        message=_("No site with this number among yours."))
-        if not request.user.has_perm("activities.import_facilitators", site):
-            self.permission_denied(request, message=_("You may not import facilitators for this site."))
-        upload = data.validated_data["file"]
-        report = prepare_facilitator_import(upload.read(), upload.name, site)
-        applied = report.ok and data.validated_data["confirm"]
-        if applied:
-            apply_facilitator_import(report, user=request.user)
-        return Response(FacilitatorImportSerializer({
-            "rows_read": report.rows_read, "new": len(report.new), "updated": len(report.updated),
-            "errors": report.errors, "warnings": report.warnings, "applied": applied,
-        }).data, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
+        return import_list(request, permission="activities.import_facilitators", prepare=prepare_facilitator_import,
+                           apply=apply_facilitator_import)
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: FacilitatorYearHoursSerializer})
     @action(detail=True, methods=["get"])

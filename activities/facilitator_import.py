@@ -23,7 +23,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.models import AuditAction
-from prisons.imports import ListReport, RowError, cell_text, normalise, parse_date, read_list
+from prisons.imports import (
+    ListReport,
+    RowError,
+    cell_text,
+    choice_lookup,
+    column_aliases,
+    normalise,
+    parse_date,
+    read_list,
+)
 from prisons.models import Site, Weekday
 
 from .models import Availability, Facilitator, FacilitatorKind, Partner
@@ -52,7 +61,6 @@ COLUMNS = {
 }
 REQUIRED = ("last_name", "first_name")
 COLUMN_LABELS = {"last_name": _("Last name"), "first_name": _("First name")}
-_ALIASES = {normalise(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
 
 KINDS = {
     FacilitatorKind.VOLUNTEER: ("volunteer", "bénévole", "benevole", "volontaire", "vrijwilliger"),
@@ -65,7 +73,6 @@ KINDS = {
                             "personeel", "penitentiair beambte"),
     FacilitatorKind.INTERPRETER: ("interpreter", "interprète", "interprete", "tolk"),
 }
-_KIND_VALUES = {normalise(v): key for key, values in KINDS.items() for v in values}
 
 WEEKDAYS = (
     ("mon", "monday", "lun", "lundi", "ma", "maa", "maandag"),
@@ -140,14 +147,16 @@ def parse_availability(text: str) -> list[Window]:
 def prepare_facilitator_import(content: bytes, filename: str, site: Site) -> FacilitatorImport:
     """Read and validate the whole file; nothing is written."""
     report = FacilitatorImport(site=site, filename=filename)
-    found = read_list(content, filename, report, aliases=_ALIASES, required=REQUIRED, labels=COLUMN_LABELS)
+    found = read_list(content, filename, report, aliases=column_aliases(COLUMNS, TEMPLATE_COLUMNS),
+                      required=REQUIRED, labels=COLUMN_LABELS)
     if found is None:
         return report
     column, rows = found
     partners = {normalise(p.name): p for p in Partner.objects.all()}
+    kinds = choice_lookup(KINDS, FacilitatorKind.choices)
     seen_emails, seen_names = {}, {}
     for number, cells in rows:
-        row = _validate_row(number, cells, column, partners, report)
+        row = _validate_row(number, cells, column, partners, kinds, report)
         if row is None:
             continue
         email = row.values.get("email", "").lower()
@@ -165,7 +174,7 @@ def prepare_facilitator_import(content: bytes, filename: str, site: Site) -> Fac
     return report
 
 
-def _validate_row(number, cells, column, partners, report) -> FacilitatorRow | None:
+def _validate_row(number, cells, column, partners, kinds, report) -> FacilitatorRow | None:
     errors_before = len(report.errors)
 
     def error(key, message):
@@ -177,7 +186,7 @@ def _validate_row(number, cells, column, partners, report) -> FacilitatorRow | N
             error(key, _("Required."))
     values = {}
     if text.get("kind"):
-        kind = _KIND_VALUES.get(normalise(text["kind"]))
+        kind = kinds.get(normalise(text["kind"]))
         if kind is None:
             error("kind", _("“%(value)s” is not a kind: volunteer, partner employee, teacher, staff or interpreter.")
                   % {"value": text["kind"]})

@@ -8,6 +8,7 @@ from core import rules as access
 from prisons.list_import_views import ListImport, import_page, template_download
 
 from .facilitator_import import (
+    REQUIRED,
     TEMPLATE_COLUMNS,
     apply_facilitator_import,
     prepare_facilitator_import,
@@ -19,7 +20,9 @@ FACILITATORS = ListImport(
     prepare=prepare_facilitator_import, apply=lambda report, user: apply_facilitator_import(report, user=user),
     done=lambda site, result: _("Facilitators imported for %(site)s: %(created)s new, %(updated)s updated.") % {
         "site": site.name, "created": result.created, "updated": result.updated},
-    done_url="activities:facilitator-list", columns=TEMPLATE_COLUMNS)
+    done_url="activities:facilitator-list", columns=TEMPLATE_COLUMNS, required=REQUIRED,
+    template_download="activities:facilitator-import-template",
+    preview_cells="activities/_facilitator_import_row.html")
 
 
 def _sites(user):

@@ -269,6 +269,30 @@ def read_header(header: list[str], aliases: dict, required, labels: dict, report
     return positions
 
 
+def choice_lookup(aliases: dict, choices) -> dict:
+    """{normalised word: value} for a column of choices: the aliases given, and each choice's label in
+    French, Dutch and English (what the templates and the interface write)."""
+    from django.utils import translation
+
+    found = {normalise(word): value for value, words in aliases.items() for word in words}
+    for language in ("en", "fr", "nl"):
+        with translation.override(language):
+            found.update({normalise(label): value for value, label in choices})
+    return found
+
+
+def column_aliases(columns: dict, template_columns) -> dict:
+    """{normalised column name: key}: the names given, and the template's column names in French, Dutch and
+    English, so a template read back is always understood."""
+    from django.utils import translation
+
+    found = {normalise(name): key for key, names in columns.items() for name in names}
+    for language in ("en", "fr", "nl"):
+        with translation.override(language):
+            found.update({normalise(label): key for key, label, _example in template_columns})
+    return found
+
+
 @dataclass
 class ListReport:
     """What a list import (facilitators, staff) found: the valid rows, each with `existing` (the record it

@@ -27,11 +27,14 @@ class ListImport:
     done: Callable  # (site, result) -> the message once imported
     done_url: str  # the URL name shown afterwards
     columns: list  # (key, label, example)
+    required: tuple  # the keys of the columns a row must fill
+    template_download: str  # the URL name of the empty template (its argument: xlsx or csv)
+    preview_cells: str  # the template of a row's own cells in the preview
 
 
 def import_page(request, spec: ListImport, sites):
     """The upload form, the preview of a checked file, or the import of a confirmed one."""
-    context = {"columns": spec.columns, "report": None, "confirm_form": None}
+    context = {"spec": spec, "columns": spec.columns, "report": None, "confirm_form": None}
     if request.method == "POST" and "token" in request.POST:
         stored = request.session.get(spec.name)
         form = ImportConfirmForm(request.POST)

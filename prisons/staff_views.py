@@ -6,13 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import rules as access
 from core.forms import add_service_errors
 
-from . import rooms, staff
+from . import rooms, staff, staff_import
 from .forms import RoomForm, StaffMemberForm
+from .list_import_views import ListImport, import_page, template_download
 
 
 def _sites(user):
@@ -104,3 +106,31 @@ def room_form(request, pk=None):
             return redirect(f"{reverse('prisons:room-list')}?site={site.pk}")
     return render(request, "prisons/room_form.html", {"form": form, "room": room, "site": site},
                   status=400 if form.errors else 200)
+
+
+STAFF = ListImport(
+    name="prisons:staff-import", template="prisons/staff_import.html",
+    help_text=gettext_lazy("One row per staff member; the first row holds the column names."),
+    prepare=staff_import.prepare_staff_import,
+    apply=lambda report, user: staff_import.apply_staff_import(report, user=user),
+    done=lambda site, result: _("Staff imported for %(site)s: %(created)s new, %(updated)s updated.") % {
+        "site": site.name, "created": result.created, "updated": result.updated},
+    done_url="prisons:staff-list", columns=staff_import.TEMPLATE_COLUMNS, required=staff_import.REQUIRED,
+    template_download="prisons:staff-import-template", preview_cells="prisons/_staff_import_row.html")
+
+
+@login_required
+def staff_import_page(request):
+    """The direction's staff list in one go (the site's coordinators)."""
+    sites = access.visible_sites(request.user)
+    sites = sites.filter(pk__in=[site.pk for site in sites if request.user.has_perm("prisons.change_reference", site)])
+    if not sites.exists():
+        raise PermissionDenied
+    return import_page(request, STAFF, sites)
+
+
+@login_required
+def staff_import_template(request, extension):
+    if not access.is_planner(request.user):
+        raise PermissionDenied
+    return template_download(staff_import.TEMPLATE_COLUMNS, extension, "relais-staff", _("Staff"))

@@ -42,7 +42,8 @@ def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, 
                  "/prisons/staff/", f"/prisons/staff/new/?site={unit.site_id}", f"/prisons/units/{unit.pk}/regime/",
                  f"/prisons/sites/{unit.site_id}/regime/?day=0", f"/prisons/rooms/new/?site={unit.site_id}",
                  f"/calendar/changes/{unit.pk}/?lang=nl", f"/calendar/movements/{unit.pk}/", "/calendar/unsent-emails/", "/attendance/sheets/",
-                 "/activities/facilitators/import/", f"/prisons/rooms/{room.pk}/uses/", "/"]:
+                 "/activities/facilitators/import/", f"/prisons/rooms/{room.pk}/uses/",
+                 "/prisons/staff/import/", "/"]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state()
         assert page.locator("main h1:not(article h1)").count() == 1, path  # a printed notice has its own

@@ -1,0 +1,42 @@
+"""The command line of the list imports (`manage.py import_facilitators`, `import_staff`)."""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from .models import Site
+
+
+class ListImportCommand(BaseCommand):
+    """Subclasses set `prepare` (content, filename, site) -> ListReport and `apply` (report) -> result."""
+
+    prepare = None
+    apply = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--site", required=True, help="code of the site, e.g. haren")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report; save nothing")
+
+    def handle(self, *args, file, site, dry_run, **options):
+        try:
+            site_obj = Site.objects.get(code=site)
+        except Site.DoesNotExist:
+            raise CommandError(f"No site with code {site!r}.") from None
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        report = type(self).prepare(content, file.name, site_obj)
+        self.stdout.write(f"{file.name} for {site_obj.name}: {report.rows_read} rows, {len(report.new)} new, "
+                          f"{len(report.updated)} updated, {len(report.errors)} errors.")
+        for warning in report.warnings:
+            self.stdout.write(f"  warning: {warning.where}: {warning.message}")
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(f"  error: {error.where}: {error.message}")
+            raise CommandError("Nothing was imported: correct the errors above and run the import again.")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was saved.")
+            return
+        result = type(self).apply(report)
+        self.stdout.write(self.style.SUCCESS(f"Imported: {result.created} created, {result.updated} updated."))
