@@ -6,16 +6,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.findings import Severity
-from prisons.list_import_api import ListImportInput, ListImportSerializer, import_list
+from prisons.list_import_api import import_action
 
 from . import carry_over, cycles, terms, volunteer_hours
 from .checks import authorisation_findings
+from .facilitator_import import apply_facilitator_import, prepare_facilitator_import
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter, SessionFilter
 from .models import Activity, Cycle, CycleStatus, ExcludedDate, Facilitator, Partner, Session, Term
 
@@ -198,16 +198,10 @@ class FacilitatorViewSet(ScopedReadOnlyViewSet):
     def scope(user):
         return access.visible_facilitators(user).prefetch_related("sites").order_by("last_name", "first_name")
 
-    @extend_schema(request={"multipart/form-data": ListImportInput},
-                   responses={200: ListImportSerializer, 400: ListImportSerializer})
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
-    def import_list(self, request):
-        """Check a spreadsheet of facilitators for a site and, with `confirm`, import it: nothing is saved
-        unless every row is valid (400 with the errors by row and column)."""
-        from .facilitator_import import apply_facilitator_import, prepare_facilitator_import
-
-        return import_list(request, permission="activities.import_facilitators", prepare=prepare_facilitator_import,
-                           apply=apply_facilitator_import)
+    import_list = import_action(
+        permission="activities.import_facilitators", prepare=prepare_facilitator_import,
+        apply=apply_facilitator_import, summary="Check a spreadsheet of facilitators for a site and, with `confirm`, "
+        "import it (nothing is saved unless every row is valid)")
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: FacilitatorYearHoursSerializer})
     @action(detail=True, methods=["get"])

@@ -24,27 +24,25 @@ from django.utils.translation import gettext_lazy as _
 from core import audit
 from core.models import AuditAction
 from prisons.imports import (
+    PERSON_COLUMNS,
     ListReport,
     RowError,
     cell_text,
-    choice_lookup,
-    column_aliases,
+    flag_repeats,
     normalise,
     parse_date,
     read_list,
+    word_lookup,
 )
 from prisons.models import Site, Weekday
 
 from .models import Availability, Facilitator, FacilitatorKind, Partner
 
 COLUMNS = {
-    "last_name": ("last name", "surname", "family name", "nom", "nom de famille", "achternaam", "familienaam",
-                  "naam"),
-    "first_name": ("first name", "given name", "prénom", "voornaam"),
+    **PERSON_COLUMNS,
     "kind": ("kind", "type", "role", "rôle", "statut", "soort", "functie"),
     "partner": ("partner", "organisation", "organization", "partner organisation", "organisation partenaire",
                 "partenaire", "association", "organisatie", "partnerorganisatie", "vereniging"),
-    "email": ("email", "e-mail", "mail", "courriel", "adresse e-mail", "e-mailadres"),
     "phone": ("phone", "telephone", "mobile", "téléphone", "gsm", "portable", "telefoon", "telefoonnummer",
               "telefoon / gsm"),
     "languages": ("languages", "langues", "talen", "language codes"),
@@ -147,26 +145,20 @@ def parse_availability(text: str) -> list[Window]:
 def prepare_facilitator_import(content: bytes, filename: str, site: Site) -> FacilitatorImport:
     """Read and validate the whole file; nothing is written."""
     report = FacilitatorImport(site=site, filename=filename)
-    found = read_list(content, filename, report, aliases=column_aliases(COLUMNS, TEMPLATE_COLUMNS),
+    found = read_list(content, filename, report, aliases=word_lookup(COLUMNS, [(key, label) for key, label, _example in TEMPLATE_COLUMNS]),
                       required=REQUIRED, labels=COLUMN_LABELS)
     if found is None:
         return report
     column, rows = found
     partners = {normalise(p.name): p for p in Partner.objects.all()}
-    kinds = choice_lookup(KINDS, FacilitatorKind.choices)
-    seen_emails, seen_names = {}, {}
+    kinds = word_lookup(KINDS, FacilitatorKind.choices)
+    seen = {}
     for number, cells in rows:
         row = _validate_row(number, cells, column, partners, kinds, report)
         if row is None:
             continue
-        email = row.values.get("email", "").lower()
-        name = normalise(row.name)
-        for key, seen, what in ((email, seen_emails, "email"), (name, seen_names, "last_name")):
-            if key and key in seen:
-                report.errors.append(RowError(number, column[what], str(
-                    _("The same facilitator as on row %(row)d.") % {"row": seen[key]})))
-            elif key:
-                seen[key] = number
+        flag_repeats(report, number, [(row.values.get("email", "").lower(), column.get("email")),
+                                      (normalise(row.name), column["last_name"])], seen)
         report.rows.append(row)
     if not report.rows_read:
         report.errors.append(RowError(None, "", str(_("The file has column names but no facilitator."))))

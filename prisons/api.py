@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core import audit
@@ -16,7 +15,7 @@ from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.models import AuditAction
 
-from .list_import_api import ListImportInput, ListImportSerializer, import_list
+from .list_import_api import import_action
 from .models import (
     BlockedPeriod,
     Building,
@@ -31,6 +30,7 @@ from .models import (
     StaffMember,
     Unit,
 )
+from .staff_import import apply_staff_import, prepare_staff_import
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -255,16 +255,10 @@ class StaffMemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
     def scope(user):
         return access.visible_staff_members(user).prefetch_related("units")
 
-    @extend_schema(request={"multipart/form-data": ListImportInput},
-                   responses={200: ListImportSerializer, 400: ListImportSerializer})
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
-    def import_list(self, request):
-        """Check the direction's staff list for a site and, with `confirm`, import it: nothing is saved
-        unless every row is valid (400 with the errors by row and column)."""
-        from .staff_import import apply_staff_import, prepare_staff_import
-
-        return import_list(request, permission="prisons.change_reference", prepare=prepare_staff_import,
-                           apply=apply_staff_import)
+    import_list = import_action(
+        permission="prisons.change_reference", prepare=prepare_staff_import, apply=apply_staff_import,
+        summary="Check the direction's staff list for a site and, with `confirm`, import it (nothing is saved "
+        "unless every row is valid)")
 
     def _save(self, request, member=None):
         from . import staff

@@ -269,28 +269,37 @@ def read_header(header: list[str], aliases: dict, required, labels: dict, report
     return positions
 
 
-def choice_lookup(aliases: dict, choices) -> dict:
-    """{normalised word: value} for a column of choices: the aliases given, and each choice's label in
-    French, Dutch and English (what the templates and the interface write)."""
+def word_lookup(words: dict, labelled) -> dict:
+    """{normalised word: value}: the `words` given for each value, and each (value, label) of `labelled`
+    with its label in French, Dutch and English, so what the templates and the interface write is always
+    understood (a column's name, a choice)."""
     from django.utils import translation
 
-    found = {normalise(word): value for value, words in aliases.items() for word in words}
+    found = {normalise(word): value for value, aliases in words.items() for word in aliases}
     for language in ("en", "fr", "nl"):
         with translation.override(language):
-            found.update({normalise(label): value for value, label in choices})
+            found.update({normalise(label): value for value, label in labelled})
     return found
 
 
-def column_aliases(columns: dict, template_columns) -> dict:
-    """{normalised column name: key}: the names given, and the template's column names in French, Dutch and
-    English, so a template read back is always understood."""
-    from django.utils import translation
+# Columns every list of people may have, in French, Dutch and English.
+PERSON_COLUMNS = {
+    "last_name": ("last name", "surname", "family name", "nom", "nom de famille", "achternaam", "familienaam",
+                  "naam"),
+    "first_name": ("first name", "given name", "prénom", "voornaam"),
+    "email": ("email", "e-mail", "mail", "courriel", "adresse e-mail", "e-mailadres"),
+}
 
-    found = {normalise(name): key for key, names in columns.items() for name in names}
-    for language in ("en", "fr", "nl"):
-        with translation.override(language):
-            found.update({normalise(label): key for key, label, _example in template_columns})
-    return found
+
+def flag_repeats(report, number: int, keys, seen: dict) -> None:
+    """The same person twice in a file: `keys` are (value, column name) pairs that identify the row (an
+    e-mail, a name); `seen` maps the values met so far to their row."""
+    for key, column in keys:
+        if key and key in seen:
+            report.errors.append(RowError(number, column, str(_("The same person as on row %(row)d.")
+                                                              % {"row": seen[key]})))
+        elif key:
+            seen[key] = number
 
 
 @dataclass

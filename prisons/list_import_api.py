@@ -1,8 +1,11 @@
 """The API of the list imports (facilitators, staff): check a file for a site, and with `confirm` import it;
 nothing is saved unless every row is valid (400 with the errors by row and column)."""
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core import rules as access
@@ -30,7 +33,7 @@ class ListImportSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
 
 
-def import_list(request, *, permission: str, prepare, apply) -> Response:
+def run_list_import(request, *, permission: str, prepare, apply) -> Response:
     """`permission` is checked on the site; `prepare(content, filename, site)`, `apply(report, user=)`."""
     data = ListImportInput(data=request.data)
     data.is_valid(raise_exception=True)
@@ -47,3 +50,15 @@ def import_list(request, *, permission: str, prepare, apply) -> Response:
         "rows_read": report.rows_read, "new": len(report.new), "updated": len(report.updated),
         "errors": report.errors, "warnings": report.warnings, "applied": applied,
     }).data, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+def import_action(*, permission: str, prepare, apply, summary: str):
+    """The `POST …/import/` action of a viewset for one list (`prepare`, `apply` as in `run_list_import`)."""
+
+    @extend_schema(request={"multipart/form-data": ListImportInput}, summary=summary,
+                   responses={200: ListImportSerializer, 400: ListImportSerializer})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_list(self, request):
+        return run_list_import(request, permission=permission, prepare=prepare, apply=apply)
+
+    return import_list

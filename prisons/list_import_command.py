@@ -6,6 +6,18 @@ from django.core.management.base import BaseCommand, CommandError
 from .models import Site
 
 
+def site_and_content(site: str, file: Path) -> tuple[Site, bytes]:
+    """The site of that code and the file's bytes, or the command's error saying which is wrong."""
+    try:
+        site_obj = Site.objects.get(code=site)
+    except Site.DoesNotExist:
+        raise CommandError(f"No site with code {site!r}.") from None
+    try:
+        return site_obj, file.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+
+
 class ListImportCommand(BaseCommand):
     """Subclasses set `prepare` (content, filename, site) -> ListReport and `apply` (report) -> result."""
 
@@ -18,14 +30,7 @@ class ListImportCommand(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate and report; save nothing")
 
     def handle(self, *args, file, site, dry_run, **options):
-        try:
-            site_obj = Site.objects.get(code=site)
-        except Site.DoesNotExist:
-            raise CommandError(f"No site with code {site!r}.") from None
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        site_obj, content = site_and_content(site, file)
         report = type(self).prepare(content, file.name, site_obj)
         self.stdout.write(f"{file.name} for {site_obj.name}: {report.rows_read} rows, {len(report.new)} new, "
                           f"{len(report.updated)} updated, {len(report.errors)} errors.")

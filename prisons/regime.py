@@ -216,6 +216,29 @@ def _dropping_refused(weekday: int, dropped) -> list[str]:
     return refusals
 
 
+def weekly_time_errors(rows) -> list[str]:
+    """The refusals common to weekly times (a unit's blocked times, a room's uses by others), each naming
+    its row (`row.where`): no weekday, no start or end, an end before the start, two rows overlapping."""
+    errors = []
+    by_day = defaultdict(list)
+    for row in rows:
+        if row.weekday not in Weekday.values:
+            errors.append(_("%(where)s: choose the weekday.") % {"where": row.where})
+        if row.start is None or row.end is None:
+            errors.append(_("%(where)s: give the start and the end.") % {"where": row.where})
+        elif row.end <= row.start:
+            errors.append(_("%(where)s: the time ends before it starts.") % {"where": row.where})
+        elif row.weekday in Weekday.values:
+            by_day[row.weekday].append(row)
+    for day_rows in by_day.values():
+        day_rows.sort(key=lambda row: row.start)
+        for first, second in zip(day_rows, day_rows[1:], strict=False):
+            if second.start < first.end:
+                errors.append(_("%(where)s overlaps %(other)s on the same day: make them one.")
+                              % {"where": second.where, "other": first.where})
+    return errors
+
+
 @transaction.atomic
 def set_unit_regime(unit: Unit, *, escort_limit: int | None, blocked: list[BlockedRow], by) -> list[BlockedPeriod]:
     """Replace the unit's escort limit and weekly blocked times. Errors name the field or the row."""
@@ -224,29 +247,14 @@ def set_unit_regime(unit: Unit, *, escort_limit: int | None, blocked: list[Block
     errors = {}
     if escort_limit is not None and escort_limit < 1:
         errors["escort_limit"] = _("At least 1 session at a time; leave it empty for no limit.")
-    rows_errors = []
-    by_day = defaultdict(list)
+    rows_errors = weekly_time_errors(blocked)
     reasons = {choice for choice, _label in BlockedPeriod._meta.get_field("reason").choices}
     for row in blocked:
-        if row.weekday not in Weekday.values:
-            rows_errors.append(_("%(where)s: choose the weekday.") % {"where": row.where})
-        if row.start is None or row.end is None:
-            rows_errors.append(_("%(where)s: give the start and the end.") % {"where": row.where})
-        elif row.end <= row.start:
-            rows_errors.append(_("%(where)s: the time ends before it starts.") % {"where": row.where})
-        elif row.weekday in Weekday.values:
-            by_day[row.weekday].append(row)
         if row.reason not in reasons:
             rows_errors.append(_("%(where)s: choose why the unit cannot leave then.") % {"where": row.where})
         if len(row.label) > BLOCKED_LABEL_MAX:
             rows_errors.append(_("%(where)s: keep the note under %(max)d characters.")
                                % {"where": row.where, "max": BLOCKED_LABEL_MAX})
-    for day_rows in by_day.values():
-        day_rows.sort(key=lambda row: row.start)
-        for first, second in zip(day_rows, day_rows[1:], strict=False):
-            if second.start < first.end:
-                rows_errors.append(_("%(where)s overlaps %(other)s on the same day: make them one.")
-                                   % {"where": second.where, "other": first.where})
     if rows_errors:
         errors["blocked_periods"] = rows_errors
     if errors:

@@ -3,7 +3,6 @@ the fire officer, a room the prison takes back. What the planner reads is change
 taken out of use only once no coming session is left in it.
 """
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,8 @@ from django.utils.translation import ngettext
 from core import audit
 from core.models import AuditAction
 
-from .models import Building, Room, RoomKind, RoomUse, Site, Unit, Weekday
+from .models import Building, Room, RoomKind, RoomUse, Site, Unit
+from .regime import weekly_time_errors
 
 USE_LABEL_MAX = 80
 
@@ -95,17 +95,8 @@ def set_room_uses(room: Room, rows: list[UseRow], *, by) -> list[RoomUse]:
     sessions already in them are listed with those that no longer fit the regime."""
     if not (by and by.has_perm("prisons.change_reference", room.site)):
         raise PermissionDenied(_("You may not change the rooms of this site."))
-    errors = []
-    by_day = defaultdict(list)
+    errors = weekly_time_errors(rows)
     for row in rows:
-        if row.weekday not in Weekday.values:
-            errors.append(_("%(where)s: choose the weekday.") % {"where": row.where})
-        if row.start is None or row.end is None:
-            errors.append(_("%(where)s: give the start and the end.") % {"where": row.where})
-        elif row.end <= row.start:
-            errors.append(_("%(where)s: the time ends before it starts.") % {"where": row.where})
-        elif row.weekday in Weekday.values:
-            by_day[row.weekday].append(row)
         label = (row.label or "").strip()
         if not label:
             errors.append(_("%(where)s: say who uses the room then (the prison school, worship…).")
@@ -113,12 +104,6 @@ def set_room_uses(room: Room, rows: list[UseRow], *, by) -> list[RoomUse]:
         elif len(label) > USE_LABEL_MAX:
             errors.append(_("%(where)s: keep the note under %(max)d characters.")
                           % {"where": row.where, "max": USE_LABEL_MAX})
-    for day_rows in by_day.values():
-        day_rows.sort(key=lambda row: row.start)
-        for first, second in zip(day_rows, day_rows[1:], strict=False):
-            if second.start < first.end:
-                errors.append(_("%(where)s overlaps %(other)s on the same day: make them one.")
-                              % {"where": second.where, "other": first.where})
     if errors:
         raise ValidationError({"weekly_uses": errors})
     Room.objects.select_for_update().filter(pk=room.pk).first()

@@ -20,24 +20,22 @@ from core import audit
 from core.models import AuditAction
 
 from .imports import (
+    PERSON_COLUMNS,
     ListReport,
     RowError,
     cell_text,
-    choice_lookup,
-    column_aliases,
+    flag_repeats,
     normalise,
     read_list,
+    word_lookup,
 )
 from .models import Site, StaffFunction, StaffMember, Unit
 
 COLUMNS = {
-    "last_name": ("last name", "surname", "family name", "nom", "nom de famille", "achternaam", "familienaam",
-                  "naam"),
-    "first_name": ("first name", "given name", "prénom", "voornaam"),
+    **PERSON_COLUMNS,
     "function": ("function", "role", "job", "fonction", "rôle", "poste", "functie", "rol"),
     "units": ("units", "unit", "unit codes", "wings", "unités", "unités de vie", "unité", "ailes", "sections",
               "leefeenheden", "eenheden", "vleugels", "afdelingen"),
-    "email": ("email", "e-mail", "mail", "courriel", "adresse e-mail", "e-mailadres"),
     "email_changes": ("e-mail changes", "email changes", "send changes", "e-mails", "e-mailer les changements",
                       "changements par e-mail", "wijzigingen mailen", "wijzigingen per e-mail"),
 }
@@ -80,24 +78,20 @@ class StaffRow:
 def prepare_staff_import(content: bytes, filename: str, site: Site) -> ListReport:
     """Read and validate the whole file; nothing is written."""
     report = ListReport(site=site, filename=filename)
-    found = read_list(content, filename, report, aliases=column_aliases(COLUMNS, TEMPLATE_COLUMNS),
+    found = read_list(content, filename, report, aliases=word_lookup(COLUMNS, [(key, label) for key, label, _example in TEMPLATE_COLUMNS]),
                       required=REQUIRED, labels=COLUMN_LABELS)
     if found is None:
         return report
     column, rows = found
     units = {normalise(unit.code): unit for unit in Unit.objects.filter(site=site)}
-    functions = choice_lookup(FUNCTIONS, StaffFunction.choices)
+    functions = word_lookup(FUNCTIONS, StaffFunction.choices)
     seen = {}
     for number, cells in rows:
         row = _validate_row(number, cells, column, units, functions, report)
         if row is None:
             continue
-        for key, what in ((row.email.lower(), "email"), (normalise(f"{row.first_name} {row.last_name}"), "last_name")):
-            if key and key in seen:
-                report.errors.append(RowError(number, column[what], str(
-                    _("The same staff member as on row %(row)d.") % {"row": seen[key]})))
-            elif key:
-                seen[key] = number
+        flag_repeats(report, number, [(row.email.lower(), column.get("email")),
+                                      (normalise(f"{row.first_name} {row.last_name}"), column["last_name"])], seen)
         report.rows.append(row)
     if not report.rows_read:
         report.errors.append(RowError(None, "", str(_("The file has column names but no staff member."))))

@@ -83,7 +83,7 @@ def test_every_error_is_named_by_row_and_column_and_nothing_is_saved(site):
     assert found[3, "Languages"].startswith("Not a language code: french.")
     assert found[4, "Valid until"] == "Ends before it starts."
     assert found[4, "Availability"] == "“Tue 12:00-10:00” ends before it starts."
-    assert found[5, "E-mail"] == "The same facilitator as on row 2."
+    assert found[5, "E-mail"] == "The same person as on row 2."
     assert found[6, "Availability"] == "“Wed 09:00-11:00” overlaps another time of the same day."
     assert not Facilitator.objects.exists()
 

@@ -73,7 +73,7 @@ def test_every_error_is_named_by_row_and_column_and_nothing_is_saved(site, units
     assert found[3, "Units"] == "Not units of Haren: Z9."
     assert found[3, "E-mail"] == "“not-an-address” is not an e-mail address."
     assert found[3, "E-mail changes"] == "“maybe”: answer yes or no."
-    assert found[4, "E-mail"] == "The same staff member as on row 2."
+    assert found[4, "E-mail"] == "The same person as on row 2."
     assert found[5, "Function"] == "Required."
     assert not StaffMember.objects.exists()
 

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from prisons.imports import apply_import, prepare_import
-from prisons.models import DetaineeStatus, Site
+from prisons.list_import_command import site_and_content
+from prisons.models import DetaineeStatus
 
 
 class Command(BaseCommand):
@@ -22,14 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate and report; save nothing")
 
     def handle(self, *args, file, site, mark_missing, dry_run, **options):
-        try:
-            site_obj = Site.objects.get(code=site)
-        except Site.DoesNotExist:
-            raise CommandError(f"No site with code {site!r}.") from None
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        site_obj, content = site_and_content(site, file)
 
         report = prepare_import(content, file.name, site_obj)
         counts = report.counts()
