@@ -21,17 +21,17 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from core import audit
-from core.models import AuditAction
 from prisons.imports import (
     PERSON_COLUMNS,
+    ListImportResult,
     ListReport,
+    RowCheck,
     RowError,
-    cell_text,
     flag_repeats,
     normalise,
     parse_date,
     read_list,
+    record_list_import,
     word_lookup,
 )
 from prisons.models import Site, Weekday
@@ -167,15 +167,8 @@ def prepare_facilitator_import(content: bytes, filename: str, site: Site) -> Fac
 
 
 def _validate_row(number, cells, column, partners, kinds, report) -> FacilitatorRow | None:
-    errors_before = len(report.errors)
-
-    def error(key, message):
-        report.errors.append(RowError(number, column[key], str(message)))
-
-    text = {key: cell_text(value) for key, value in cells.items()}
-    for key in REQUIRED:
-        if not text[key]:
-            error(key, _("Required."))
+    check = RowCheck(report, number, cells, column, REQUIRED)
+    text, error = check.text, check.error
     values = {}
     if text.get("kind"):
         kind = kinds.get(normalise(text["kind"]))
@@ -195,10 +188,11 @@ def _validate_row(number, cells, column, partners, kinds, report) -> Facilitator
         except ValidationError:
             error("email", _("“%(value)s” is not an e-mail address.") % {"value": text["email"]})
         values["email"] = text["email"]
-    for key, limit in (("phone", 40), ("skills", 255), ("authorisation_number", 40)):
+    for key, limit in (("phone", 40), ("skills", 255), ("authorisation_number", 40), ("first_name", 100),
+                       ("last_name", 100)):
+        check.within(key, limit)
+    for key in ("phone", "skills", "authorisation_number"):
         if text.get(key):
-            if len(text[key]) > limit:
-                error(key, _("Longer than %(limit)d characters.") % {"limit": limit})
             values[key] = text[key]
     if text.get("languages"):
         codes = [code.strip().lower() for code in re.split(r"[,;/]", text["languages"]) if code.strip()]
@@ -222,10 +216,7 @@ def _validate_row(number, cells, column, partners, kinds, report) -> Facilitator
             availability = parse_availability(text["availability"])
         except ValueError as exc:
             error("availability", exc.args[0])
-    for key, limit in (("first_name", 100), ("last_name", 100)):
-        if len(text[key]) > limit:
-            error(key, _("Longer than %(limit)d characters.") % {"limit": limit})
-    if len(report.errors) > errors_before:
+    if check.failed:
         return None
     return FacilitatorRow(number, text["first_name"], text["last_name"], values, availability)
 
@@ -240,13 +231,7 @@ def _match_existing(report: FacilitatorImport) -> None:
         row.existing = by_email.get(row.values.get("email", "").lower()) or by_name.get(normalise(row.name))
 
 
-@dataclass
-class FacilitatorImportResult:
-    created: int
-    updated: int
-
-
-def apply_facilitator_import(report: FacilitatorImport, *, user=None) -> FacilitatorImportResult:
+def apply_facilitator_import(report: FacilitatorImport, *, user=None) -> ListImportResult:
     """Write a valid report in one transaction: new facilitators (volunteers unless the row says
     otherwise) and updates; every row's facilitator works at the site afterwards."""
     if not report.ok:
@@ -264,9 +249,7 @@ def apply_facilitator_import(report: FacilitatorImport, *, user=None) -> Facilit
                 Availability.objects.bulk_create([
                     Availability(facilitator=person, weekday=w.weekday, start=w.start, end=w.end,
                                  preferred=w.preferred) for w in row.availability])
-        audit.record(user, AuditAction.IMPORT, object_type="facilitators",
-                     detail=f"site={report.site.pk} new={len(report.new)} updated={len(report.updated)}")
-    return FacilitatorImportResult(created=len(report.new), updated=len(report.updated))
+        return record_list_import(report, user, "facilitators")
 
 
 # The template's columns: key, name (in the reader's language) and a synthetic example.

@@ -291,6 +291,40 @@ PERSON_COLUMNS = {
 }
 
 
+@dataclass
+class ListImportResult:
+    created: int
+    updated: int
+
+
+def record_list_import(report, user, what: str) -> ListImportResult:
+    """The audit entry of an applied list import (counts only, no names) and its result."""
+    audit.record(user, AuditAction.IMPORT, object_type=what,
+                 detail=f"site={report.site.pk} new={len(report.new)} updated={len(report.updated)}")
+    return ListImportResult(created=len(report.new), updated=len(report.updated))
+
+
+class RowCheck:
+    """One row of a list being checked: its cells as text, and its errors, each naming the row and the column
+    as it was typed. A required cell left empty is an error at once."""
+
+    def __init__(self, report, number: int, cells: dict, column: dict, required=()):
+        self.report, self.number, self.column = report, number, column
+        self.text = {key: cell_text(value) for key, value in cells.items()}
+        self.failed = False
+        for key in required:
+            if not self.text[key]:
+                self.error(key, _("Required."))
+
+    def error(self, key: str, message) -> None:
+        self.report.errors.append(RowError(self.number, self.column[key], str(message)))
+        self.failed = True
+
+    def within(self, key: str, limit: int) -> None:
+        if len(self.text.get(key, "")) > limit:
+            self.error(key, _("Longer than %(limit)d characters.") % {"limit": limit})
+
+
 def flag_repeats(report, number: int, keys, seen: dict) -> None:
     """The same person twice in a file: `keys` are (value, column name) pairs that identify the row (an
     e-mail, a name); `seen` maps the values met so far to their row."""
@@ -394,30 +428,15 @@ def parse_languages(text: str) -> list[tuple[str, str]]:
 def prepare_import(content: bytes, filename: str, site: Site, *, today: dt.date | None = None) -> ImportReport:
     """Read and validate the whole file; nothing is written. `report.ok` says whether it can be applied."""
     report = ImportReport(site=site, filename=filename, import_date=today or timezone.localdate())
-    try:
-        table = read_table(content, filename)
-    except UnreadableFile as exc:
-        report.errors.append(RowError(None, "", str(exc.args[0])))
+    found = read_list(content, filename, report, aliases=_ALIASES, required=REQUIRED, labels=COLUMN_LABELS)
+    if found is None:
         return report
-    if not table or not any(cell_text(v) for v in table[0]):
-        report.errors.append(RowError(None, "", str(_("The file is empty: the first row must hold the column names."))))
-        return report
-
-    header = [cell_text(v) for v in table[0]]
-    positions = read_header(header, _ALIASES, REQUIRED, COLUMN_LABELS, report)
-    report.columns = list(positions)
-    if report.errors:
-        return report
-
-    column_name = {key: header[i] for key, i in positions.items()}
+    column_name, rows = found
+    report.columns = list(column_name)
     units = {normalise(u.code): u for u in Unit.objects.filter(site=site).select_related("site")}
     seen: dict[str, int] = {}
     parsed: list[ImportRow] = []
-    for number, values in enumerate(table[1:], start=2):
-        if not any(cell_text(v) for v in values):
-            continue
-        report.rows_read += 1
-        cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
+    for number, cells in rows:
         row = _validate_row(number, cells, column_name, units, seen, report)
         if row is not None:
             parsed.append(row)

@@ -16,17 +16,16 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core import audit
-from core.models import AuditAction
-
 from .imports import (
     PERSON_COLUMNS,
+    ListImportResult,
     ListReport,
+    RowCheck,
     RowError,
-    cell_text,
     flag_repeats,
     normalise,
     read_list,
+    record_list_import,
     word_lookup,
 )
 from .models import Site, StaffFunction, StaffMember, Unit
@@ -104,18 +103,10 @@ def prepare_staff_import(content: bytes, filename: str, site: Site) -> ListRepor
 
 
 def _validate_row(number, cells, column, units, functions, report) -> StaffRow | None:
-    errors_before = len(report.errors)
-
-    def error(key, message):
-        report.errors.append(RowError(number, column[key], str(message)))
-
-    text = {key: cell_text(value) for key, value in cells.items()}
-    for key in REQUIRED:
-        if not text[key]:
-            error(key, _("Required."))
+    check = RowCheck(report, number, cells, column, REQUIRED)
+    text, error = check.text, check.error
     for key in ("first_name", "last_name"):
-        if len(text[key]) > 100:
-            error(key, _("Longer than %(limit)d characters.") % {"limit": 100})
+        check.within(key, 100)
     function = functions.get(normalise(text["function"])) if text["function"] else None
     if text["function"] and function is None:
         error("function", _("“%(value)s” is not a function: officer, detention support worker, psychosocial "
@@ -141,18 +132,12 @@ def _validate_row(number, cells, column, units, functions, report) -> StaffRow |
         if answer not in _YES | _NO:
             error("email_changes", _("“%(value)s”: answer yes or no.") % {"value": text["email_changes"]})
         email_changes = answer in _YES
-    if len(report.errors) > errors_before:
+    if check.failed:
         return None
     return StaffRow(number, text["first_name"], text["last_name"], function, chosen, email, email_changes)
 
 
-@dataclass
-class StaffImportResult:
-    created: int
-    updated: int
-
-
-def apply_staff_import(report: ListReport, *, user=None) -> StaffImportResult:
+def apply_staff_import(report: ListReport, *, user=None) -> ListImportResult:
     """Write a valid report in one transaction."""
     if not report.ok:
         raise ValueError("An import with errors cannot be applied.")
@@ -167,9 +152,7 @@ def apply_staff_import(report: ListReport, *, user=None) -> StaffImportResult:
             member.save()
             if row.units is not None:
                 member.units.set(row.units)
-        audit.record(user, AuditAction.IMPORT, object_type="staff",
-                     detail=f"site={report.site.pk} new={len(report.new)} updated={len(report.updated)}")
-    return StaffImportResult(created=len(report.new), updated=len(report.updated))
+        return record_list_import(report, user, "staff")
 
 
 # The template's columns: key, name (in the reader's language) and a synthetic example.
