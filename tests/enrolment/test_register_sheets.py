@@ -44,6 +44,7 @@ def test_a_facilitator_prints_their_session_numbered_as_on_the_register(client, 
                      status="withdrawn", detainee=DetaineeFactory(first_name="Gone"))
     client.force_login(facilitator_user)
 
+    assert 'href="/attendance/sheets/"' in client.get("/calendar/").content.decode()  # from their calendar
     register = client.get(reverse("attendance:register", args=[session.pk])).content.decode()
     assert register.index("Karim") < register.index("Omar")  # Adams before Zeller
     assert reverse("attendance:register-sheet", args=[session.pk]) in register

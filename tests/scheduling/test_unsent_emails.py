@@ -70,8 +70,10 @@ def test_a_refused_change_notice_is_listed_with_whom_to_phone_and_goes_once_the_
     cancelled = _on(prison.french, dt.date(2027, 3, 29))
     session_page = client.get(reverse("planning:session", args=[cancelled.pk])).content.decode()
     assert "Ana Lopez · changes to their sessions · refused since Fri 19 Mar, 10:00 (2 tries)" in session_page
-    other = client.get(reverse("planning:session", args=[_on(prison.sport, dt.date(2027, 3, 30)).pk]))
-    assert 'id="refused"' not in other.content.decode()  # Bert's e-mails go out
+    sport = _on(prison.sport, dt.date(2027, 3, 30))
+    other = client.get(reverse("planning:session", args=[sport.pk])).content.decode()
+    assert 'id="refused"' not in other  # Bert's e-mails go out
+    assert f'href="/attendance/sessions/{sport.pk}/sheet/"' in other  # its register on paper
 
     client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
     assert "Every e-mail went out." in client.get("/calendar/unsent-emails/").content.decode()
