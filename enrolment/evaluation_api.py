@@ -52,6 +52,7 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     sessions_planned = serializers.IntegerField()
     sessions_past = serializers.IntegerField()
     sessions_cancelled = serializers.IntegerField()
+    sessions_moved = serializers.IntegerField(help_text="Not cancelled, but no longer when or where first planned.")
     present = serializers.IntegerField()
     absent = serializers.IntegerField()
     fill_rate = serializers.FloatField(allow_null=True)

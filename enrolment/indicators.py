@@ -130,6 +130,7 @@ class CycleIndicators(WithAttendanceRate):
     sessions_past: int = 0
     sessions_cancelled: int = 0
     sessions_cancelled_past: int = 0
+    sessions_moved: int = 0  # not cancelled, but no longer when or where first planned
     hours_held: float = 0.0
     present: int = 0
     absent: int = 0
@@ -293,6 +294,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         past=Count("id", filter=~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
         cancelled=Count("id", filter=Q(status=SessionStatus.CANCELLED)),
         cancelled_past=Count("id", filter=Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
+        moved=Count("id", filter=~Q(status=SessionStatus.CANCELLED) & Q(moved_from_starts_at__isnull=False)),
         time_held=Sum(ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField()),
                       filter=~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
     ):
@@ -300,6 +302,7 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
         row.sessions_planned, row.sessions_past = values["planned"], values["past"]
         row.sessions_cancelled = values["cancelled"]
         row.sessions_cancelled_past = values["cancelled_past"]
+        row.sessions_moved = values["moved"]
         row.hours_held = (values["time_held"] or dt.timedelta()).total_seconds() / 3600
     cancellation_reasons = Counter()
     for values in (Session.objects.filter(cycle__term=term, status=SessionStatus.CANCELLED)

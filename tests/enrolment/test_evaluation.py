@@ -95,6 +95,9 @@ def term_world(site, other_site):
     cancelled.status, cancelled.cancellation_code, cancelled.cancellation_details = (
         SessionStatus.CANCELLED, "other", "Room flooded")
     cancelled.save()
+    moved = sessions[2]  # moved by hand to the next day (as `Session.move_to` does)
+    moved.moved_from_starts_at, moved.moved_from_room = moved.starts_at - dt.timedelta(days=1), moved.room
+    moved.save()
     marks = [("present", "")] * 6 + [("absent", AbsenceReason.NOT_ESCORTED)] * 4 + [("absent", AbsenceReason.SICK)] * 2
     lines = [(session, enrolment) for session in sessions[:4] for enrolment in enrolled]
     for (session, enrolment), (status, why) in zip(lines, marks, strict=True):
@@ -130,6 +133,7 @@ def test_a_cycles_indicators_count_what_a_coordinator_would_count_by_hand(term_w
     # Someone transferred to another prison left the cycle but did not drop out of it.
     assert (theatre.enrolled_now, theatre.enrolled_ever, theatre.left_prison, theatre.dropouts) == (3, 6, 1, 2)
     assert (theatre.sessions_planned, theatre.sessions_past, theatre.sessions_cancelled) == (6, 4, 1)
+    assert theatre.sessions_moved == 1
     # The cancelled session's "session cancelled" lines are nobody's absence.
     assert (theatre.present, theatre.absent) == (6, 6)
     assert theatre.attendance_rate == 0.5
@@ -216,6 +220,7 @@ def test_the_page_shows_the_signals_and_tables(coordinator_client, term_world):
     assert "Only 3 of 10 places are taken" in html
     assert 'data-signal="many_cancelled"' in html
     assert "Room flooded" in html
+    assert "<br><small class=\"muted\">1 moved</small>" in html  # beside the cycle's sessions cancelled
     assert "80%" in html  # women's reach
     assert term_world.cycles.get(code="theatre").enrolments.first().detainee.prison_number not in html
 
@@ -267,7 +272,7 @@ def test_the_workbook_holds_the_same_figures_and_is_audited(coordinator_client, 
     assert header[0] == "Cycle" and set(rows) == {"theatre", "painting", "draft-yoga"}
     theatre = rows["theatre"]
     assert (theatre["Places"], theatre["Enrolled now"], theatre["Dropped out"], theatre["Present"]) == (10, 3, 2, 6)
-    assert theatre["Left the prison"] == 1
+    assert theatre["Left the prison"] == 1 and (theatre["Sessions cancelled"], theatre["Sessions moved"]) == (1, 1)
     assert theatre["Attendance rate"] == 0.5
     theatre_row = [row[0] for row in cycles].index("theatre") + 1
     rate_cell = book["Cycles"].cell(row=theatre_row, column=header.index("Attendance rate") + 1)
@@ -320,6 +325,7 @@ def test_the_api_gives_the_same_indicators_in_the_readers_language(coordinator_c
     assert [term["id"] for term in terms] == [term_world.pk]
     data = coordinator_client.get(f"/api/v1/indicators/{term_world.pk}/", HTTP_ACCEPT_LANGUAGE="nl").json()
     theatre = next(row for row in data["cycles"] if row["code"] == "theatre")
+    assert (theatre["sessions_cancelled"], theatre["sessions_moved"]) == (1, 1)
     assert (theatre["enrolled_now"], theatre["dropouts"], theatre["attendance_rate"]) == (3, 2, 0.5)
     assert {signal["code"] for signal in theatre["signals"]} >= {"low_fill", "many_cancelled"}
     assert next(s for s in theatre["signals"] if s["code"] == "low_fill")["message"].startswith(
