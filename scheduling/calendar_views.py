@@ -383,7 +383,7 @@ def my_emails(request):
 @login_required
 def unsent_emails(request):
     """The e-mails the mail server refused: whom to phone meanwhile, and another try once it is back."""
-    from .outbox import request_retry
+    from .outbox import WAITING_ALERT, request_retry, waiting_too_long
 
     if not request.user.has_perm("scheduling.view_unsent_emails"):
         raise PermissionDenied
@@ -393,7 +393,9 @@ def unsent_emails(request):
         messages.success(request, _("Relais is trying again to send them. Reload this page in a minute: what is "
                                     "still listed could not be sent."))
         return redirect("calendars:unsent-emails")
-    return render(request, "scheduling/unsent_emails.html", {"rows": rows.order_by("first_failed_at", "pk")})
+    return render(request, "scheduling/unsent_emails.html", {
+        "rows": rows.order_by("first_failed_at", "pk"), "waiting": waiting_too_long(request.user),
+        "alert_minutes": int(WAITING_ALERT.total_seconds() // 60)})
 
 
 @login_required

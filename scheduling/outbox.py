@@ -8,6 +8,7 @@ goes. The home page counts them and `/calendar/unsent-emails/` lists them with w
 """
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -138,3 +139,44 @@ def refused_about(session) -> list[UnsentEmail]:
         Q(facilitator__in=leaders) | Q(staff_member__units__in=units)
         | Q(staff_member__site=session.cycle.term.site_id, staff_member__function=StaffFunction.GATE))
         .distinct().select_related("facilitator", "staff_member").order_by("first_failed_at", "pk"))
+
+
+# Changes are e-mailed within minutes (the background task, then the cron safety net every ten): older
+# than this and still waiting, neither runs.
+WAITING_ALERT = dt.timedelta(minutes=20)
+
+
+@dataclass
+class Waiting:
+    who: str
+    kind: str
+    since: dt.datetime  # the oldest change they have not been told
+
+
+def waiting_too_long(user, now: dt.datetime | None = None) -> list[Waiting]:
+    """E-mails about changes made more than `WAITING_ALERT` ago that were never tried (none refused):
+    the sign that neither the background worker nor the cron safety net runs. Facilitators and units'
+    staff of the user's sites (all for administrators)."""
+    from core import rules as access
+
+    from .notices import pending_notices
+    from .staff_notices import pending_staff_notices
+
+    now = now or timezone.now()
+    sites = None if access.is_administrator(user) else user.site_ids()
+    refused = set(UnsentEmail.objects.values_list("key", flat=True))
+    waiting = []
+    for facilitator, items in pending_notices(now).items():
+        changes = [session.updated_at for session, _role in items
+                   if sites is None or session.cycle.term.site_id in sites]
+        if changes and min(changes) <= now - WAITING_ALERT and \
+                unsent_key(UnsentEmailKind.FACILITATOR_CHANGES, facilitator) not in refused:
+            waiting.append(Waiting(str(facilitator), UnsentEmailKind.FACILITATOR_CHANGES.label, min(changes)))
+    for member, items in pending_staff_notices(now).items():
+        if sites is not None and member.site_id not in sites:
+            continue
+        since = min(item.session.updated_at for item in items)
+        if since <= now - WAITING_ALERT and unsent_key(UnsentEmailKind.STAFF_CHANGES, member) not in refused:
+            waiting.append(Waiting(f"{member} ({member.get_function_display()})", UnsentEmailKind.STAFF_CHANGES.label,
+                                   since))
+    return sorted(waiting, key=lambda item: item.since)

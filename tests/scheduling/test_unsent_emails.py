@@ -76,7 +76,7 @@ def test_a_refused_change_notice_is_listed_with_whom_to_phone_and_goes_once_the_
     assert f'href="/attendance/sessions/{sport.pk}/sheet/"' in other  # its register on paper
 
     client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
-    assert "Every e-mail went out." in client.get("/calendar/unsent-emails/").content.decode()
+    assert "The mail server refused no e-mail." in client.get("/calendar/unsent-emails/").content.decode()
     assert "whom to phone" not in client.get("/").content.decode()
     client.force_login(UserFactory(role=Role.FACILITATOR, sites=[prison.site]))
     assert client.get("/calendar/unsent-emails/").status_code == 403
@@ -85,7 +85,7 @@ def test_a_refused_change_notice_is_listed_with_whom_to_phone_and_goes_once_the_
         client.force_login(coordinator)  # sessions end after 30 idle minutes
         response = client.post("/calendar/unsent-emails/", follow=True)
     assert "Relais is trying again" in response.content.decode()
-    assert "Every e-mail went out." in response.content.decode()
+    assert "The mail server refused no e-mail." in response.content.decode()
     assert [message.to for message in mail.outbox] == [["ana@partner.example"]]
     assert ChangeNotice.objects.filter(facilitator=prison.ana).exists()
     assert not UnsentEmail.objects.exists()
@@ -187,19 +187,42 @@ def test_api_lists_the_sites_refusals_and_tries_again(client, prison, coordinato
         assert client.post("/api/v1/unsent-emails/retry/").status_code == 403
 
 
-def test_the_list_reads_in_a_fixed_number_of_queries(client, prison, coordinator, django_assert_max_num_queries):
+@pytest.mark.parametrize("volunteers", [2, 12])
+def test_the_list_reads_in_a_fixed_number_of_queries(client, prison, coordinator, volunteers,
+                                                     django_assert_max_num_queries):
     from tests.factories import FacilitatorFactory
 
     with time_machine.travel(FRIDAY, tick=False):
-        for number in range(6):
+        for number in range(volunteers):
             person = FacilitatorFactory(first_name=f"Volunteer{number}", sites=[prison.site],
                                         email=f"v{number}@partner.example")
             prison.french.facilitators.add(person)
         services.cancel_session(_on(prison.french, dt.date(2027, 3, 29)), reason="technical", by=coordinator)
         with SERVER_DOWN:
             notices.send_change_notices()
-    assert UnsentEmail.objects.count() == 7
-    client.force_login(coordinator)
-    with django_assert_max_num_queries(8):
+    assert UnsentEmail.objects.count() == volunteers + 1
+    with time_machine.travel(FRIDAY + dt.timedelta(hours=1), tick=False):  # the changes are coming ones
+        client.force_login(coordinator)
+        with django_assert_max_num_queries(20):  # with the changes never tried, read as the senders do
+            page = client.get("/calendar/unsent-emails/").content.decode()
+    assert page.count("ConnectionRefusedError") == volunteers + 1
+    assert 'id="waiting"' not in page  # tried and refused: listed above, not as never tried
+
+
+def test_changes_never_tried_point_at_a_stopped_worker(client, prison, coordinator, other_site):
+    with time_machine.travel(FRIDAY, tick=False):
+        services.cancel_session(_on(prison.french, dt.date(2027, 3, 29)), reason="technical", by=coordinator)
+    # nothing ran: no task worker, no cron
+    with time_machine.travel(FRIDAY + dt.timedelta(minutes=10), tick=False):
+        client.force_login(coordinator)
+        assert 'id="waiting"' not in client.get("/calendar/unsent-emails/").content.decode()  # not yet late
+    with time_machine.travel(FRIDAY + dt.timedelta(minutes=45), tick=False):
+        client.force_login(coordinator)
         page = client.get("/calendar/unsent-emails/").content.decode()
-    assert page.count("ConnectionRefusedError") == 7
+        assert "Ana Lopez · changes to their sessions · changed Fri 19 Mar, 10:00" in page
+        assert "seem to be stopped" in page
+        client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+        assert 'id="waiting"' not in client.get("/calendar/unsent-emails/").content.decode()
+        notices.send_change_notices()  # the worker runs again
+        client.force_login(coordinator)
+        assert 'id="waiting"' not in client.get("/calendar/unsent-emails/").content.decode()
