@@ -41,15 +41,24 @@ def _off_regime_count(user) -> list:
 
 
 def _unsent_email_count(user) -> list:
-    """E-mails the mail server refused, for those who can phone the people concerned: an alarm, so shown
-    only when there are some."""
+    """E-mails the mail server refused, and people never told of changes (the worker stopped), for those
+    who can phone the people concerned: alarms, so shown only when there are some."""
+    from scheduling.outbox import waiting_too_long
+
     if not user.has_perm("scheduling.view_unsent_emails"):
         return []
-    count = access.visible_unsent_emails(user).count()
-    if not count:
-        return []
-    return [_n(ngettext_lazy("e-mail the mail server refused: whom to phone", "e-mails the mail server refused: whom to phone",
-                             "count"), count, reverse("calendars:unsent-emails"))]
+    url = reverse("calendars:unsent-emails")
+    counts = []
+    refused = access.visible_unsent_emails(user).count()
+    if refused:
+        counts.append(_n(ngettext_lazy("e-mail the mail server refused: whom to phone",
+                                       "e-mails the mail server refused: whom to phone", "count"), refused, url))
+    waiting = len(waiting_too_long(user))
+    if waiting:
+        counts.append(_n(ngettext_lazy("person not told of a change for over 20 minutes: is Relais's worker stopped?",
+                                       "people not told of changes for over 20 minutes: is Relais's worker stopped?",
+                                       "count"), waiting, url))
+    return counts
 
 
 def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:

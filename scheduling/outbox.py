@@ -142,7 +142,7 @@ def refused_about(session) -> list[UnsentEmail]:
 
 
 # Changes are e-mailed within minutes (the background task, then the cron safety net every ten): older
-# than this and still waiting, neither runs.
+# than this and still waiting, neither runs (the home page says "20 minutes" in words).
 WAITING_ALERT = dt.timedelta(minutes=20)
 
 

@@ -221,6 +221,8 @@ def test_changes_never_tried_point_at_a_stopped_worker(client, prison, coordinat
         page = client.get("/calendar/unsent-emails/").content.decode()
         assert "Ana Lopez · changes to their sessions · changed Fri 19 Mar, 10:00" in page
         assert "seem to be stopped" in page
+        home = client.get("/").content.decode()
+        assert "<strong>1</strong> person not told of a change for over 20 minutes" in home
         client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
         assert 'id="waiting"' not in client.get("/calendar/unsent-emails/").content.decode()
         notices.send_change_notices()  # the worker runs again
