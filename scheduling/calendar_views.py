@@ -363,6 +363,8 @@ def my_emails(request):
     from activities.services import set_email_preferences
     from prisons.staff import set_email_changes
 
+    from .outbox import refused_to
+
     facilitator = getattr(request.user, "facilitator", None)
     member = getattr(request.user, "staff_member", None)
     if facilitator is None and member is None:
@@ -377,7 +379,7 @@ def my_emails(request):
         return redirect("calendars:my-emails")
     address = (facilitator.email if facilitator is not None else "") or (member.email if member is not None else "")
     return render(request, "scheduling/my_emails.html", {"facilitator": facilitator, "member": member,
-                                                         "address": address})
+                                                         "address": address, "refused": refused_to(request.user)})
 
 
 @login_required

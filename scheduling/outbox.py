@@ -9,6 +9,8 @@ goes. The home page counts them and `/calendar/unsent-emails/` lists them with w
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -122,6 +124,19 @@ def request_retry() -> None:
     from .tasks import send_change_notices
 
     send_change_notices.enqueue()
+
+
+def refused_to(user) -> UnsentEmail | None:
+    """The oldest e-mail refused to this login's facilitator or staff record, to show them on their own
+    page (a wrong address is theirs to correct with the coordinator)."""
+    from django.db.models import Q
+
+    facilitator, member = getattr(user, "facilitator", None), getattr(user, "staff_member", None)
+    mine = [Q(facilitator=facilitator)] if facilitator is not None else []
+    mine += [Q(staff_member=member)] if member is not None else []
+    if not mine:
+        return None
+    return UnsentEmail.objects.filter(reduce(or_, mine)).order_by("first_failed_at", "pk").first()
 
 
 def refused_about(session) -> list[UnsentEmail]:

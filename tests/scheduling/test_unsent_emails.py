@@ -228,3 +228,21 @@ def test_changes_never_tried_point_at_a_stopped_worker(client, prison, coordinat
         notices.send_change_notices()  # the worker runs again
         client.force_login(coordinator)
         assert 'id="waiting"' not in client.get("/calendar/unsent-emails/").content.decode()
+
+
+def test_a_facilitator_whose_e_mails_are_refused_reads_it_on_their_own_page(client, prison, coordinator):
+    prison.ana.user = UserFactory(role=Role.FACILITATOR, sites=[prison.site])
+    prison.ana.save()
+    with time_machine.travel(FRIDAY, tick=False):
+        services.cancel_session(_on(prison.french, dt.date(2027, 3, 29)), reason="technical", by=coordinator)
+        with SERVER_DOWN:
+            notices.send_change_notices()
+        client.force_login(prison.ana.user)
+        page = client.get("/calendar/emails/").content.decode()
+    assert "Since 19 March, 10:00 the mail server refuses the e-mails Relais writes to you" in page
+    assert "ConnectionRefusedError" in page
+    prison.bert.user = UserFactory(role=Role.FACILITATOR, sites=[prison.site])
+    prison.bert.save()
+    with time_machine.travel(FRIDAY, tick=False):
+        client.force_login(prison.bert.user)
+        assert 'id="refused"' not in client.get("/calendar/emails/").content.decode()  # theirs go out
