@@ -41,6 +41,11 @@ class UnitAdmin(admin.ModelAdmin):
     inlines = [BlockedPeriodInline]
 
 
+class RoomUseInline(admin.TabularInline):
+    model = models.RoomUse
+    extra = 0
+
+
 @admin.register(models.Room)
 class RoomAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "site", "building", "kind", "capacity", "reachable_from_all_units", "active"]
@@ -48,6 +53,7 @@ class RoomAdmin(admin.ModelAdmin):
     list_select_related = ["site", "building"]
     search_fields = ["code", "name"]
     filter_horizontal = ["reachable_units"]
+    inlines = [RoomUseInline]
 
 
 @admin.register(models.RoomClosure)

@@ -32,7 +32,7 @@ def test_every_reference_model_has_an_admin():
 def test_admin_lists_and_forms_render(client, administrator, site):
     unit = UnitFactory(building__site=site)
     DetaineeFactory(unit=unit)
-    RoomFactory(site=site)
+    room = RoomFactory(site=site)
     StaffMemberFactory(site=site, units=[unit])
     facilitator = FacilitatorFactory(sites=[site])
     facilitator.availabilities.create(weekday=0, start="09:00", end="12:00")
@@ -45,6 +45,7 @@ def test_admin_lists_and_forms_render(client, administrator, site):
             assert client.get(f"/admin/{app}/{model}/add/").status_code == 200, label
     page = client.get(f"/admin/activities/facilitator/{facilitator.pk}/change/").content.decode()
     assert "availabilities" in page and "availability_exceptions" in page
+    assert "weekly_uses" in client.get(f"/admin/prisons/room/{room.pk}/change/").content.decode()
 
 
 def test_reading_a_detainee_in_the_admin_is_audited(client, administrator):
