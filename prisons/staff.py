@@ -83,5 +83,12 @@ def staff_of_site(site: Site):
             .prefetch_related("units").order_by("function", "last_name", "first_name"))
 
 
+def not_told(members) -> list[StaffMember]:
+    """Those of a unit, or at the gate, whom no change e-mail reaches: no address, or they unticked them
+    (from members already read with their units)."""
+    return [m for m in members if (m.function == StaffFunction.GATE or m.units.all())
+            and not (m.email and m.email_cancellations)]
+
+
 def units_of_site(site: Site):
     return Unit.objects.filter(site=site).order_by("code")

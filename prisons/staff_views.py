@@ -47,8 +47,9 @@ def staff_list(request):
     if not sites:
         raise PermissionDenied
     site = next((s for s in sites if str(s.pk) == request.GET.get("site", "")), sites[0])
+    members = list(staff.staff_of_site(site))
     return render(request, "prisons/staff_list.html", {
-        "sites": sites, "site": site, "members": staff.staff_of_site(site),
+        "sites": sites, "site": site, "members": members, "not_told": staff.not_told(members),
         "may_change": request.user.has_perm("prisons.change_reference", site),
     })
 

@@ -111,3 +111,18 @@ def test_who_may_read_and_change_the_list_and_the_api(client, coordinator, scree
     api.force_authenticate(UserFactory(username="coord-sg", role=Role.COORDINATOR, sites=[other_site]))
     assert api.post("/api/v1/staff-members/", {"site": site.pk, "first_name": "X", "last_name": "Y",
                                                "function": "officer"}, format="json").status_code == 400
+
+
+def test_the_list_says_who_gets_no_change_e_mails(client, coordinator, site, prison):
+    a1 = prison["a1"]
+    StaffMemberFactory(site=site, units=[a1], first_name="Nomail")  # no address
+    StaffMemberFactory(site=site, units=[a1], first_name="Unticked", email="u@prison.example",
+                       email_cancellations=False)
+    StaffMemberFactory(site=site, units=[a1], first_name="Told", email="t@prison.example")
+    StaffMemberFactory(site=site, first_name="Director", function="management")  # no unit: nothing to tell
+    client.force_login(coordinator)
+    page = client.get(reverse("prisons:staff-list") + f"?site={site.pk}")
+    assert {m.first_name for m in page.context["not_told"]} >= {"Nomail", "Unticked"}
+    assert not {"Told", "Director"} & {m.first_name for m in page.context["not_told"]}
+    count = len(page.context["not_told"])
+    assert f"{count} staff members of units or the gate get no change e-mails" in page.content.decode()
