@@ -18,6 +18,16 @@ def site_and_content(site: str, file: Path) -> tuple[Site, bytes]:
         raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
 
 
+def stop_on_errors(command: BaseCommand, report) -> None:
+    """Print the report's warnings and errors by row and column; refuse to go on when there are errors."""
+    for warning in report.warnings:
+        command.stdout.write(f"  warning: {warning.where}: {warning.message}")
+    if not report.ok:
+        for error in report.errors:
+            command.stderr.write(f"  error: {error.where}: {error.message}")
+        raise CommandError("Nothing was imported: correct the errors above and run the import again.")
+
+
 class ListImportCommand(BaseCommand):
     """Subclasses set `prepare` (content, filename, site) -> ListReport and `apply` (report) -> result."""
 
@@ -34,12 +44,7 @@ class ListImportCommand(BaseCommand):
         report = type(self).prepare(content, file.name, site_obj)
         self.stdout.write(f"{file.name} for {site_obj.name}: {report.rows_read} rows, {len(report.new)} new, "
                           f"{len(report.updated)} updated, {len(report.errors)} errors.")
-        for warning in report.warnings:
-            self.stdout.write(f"  warning: {warning.where}: {warning.message}")
-        if not report.ok:
-            for error in report.errors:
-                self.stderr.write(f"  error: {error.where}: {error.message}")
-            raise CommandError("Nothing was imported: correct the errors above and run the import again.")
+        stop_on_errors(self, report)
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
             return

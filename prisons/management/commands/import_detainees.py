@@ -1,10 +1,10 @@
 """`manage.py import_detainees FILE --site CODE [--mark-missing transferred|released] [--dry-run]`."""
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from prisons.imports import apply_import, prepare_import
-from prisons.list_import_command import site_and_content
+from prisons.list_import_command import site_and_content, stop_on_errors
 from prisons.models import DetaineeStatus
 
 
@@ -32,12 +32,7 @@ class Command(BaseCommand):
             f"{counts['updated']} updated, {counts['moved']} changing unit, {counts['missing']} present "
             f"detainees missing from the file, {counts['errors']} errors."
         )
-        for warning in report.warnings:
-            self.stdout.write(f"  warning: {warning.where}: {warning.message}")
-        if not report.ok:
-            for error in report.errors:
-                self.stderr.write(f"  error: {error.where}: {error.message}")
-            raise CommandError("Nothing was imported: correct the errors above and run the import again.")
+        stop_on_errors(self, report)
         if report.missing and not mark_missing:
             self.stdout.write("  The missing detainees stay as they are (use --mark-missing to mark them).")
         if dry_run:
