@@ -253,10 +253,14 @@ class FacilitatorFilter(django_filters.FilterSet):
         label=_("Access authorisation"), choices=AuthorisationState.choices, method="filter_authorisation",
     )
     active = django_filters.BooleanFilter(label=_("Active"))
+    no_email = django_filters.BooleanFilter(label=_("Without an e-mail address"), method="filter_no_email")
 
     class Meta:
         model = Facilitator
-        fields = ["q", "partner", "kind", "authorisation", "active"]
+        fields = ["q", "partner", "kind", "authorisation", "active", "no_email"]
+
+    def filter_no_email(self, qs, name, value):
+        return qs.filter(email="") if value else qs.exclude(email="")
 
     def filter_name(self, qs, name, value):
         return qs.filter(Q(first_name__icontains=value) | Q(last_name__icontains=value))

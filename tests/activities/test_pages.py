@@ -168,6 +168,18 @@ def test_facilitator_list_filters_by_partner_and_kind(client, coordinator, site)
     assert "TEACHER" in by_kind and "VOLUNTEER" not in by_kind
 
 
+def test_facilitator_list_says_who_has_no_e_mail_address(client, coordinator, site):
+    FacilitatorFactory(last_name="Mailed", email="m@partner.example", sites=[site])
+    FacilitatorFactory(last_name="Silent", sites=[site])
+    FacilitatorFactory(last_name="Gone", sites=[site], active=False)  # no longer comes
+    client.force_login(coordinator)
+    url = reverse("activities:facilitator-list")
+    page = client.get(url).content.decode()
+    assert "1 active facilitator has no e-mail address: no change e-mails, no reminders." in page
+    listed = client.get(url, {"active": "true", "no_email": "true"}).content.decode()
+    assert "SILENT" in listed and "MAILED" not in listed and "GONE" not in listed
+
+
 @time_machine.travel(FROZEN_TODAY, tick=False)
 def test_facilitator_page_shows_weekly_availability_and_exceptions(client, coordinator, site):
     facilitator = FacilitatorFactory(sites=[site])
