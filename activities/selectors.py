@@ -27,6 +27,11 @@ def facilitators(user):
     return access.visible_facilitators(user).prefetch_related("sites").order_by("last_name", "first_name")
 
 
+def active_without_email(user) -> int:
+    """Active facilitators the user may see who have no e-mail address: no change e-mails, no reminders."""
+    return access.visible_facilitators(user).filter(active=True, email="").count()
+
+
 def with_authorisation_findings(facilitator_rows, today=None):
     """Attach `findings` to each facilitator (no query: the check reads fields only)."""
     today = today or timezone.localdate()

@@ -181,8 +181,7 @@ def facilitator_list(request):
     rows = selectors.with_authorisation_findings(page.object_list)
     return render(request, "activities/facilitator_list.html", {
         "filter": filterset, "page": page, "rows": rows, "query_string": query_string_without_page(request),
-        # they get no change e-mails nor reminders: to tell by other means, or to ask for an address
-        "without_email": selectors.facilitators(request.user).filter(active=True, email="").count(),
+        "without_email": selectors.active_without_email(request.user),
     })
 
 

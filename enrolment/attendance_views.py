@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.models import SessionLog, SessionStatus
+from activities.models import SessionLog
 from activities.session_logs import previous_log
 from core import audit
 from core import rules as access
@@ -105,7 +105,6 @@ def register(request, pk):
             messages.success(request, _("Register saved (%(count)s lines changed).") % {"count": changed})
             return redirect("attendance:register", pk=session.pk)
     rows = _shown_rows(lines, post, errors)
-    paper_numbers = {value: number for number, (value, _label) in enumerate(register_sheets.REASONS_ON_PAPER, 1)}
     return render(request, "enrolment/attendance_register.html", {
         "session": session,
         "rows": rows,
@@ -115,9 +114,7 @@ def register(request, pk):
         "is_correction": any(row["line"].recorded for row in rows),
         "full_names": access.is_coordinator_of_site(request.user, session),
         "not_recorded": sum(1 for row in rows if not row["line"].recorded),
-        # numbered as on the paper register's legend, so a sheet is typed in as it was ticked
-        "reasons": [(value, f"{paper_numbers[value]} · {label}" if value in paper_numbers else label)
-                    for value, label in AbsenceReason.choices],
+        "reasons": register_sheets.numbered_reasons(),
         "next_register": (attendance.next_register_to_take(request.user, session)
                           if rows and all(row["line"].recorded for row in rows) else None),
         "PRESENT": AttendanceStatus.PRESENT,
@@ -147,15 +144,9 @@ def day_sheets(request):
         day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         day = timezone.localdate()
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    sessions = access.visible_sessions(request.user).filter(
-        starts_at__gte=start, starts_at__lt=timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1),
-                                                                                     dt.time.min)),
-        status=SessionStatus.SCHEDULED)
     site = request.GET.get("site", "")
-    if site.isdigit():
-        sessions = sessions.filter(cycle__term__site_id=int(site))
-    return _sheets_page(request, sessions.order_by("starts_at", "room__code", "pk"), day=day,
+    sessions = register_sheets.sessions_of_day(request.user, day, int(site) if site.isdigit() else None)
+    return _sheets_page(request, sessions, day=day,
                         audit_detail=f"date={day.isoformat()}" + (f" site={site}" if site.isdigit() else ""))
 
 
@@ -164,8 +155,7 @@ def _sheets_page(request, sessions, *, day, audit_detail: str):
     # a sheet names participants (first name and number): printed like a movement list, so recorded
     audit.record_export(request.user, "register_sheets", detail=audit_detail)
     return render(request, "enrolment/register_sheets.html", {
-        "sheets": sheets, "day": day, "reasons": [(number, label) for number, (_code, label)
-                                                  in enumerate(register_sheets.REASONS_ON_PAPER, start=1)],
+        "sheets": sheets, "day": day, "reasons": register_sheets.paper_legend(),
         "sites": access.visible_sites(request.user).order_by("name") if access.is_planner(request.user) else [],
         "chosen_site": request.GET.get("site", ""),
         "previous": day - dt.timedelta(days=1) if day else None, "next": day + dt.timedelta(days=1) if day else None,

@@ -26,6 +26,32 @@ REASONS_ON_PAPER = [choice for choice in AbsenceReason.choices
                                          AbsenceReason.RELEASED)]
 
 
+def paper_legend() -> list[tuple[int, str]]:
+    """The absence reasons as the sheet numbers them: (number, label)."""
+    return [(number, label) for number, (_value, label) in enumerate(REASONS_ON_PAPER, start=1)]
+
+
+def numbered_reasons() -> list[tuple[str, str]]:
+    """Every absence reason for the register's form, those on the paper legend with its number, so a
+    sheet is typed in as it was ticked."""
+    numbers = {value: number for number, (value, _label) in enumerate(REASONS_ON_PAPER, start=1)}
+    return [(value, f"{numbers[value]} · {label}" if value in numbers else label)
+            for value, label in AbsenceReason.choices]
+
+
+def sessions_of_day(user, day: dt.date, site_id: int | None = None):
+    """The scheduled sessions of a Brussels day whose registers the user may print (a coordinator's sites,
+    a facilitator's own), narrowed to one site if given, in the order they start."""
+    from core.rules import visible_sessions
+    from scheduling.calendars import local_day_bounds
+
+    start, end = local_day_bounds(day, day)
+    sessions = visible_sessions(user).filter(starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED)
+    if site_id is not None:
+        sessions = sessions.filter(cycle__term__site_id=site_id)
+    return sessions.order_by("starts_at", "room__code", "pk")
+
+
 @dataclass
 class SheetRow:
     number: int
