@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
 from core.findings import Severity
+from core.login_api import login_actions
 from prisons.list_import_api import import_action
 
 from . import carry_over, cycles, terms, volunteer_hours
@@ -202,6 +203,7 @@ class FacilitatorViewSet(ScopedReadOnlyViewSet):
         permission="activities.import_facilitators", prepare=prepare_facilitator_import,
         apply=apply_facilitator_import, summary="Check a spreadsheet of facilitators for a site and, with `confirm`, "
         "import it (nothing is saved unless every row is valid)")
+    give_login, close_login = login_actions()
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: FacilitatorYearHoursSerializer})
     @action(detail=True, methods=["get"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import rules as access
+from core.logins import LoginState, with_login_state
 from prisons.models import RoomKind
 from prisons.selectors import language_choices
 
@@ -254,10 +255,14 @@ class FacilitatorFilter(django_filters.FilterSet):
     )
     active = django_filters.BooleanFilter(label=_("Active"))
     no_email = django_filters.BooleanFilter(label=_("Without an e-mail address"), method="filter_no_email")
+    login = django_filters.ChoiceFilter(label=_("Login"), choices=LoginState.choices, method="filter_login")
 
     class Meta:
         model = Facilitator
-        fields = ["q", "partner", "kind", "authorisation", "active", "no_email"]
+        fields = ["q", "partner", "kind", "authorisation", "active", "no_email", "login"]
+
+    def filter_login(self, qs, name, value):
+        return with_login_state(qs, value)
 
     def filter_no_email(self, qs, name, value):
         return qs.filter(email="") if value else qs.exclude(email="")

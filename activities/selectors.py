@@ -24,7 +24,16 @@ def partners(user):
 
 
 def facilitators(user):
-    return access.visible_facilitators(user).prefetch_related("sites").order_by("last_name", "first_name")
+    return (access.visible_facilitators(user).select_related("user").prefetch_related("sites")
+            .order_by("last_name", "first_name"))
+
+
+def to_invite(user) -> int:
+    """Active facilitators with an e-mail address and no login, whom the user may give one (the list's
+    "give them logins")."""
+    if not user.has_perm("activities.view_facilitator_list"):
+        return 0
+    return access.visible_facilitators(user).filter(active=True, user__isnull=True).exclude(email="").count()
 
 
 def active_without_email(user) -> int:

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core import login_views
+
 from . import import_views, recruitment_views, views
 
 app_name = "activities"
@@ -20,6 +22,10 @@ urlpatterns = [
          name="facilitator-import-template"),
     path("facilitators/<int:pk>/", views.facilitator_detail, name="facilitator-detail"),
     path("facilitators/<int:pk>/edit/", views.facilitator_edit, name="facilitator-edit"),
+    path("facilitators/<int:pk>/login/", login_views.give_login, {"kind": "facilitator"}, name="facilitator-login"),
+    path("facilitators/<int:pk>/login/close/", login_views.close_login, {"kind": "facilitator"},
+         name="facilitator-login-close"),
+    path("facilitators/logins/", login_views.invite_many, {"kind": "facilitator"}, name="facilitator-logins"),
     path("recruitment/", recruitment_views.recruitment_board, name="recruitment"),
     path("recruitment/new/", recruitment_views.candidate_edit, name="candidate-create"),
     path("recruitment/<int:pk>/edit/", recruitment_views.candidate_edit, name="candidate-edit"),

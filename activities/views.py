@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core import rules as access
 from core.forms import add_service_errors
+from core.login_views import login_section
+from core.logins import with_login_states
 from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 from scheduling import lists
@@ -178,10 +180,11 @@ def facilitator_list(request):
     _require(request.user, "activities.view_facilitator_list")
     filterset = FacilitatorFilter(request.GET or None, queryset=selectors.facilitators(request.user), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.with_authorisation_findings(page.object_list)
+    rows = with_login_states(selectors.with_authorisation_findings(page.object_list))
     return render(request, "activities/facilitator_list.html", {
         "filter": filterset, "page": page, "rows": rows, "query_string": query_string_without_page(request),
         "without_email": selectors.active_without_email(request.user),
+        "to_invite": selectors.to_invite(request.user),
     })
 
 
@@ -199,6 +202,7 @@ def facilitator_detail(request, pk):
                          .select_related("site")[:5]) if request.user.has_perm("activities.view_renewals") else [],
         "change_notices": list(access.visible_change_notices(request.user).filter(facilitator=facilitator)[:3]),
         **selectors.facilitator_schedule(facilitator, today),
+        **login_section(request.user, facilitator),
     })
 
 

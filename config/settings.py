@@ -259,6 +259,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Relais <relais@localh
 RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Relais' own knobs.
+# How long the link of an invitation to choose a password works (core/logins.py); a forgotten
+# password's link works for a day.
+RELAIS_INVITATION_DAYS = int(os.environ.get("RELAIS_INVITATION_DAYS", 14))
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 RELAIS_AUTHORISATION_WARNING_DAYS = 30
 RELAIS_ATTENDANCE_EDIT_DAYS = 7
 RELAIS_MAX_ENROLMENTS_PER_DETAINEE = int(os.environ.get("RELAIS_MAX_ENROLMENTS_PER_DETAINEE", 3))

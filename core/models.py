@@ -95,3 +95,24 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("The audit log is append-only.")
+
+
+class LoginInvitation(models.Model):
+    """A coordinator gave a facilitator or a staff member a login: the e-mail asking them to choose a
+    password (`core.logins`). Pending until sent; another one is made to send it again."""
+
+    user = models.ForeignKey("core.User", verbose_name=_("login"), on_delete=models.CASCADE,
+                             related_name="invitations")
+    invited_by = models.ForeignKey("core.User", verbose_name=_("invited by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("invited on"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("password chosen on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login invitation")
+        verbose_name_plural = _("login invitations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -243,6 +243,10 @@ PERMISSIONS = {
     # e-mails the mail server refused: the coordinators phone those not told, and ask for another try
     "scheduling.view_unsent_emails": is_planner,
     "core.view_audit_log": is_administrator,
+    # logins for the facilitators and staff of their sites (object: the Facilitator or StaffMember), with
+    # the role their record implies and nothing more; coordinators and screeners' logins stay the
+    # administrators'
+    "core.give_login": is_coordinator_of_site,
 }
 
 for name, predicate in PERMISSIONS.items():

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from core import audit
 from core import rules as access
 from core.api import ScopedReadOnlyViewSet, in_scope, service_errors
+from core.login_api import login_actions
 from core.models import AuditAction
 
 from .list_import_api import import_action
@@ -259,6 +260,7 @@ class StaffMemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         permission="prisons.change_reference", prepare=prepare_staff_import, apply=apply_staff_import,
         summary="Check the direction's staff list for a site and, with `confirm`, import it (nothing is saved "
         "unless every row is valid)")
+    give_login, close_login = login_actions()
 
     def _save(self, request, member=None):
         from . import staff

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.logins import close_login
 from core.models import AuditAction
 
 from .models import Site, StaffFunction, StaffMember, Unit
@@ -62,11 +63,14 @@ def save_staff_member(site: Site, *, by, member: StaffMember | None = None, firs
 
 @transaction.atomic
 def remove_staff_member(member: StaffMember, *, by) -> None:
-    """Someone who left the prison or the site. Their login, if any, keeps no unit to see."""
+    """Someone who left the prison or the site. Their login, if any, is closed."""
     if not (by and by.has_perm("prisons.change_reference", member.site)):
         raise PermissionDenied(_("You may not change the staff of this site."))
-    audit.record(by, AuditAction.DELETE, member)
-    member.delete()
+    with transaction.atomic():
+        if member.user_id and member.user.is_active:
+            close_login(member, by=by)
+        audit.record(by, AuditAction.DELETE, member)
+        member.delete()
 
 
 def set_email_changes(member: StaffMember, wanted: bool, *, by) -> None:

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from core import rules as access
 from core.forms import add_service_errors
+from core.login_views import login_section
+from core.logins import with_login_states, without_login
 
 from . import rooms, staff, staff_import
 from .forms import RoomForm, StaffMemberForm
@@ -47,10 +49,11 @@ def staff_list(request):
     if not sites:
         raise PermissionDenied
     site = next((s for s in sites if str(s.pk) == request.GET.get("site", "")), sites[0])
-    members = list(staff.staff_of_site(site))
+    members = with_login_states(staff.staff_of_site(site))
+    may_change = request.user.has_perm("prisons.change_reference", site)
     return render(request, "prisons/staff_list.html", {
         "sites": sites, "site": site, "members": members, "not_told": staff.not_told(members),
-        "may_change": request.user.has_perm("prisons.change_reference", site),
+        "may_change": may_change, "to_invite": len(without_login(members)) if may_change else 0,
     })
 
 
@@ -73,7 +76,8 @@ def staff_form(request, pk=None):
     told = member.notices.select_related("session__cycle__activity")[:10] if member else []
     gate_told = member.gate_notices.filter(sent_at__isnull=False).order_by("-sent_at", "date")[:10] if member else []
     return render(request, "prisons/staff_form.html", {"form": form, "member": member, "site": site, "told": told,
-                                                       "gate_told": gate_told},
+                                                       "gate_told": gate_told,
+                                                       **login_section(request.user, member)},
                   status=400 if form.errors else 200)
 
 

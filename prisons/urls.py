@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core import login_views
+
 from . import import_views, regime_views, staff_views, views
 
 app_name = "prisons"
@@ -23,5 +25,8 @@ urlpatterns = [
     path("staff/import/template.<str:extension>", staff_views.staff_import_template, name="staff-import-template"),
     path("staff/<int:pk>/edit/", staff_views.staff_form, name="staff-edit"),
     path("staff/<int:pk>/remove/", staff_views.staff_remove, name="staff-remove"),
+    path("staff/<int:pk>/login/", login_views.give_login, {"kind": "staff"}, name="staff-login"),
+    path("staff/<int:pk>/login/close/", login_views.close_login, {"kind": "staff"}, name="staff-login-close"),
+    path("staff/logins/", login_views.invite_many, {"kind": "staff"}, name="staff-logins"),
     path("retention/", views.retention_page, name="retention"),
 ]

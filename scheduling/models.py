@@ -365,6 +365,7 @@ class UnsentEmailKind(models.TextChoices):
     GATE_CHANGES = "gate_changes", _("changes to the outside people expected")
     REMINDER = "reminder", _("reminder of the next day's sessions")
     ABSENCE = "absence", _("a facilitator's absence")
+    INVITATION = "invitation", _("their invitation to sign in to Relais")
 
 
 class UnsentEmail(models.Model):

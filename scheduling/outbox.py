@@ -1,9 +1,9 @@
 """E-mails Relais could not send, kept so that nobody goes untold without the coordinators knowing.
 
-Every sender (changes to facilitators, to the units' staff, to the gate, reminders, absences) sends
-through an `Outbox`: a refused e-mail is recorded as an `UnsentEmail` (one row per kind and recipient,
-with the tries and what the mail server answered) and stays pending in the sender's own records, so the
-next run tries again; once it goes out, or the sender finds nothing left to tell that person, the row
+Every sender (changes to facilitators, to the units' staff, to the gate, reminders, absences, invitations
+to sign in) sends through an `Outbox`: a refused e-mail is recorded as an `UnsentEmail` (one row per kind
+and recipient, with the tries and what the mail server answered) and stays pending in the sender's own
+records, so the next run tries again; once it goes out, or the sender finds nothing left to tell that person, the row
 goes. The home page counts them and `/calendar/unsent-emails/` lists them with whom to phone.
 """
 import datetime as dt
@@ -98,6 +98,8 @@ def send_pending_emails() -> dict[str, int]:
     """Every sender once: what is pending goes out, what was refused before is tried again. Returns the
     e-mails sent per kind. Reminders are tried again only when some of tomorrow's were refused: they are
     otherwise sent once a day, in the afternoon, by `manage.py send_reminders`."""
+    from core.logins import send_invitations
+
     from .gate_notices import send_gate_notices
     from .notices import retry_absence_notices, send_change_notices
     from .reminders import send_reminders
@@ -108,6 +110,7 @@ def send_pending_emails() -> dict[str, int]:
         UnsentEmailKind.STAFF_CHANGES: send_staff_notices(),
         UnsentEmailKind.GATE_CHANGES: send_gate_notices(),
         UnsentEmailKind.ABSENCE: retry_absence_notices(),
+        UnsentEmailKind.INVITATION: send_invitations(),
     }
     reminders = UnsentEmail.objects.filter(kind=UnsentEmailKind.REMINDER)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

@@ -61,8 +61,9 @@ def test_a_coordinator_moves_an_officer_to_another_unit_and_adds_a_colleague(cli
     assert client.post(reverse("prisons:staff-remove", args=[member.pk])).status_code == 302
     assert not StaffMember.objects.filter(pk=member.pk).exists()
     officer_login.refresh_from_db()
-    client.force_login(officer_login)  # their login stays, with no unit to see
-    assert client.get(in_b1).status_code == 404
+    assert not officer_login.is_active  # their login is closed with them
+    client.force_login(officer_login)
+    assert client.get(in_b1).status_code == 302  # to the sign-in page
 
 
 @pytest.mark.parametrize("changes, field, message", [

@@ -1,0 +1,186 @@
+"""Pages for logins: coordinators give and close those of facilitators and staff; everyone chooses, changes
+or gets back their password. The rules are in `core.logins`."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from . import logins
+from . import rules as access
+from .forms import LanguageChoiceForm, RelaisPasswordResetForm
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _people(user, kind: str):
+    return access.visible_facilitators(user) if kind == "facilitator" else access.visible_staff_members(user)
+
+
+def _person_page(person) -> str:
+    if person._meta.label_lower == "activities.facilitator":
+        return reverse("activities:facilitator-detail", args=[person.pk])
+    return reverse("prisons:staff-edit", args=[person.pk])
+
+
+def _back(request, person) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return _person_page(person)
+
+
+def _tell_sent(request, invited: list, sent: int) -> None:
+    if len(invited) == 1 and sent:
+        messages.success(request, _("Invitation e-mailed to %(name)s.") % {"name": invited[0][0]})
+    elif sent:
+        messages.success(request, ngettext("%(sent)d of %(count)d invitation e-mailed.",
+                                           "%(sent)d of %(count)d invitations e-mailed.", len(invited))
+                         % {"sent": sent, "count": len(invited)})
+    refused = len(invited) - sent
+    if refused:
+        messages.warning(request, ngettext(
+            "The mail server refused %(count)d invitation: it is listed under “E-mails not sent” and tried again "
+            "every ten minutes.",
+            "The mail server refused %(count)d invitations: they are listed under “E-mails not sent” and tried "
+            "again every ten minutes.", refused) % {"count": refused})
+
+
+@login_required
+@require_POST
+def give_login(request, kind: str, pk: int):
+    person = get_object_or_404(_people(request.user, kind), pk=pk)
+    if not request.user.has_perm("core.give_login", person):
+        raise PermissionDenied
+    form = LanguageChoiceForm(request.POST)
+    language = form.cleaned_data["language"] if form.is_valid() else None
+    try:
+        invitation = logins.give_login(person, by=request.user, language=language)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _tell_sent(request, [(person, invitation)], logins.send_invitations([invitation]))
+    return redirect(_back(request, person))
+
+
+@login_required
+@require_POST
+def close_login(request, kind: str, pk: int):
+    person = get_object_or_404(_people(request.user, kind), pk=pk)
+    if not request.user.has_perm("core.give_login", person):
+        raise PermissionDenied
+    try:
+        logins.close_login(person, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s can no longer sign in to Relais.") % {"name": person})
+    return redirect(_back(request, person))
+
+
+@login_required
+def invite_many(request, kind: str):
+    """Everyone of the list without a login, at once: the page says who, the button invites them."""
+    people = _people(request.user, kind).select_related("user")
+    site = None
+    if kind == "facilitator":
+        if not request.user.has_perm("activities.view_facilitator_list"):
+            raise PermissionDenied
+        people = people.filter(active=True).prefetch_related("sites").order_by("last_name", "first_name")
+        back = reverse("activities:facilitator-list")
+    else:
+        wanted = request.GET.get("site", "")
+        site = get_object_or_404(access.visible_sites(request.user), pk=int(wanted) if wanted.isdigit() else 0)
+        if not request.user.has_perm("prisons.change_reference", site):
+            raise PermissionDenied
+        people = people.filter(site=site).order_by("last_name", "first_name")
+        back = reverse("prisons:staff-list") + f"?site={site.pk}"
+    to_invite = [person for person in logins.without_login(people) if request.user.has_perm("core.give_login", person)]
+    if request.method == "POST" and to_invite:
+        result = logins.give_logins(to_invite, by=request.user)
+        for person, reason in result.refused:
+            messages.error(request, f"{person}: {reason}")
+        _tell_sent(request, result.invited, logins.send_invitations([inv for _p, inv in result.invited]))
+        return redirect(back)
+    return render(request, "core/invite_many.html", {
+        "to_invite": [(person, logins.suggested_language(person)) for person in to_invite],
+        "kind": kind, "back": back, "site": site,
+        "days": settings.RELAIS_INVITATION_DAYS,
+    })
+
+
+def welcome(request, token: str):
+    """The invitation's link: choose a password, then in."""
+    user, problem = logins.user_for_token(token)
+    if user is None:
+        return render(request, "core/welcome.html", {"problem": problem.value, "days": settings.RELAIS_INVITATION_DAYS},
+                      status=410 if problem is not logins.LinkProblem.WRONG else 404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        logins.accept_invitation(user, form)
+        login(request, user, backend=MODEL_BACKEND)
+        messages.success(request, _("Welcome to Relais. Your password is saved: sign in with %(username)s from "
+                                    "now on.") % {"username": user.username})
+        return redirect("home")
+    return render(request, "core/welcome.html", {"form": form, "invited": user},
+                  status=400 if form.errors else 200)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = RelaisPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "core/email/password_reset.txt"
+    subject_template_name = "core/email/password_reset_subject.txt"
+
+    def get_extra_email_context(self):
+        return {"base_url": settings.RELAIS_BASE_URL}
+
+    @property
+    def extra_email_context(self):
+        return self.get_extra_email_context()
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = MODEL_BACKEND
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your new password is saved."))
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your new password is saved."))
+        return response
+
+
+def login_section(user, person) -> dict:
+    """The context of `core/_login_section.html` on a person's page (empty for who may not give logins)."""
+    if person is None or not user.has_perm("core.give_login", person):
+        return {}
+    facilitator = person._meta.label_lower == "activities.facilitator"
+    return {
+        "login": logins.login_summary(person), "person": person, "may_give_login": True,
+        "give_url": reverse("activities:facilitator-login" if facilitator else "prisons:staff-login", args=[person.pk]),
+        "close_url": reverse("activities:facilitator-login-close" if facilitator else "prisons:staff-login-close",
+                             args=[person.pk]),
+        "language_choices": LanguageChoiceForm.base_fields["language"].choices,
+        "invitation_days": settings.RELAIS_INVITATION_DAYS,
+    }

@@ -1,0 +1,322 @@
+"""Logins for the facilitators and staff the coordinators work with: given by invitation, closed when they go.
+
+A coordinator gives a login to a facilitator or a staff member of their sites who has an e-mail address.
+The login gets the role the record implies (facilitator or prison staff, never more), the record's sites, no
+password, and an e-mail with a link to choose one: the link works once and for `RELAIS_INVITATION_DAYS`.
+Invitations go through the outbox, so one the mail server refuses is listed with the other e-mails not
+sent and tried again at each run. Closing a login (someone who left) keeps it for the audit log's sake but
+nobody can sign in with it; giving it again sends a new invitation.
+"""
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import audit
+from .models import AuditAction, LoginInvitation, Role, User
+
+INTERFACE_LANGUAGES = ("fr", "nl", "en")
+_LINK_SALT = "relais.core.logins.invitation"
+
+
+class LoginState(models.TextChoices):
+    NONE = "none", gettext_lazy("no login")
+    INVITED = "invited", gettext_lazy("invited, no password yet")
+    ACTIVE = "active", gettext_lazy("signs in")
+    CLOSED = "closed", gettext_lazy("closed")
+
+
+def with_login_state(queryset, state: str):
+    """Facilitators or staff members whose login is in that state (a filter on the list pages)."""
+    unusable = Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    return queryset.filter({
+        LoginState.NONE: Q(user__isnull=True),
+        LoginState.INVITED: Q(user__is_active=True) & unusable,
+        LoginState.ACTIVE: Q(user__is_active=True) & ~unusable,
+        LoginState.CLOSED: Q(user__is_active=False),
+    }[state])
+
+
+def login_state(person) -> LoginState:
+    """From the person's `user` (read with `select_related("user")` on lists)."""
+    user = person.user if person.user_id else None
+    if user is None:
+        return LoginState.NONE
+    if not user.is_active:
+        return LoginState.CLOSED
+    return LoginState.ACTIVE if user.has_usable_password() else LoginState.INVITED
+
+
+def with_login_states(people) -> list:
+    """Attach `login_state` to each person (read with their `user`: no query)."""
+    people = list(people)
+    for person in people:
+        person.login_state = login_state(person)
+    return people
+
+
+def _is_facilitator(person) -> bool:
+    return person._meta.label_lower == "activities.facilitator"
+
+
+def _role(person) -> str:
+    return Role.FACILITATOR if _is_facilitator(person) else Role.STAFF
+
+
+def _site_ids(person) -> list[int]:
+    return [site.pk for site in person.sites.all()] if _is_facilitator(person) else [person.site_id]
+
+
+def suggested_language(person) -> str:
+    """The first interface language a facilitator speaks, else the language Relais is shown in now."""
+    spoken = getattr(person, "languages", None) or []
+    for code in spoken:
+        if code in INTERFACE_LANGUAGES:
+            return code
+    current = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return current if current in INTERFACE_LANGUAGES else settings.LANGUAGE_CODE
+
+
+def give_login(person, *, by, language: str | None = None) -> LoginInvitation:
+    """Create (or open again) the person's login without a password and record an invitation to send.
+    Refusals name the field: no e-mail address, an address another login has, a login already in use."""
+    if not (by and by.has_perm("core.give_login", person)):
+        raise PermissionDenied(_("You may not give logins to the people of this site."))
+    name = f"{person.first_name} {person.last_name}"
+    address = (person.email or "").strip().lower()
+    if not address:
+        raise ValidationError({"email": _("%(name)s has no e-mail address: add one first, the invitation is "
+                                          "sent there.") % {"name": name}})
+    if _is_facilitator(person) and not person.active:
+        raise ValidationError({"active": _("%(name)s is no longer active.") % {"name": name}})
+    language = language or suggested_language(person)
+    if language not in INTERFACE_LANGUAGES:
+        raise ValidationError({"language": _("Choose French, Dutch or English.")})
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=person.user_id).first() if person.user_id else None
+        others = User.objects.filter(Q(username__iexact=address) | Q(email__iexact=address))
+        if user is None:
+            if others.exists():
+                raise ValidationError({"email": _(
+                    "Another login already uses %(address)s: ask an administrator to link it to %(name)s.")
+                    % {"address": address, "name": name}})
+            user = User(username=address, role=_role(person))
+        elif user.role != _role(person):
+            raise ValidationError({"email": _(
+                "%(name)s signs in with a login of another role (%(role)s): ask an administrator.")
+                % {"name": name, "role": user.get_role_display()}})
+        elif user.is_active and user.has_usable_password():
+            raise ValidationError({"email": _("%(name)s already has a login and signs in with it.") % {"name": name}})
+        elif not others.exclude(pk=user.pk).exists():
+            user.username = address  # their address changed since the first invitation
+        user.email, user.first_name, user.last_name = address, person.first_name, person.last_name
+        user.language, user.is_active = language, True
+        # a new unusable password also voids the links sent before: only the newest invitation works
+        user.set_unusable_password()
+        user.save()
+        user.sites.set(_site_ids(person))
+        if person.user_id != user.pk:
+            person.user = user
+            person.save(update_fields=["user"])
+        user.invitations.filter(sent_at__isnull=True).delete()
+        invitation = LoginInvitation.objects.create(user=user, invited_by=by)
+        audit.record(by, AuditAction.CREATE, user, detail=f"login given to {person._meta.model_name} {person.pk}")
+    return invitation
+
+
+def close_login(person, *, by) -> None:
+    """Someone who left: nobody signs in with their login any more (their feeds stop too). Kept, closed,
+    for the audit log; an invitation not yet sent is dropped."""
+    if not (by and by.has_perm("core.give_login", person)):
+        raise PermissionDenied(_("You may not give logins to the people of this site."))
+    if not person.user_id or not person.user.is_active:
+        raise ValidationError({"user": _("%(name)s has no login to close.") % {"name": f"{person}"}})
+    with transaction.atomic():
+        user = person.user
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+        user.invitations.filter(sent_at__isnull=True).delete()
+        _drop_refused_invitation(person)
+        audit.record(by, AuditAction.CHANGE, user, detail=f"login closed for {person._meta.model_name} {person.pk}")
+
+
+@dataclass
+class InvitedMany:
+    invited: list  # (person, LoginInvitation)
+    refused: list  # (person, message)
+
+
+def give_logins(people, *, by, language: str | None = None) -> InvitedMany:
+    """The same for each person, each on their own: one refused does not stop the others."""
+    result = InvitedMany([], [])
+    for person in people:
+        try:
+            result.invited.append((person, give_login(person, by=by, language=language)))
+        except ValidationError as error:
+            result.refused.append((person, " ".join(error.messages)))
+    return result
+
+
+def without_login(people) -> list:
+    """Those to invite at once: active, with an e-mail address and no login (closed ones are given again
+    one by one, on purpose)."""
+    return [person for person in people if getattr(person, "active", True) and person.email and not person.user_id]
+
+
+def _drop_refused_invitation(person) -> None:
+    from scheduling.models import UnsentEmail, UnsentEmailKind
+
+    scope = {"facilitator": person} if _is_facilitator(person) else {"staff_member": person}
+    UnsentEmail.objects.filter(kind=UnsentEmailKind.INVITATION, **scope).delete()
+
+
+# --- the link -----------------------------------------------------------------------------------------
+
+
+def _state(user) -> str:
+    # The password hash changes when they choose one (and on each new invitation): a link works once.
+    return salted_hmac(_LINK_SALT, f"{user.pk}|{user.password}|{user.is_active}|{user.email}").hexdigest()[:20]
+
+
+def invitation_token(user) -> str:
+    return signing.dumps({"user": user.pk, "state": _state(user)}, salt=_LINK_SALT)
+
+
+class LinkProblem(enum.Enum):
+    EXPIRED = "expired"
+    USED = "used"
+    WRONG = "wrong"
+
+
+def user_for_token(token: str) -> tuple[User | None, LinkProblem | None]:
+    try:
+        data = signing.loads(token, salt=_LINK_SALT, max_age=dt.timedelta(days=settings.RELAIS_INVITATION_DAYS))
+    except signing.SignatureExpired:
+        return None, LinkProblem.EXPIRED
+    except signing.BadSignature:
+        return None, LinkProblem.WRONG
+    user = User.objects.filter(pk=data.get("user")).first() if isinstance(data, dict) else None
+    if user is None:
+        return None, LinkProblem.WRONG
+    if not user.is_active or user.has_usable_password() or not constant_time_compare(data.get("state", ""),
+                                                                                      _state(user)):
+        return None, LinkProblem.USED
+    return user, None
+
+
+def accept_invitation(user, password_form) -> None:
+    """They chose their password (a validated `SetPasswordForm` for that user)."""
+    with transaction.atomic():
+        password_form.save()
+        user.invitations.filter(accepted_at__isnull=True).update(accepted_at=timezone.now())
+        audit.record(user, AuditAction.CHANGE, user, detail="invitation accepted")
+
+
+# --- sending ------------------------------------------------------------------------------------------
+
+
+def _recipient(user):
+    return getattr(user, "facilitator", None) or getattr(user, "staff_member", None)
+
+
+def _invitation_email(invitation) -> tuple[str, str]:
+    user = invitation.user
+    inviter = invitation.invited_by
+    with translation.override(user.language):
+        subject = _("Your login to Relais")
+        body = render_to_string("core/email/invitation.txt", {
+            "user": user,
+            "inviter": inviter.get_full_name() if inviter else "",
+            "sites": ", ".join(sorted(site.name for site in user.sites.all())),
+            "is_facilitator": user.role == Role.FACILITATOR,
+            "link": settings.RELAIS_BASE_URL + reverse("welcome", args=[invitation_token(user)]),
+            "days": settings.RELAIS_INVITATION_DAYS,
+            "forgotten": settings.RELAIS_BASE_URL + reverse("password_reset"),
+        })
+    return subject, body
+
+
+def _pending():
+    return (LoginInvitation.objects.filter(sent_at__isnull=True, accepted_at__isnull=True, user__is_active=True)
+            .select_related("user__facilitator", "user__staff_member", "invited_by").order_by("pk"))
+
+
+def _send(outbox, invitation) -> bool:
+    recipient = _recipient(invitation.user)
+    if recipient is None:  # the record was deleted meanwhile: nobody to invite
+        invitation.delete()
+        return False
+    subject, body = _invitation_email(invitation)
+    if not outbox.send(recipient, invitation.user.email, subject, body):
+        return False
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    return True
+
+
+def send_invitations(invitations=None) -> int:
+    """Send the given invitations now (as the coordinator gives the logins), or every one pending (each run
+    of `send_pending_emails`); returns how many went out. A refused one is listed and tried next run."""
+    from scheduling.models import UnsentEmailKind
+    from scheduling.outbox import Outbox
+
+    sent = 0
+    if invitations is None:
+        with Outbox(UnsentEmailKind.INVITATION) as outbox:
+            for invitation in _pending():
+                sent += _send(outbox, invitation)
+        return sent
+    pending = _pending().filter(pk__in=[invitation.pk for invitation in invitations])
+    for invitation in pending:
+        recipient = _recipient(invitation.user)
+        if recipient is None:
+            invitation.delete()
+            continue
+        scope = {"facilitator": recipient} if _is_facilitator(recipient) else {"staff_member": recipient}
+        with Outbox(UnsentEmailKind.INVITATION, **scope) as outbox:
+            sent += _send(outbox, invitation)
+    return sent
+
+
+@dataclass
+class LoginSummary:
+    """What a person's page says of their login."""
+
+    state: LoginState
+    username: str
+    last_login: dt.datetime | None
+    invitation: LoginInvitation | None  # the newest
+    refused: object | None  # the UnsentEmail of an invitation the mail server refused
+    language: str  # suggested for an invitation
+
+    @property
+    def can_invite(self) -> bool:
+        return self.state in (LoginState.NONE, LoginState.INVITED, LoginState.CLOSED)
+
+
+def login_summary(person) -> LoginSummary:
+    from scheduling.models import UnsentEmail, UnsentEmailKind
+
+    user = person.user if person.user_id else None
+    scope = {"facilitator": person} if _is_facilitator(person) else {"staff_member": person}
+    return LoginSummary(
+        state=login_state(person),
+        username=user.username if user else "",
+        last_login=user.last_login if user else None,
+        invitation=user.invitations.select_related("invited_by").first() if user else None,
+        refused=UnsentEmail.objects.filter(kind=UnsentEmailKind.INVITATION, **scope).first(),
+        language=(user.language if user else "") or suggested_language(person),
+    )
