@@ -43,10 +43,43 @@ def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, 
                  f"/prisons/sites/{unit.site_id}/regime/?day=0", f"/prisons/rooms/new/?site={unit.site_id}",
                  f"/calendar/changes/{unit.pk}/?lang=nl", f"/calendar/movements/{unit.pk}/", "/calendar/unsent-emails/", "/attendance/sheets/",
                  "/activities/facilitators/import/", f"/prisons/rooms/{room.pk}/uses/",
-                 "/prisons/staff/import/", "/"]:
+                 "/prisons/staff/import/", "/password/", "/activities/facilitators/logins/", "/"]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state()
         assert page.locator("main h1:not(article h1)").count() == 1, path  # a printed notice has its own
         if path == "/calendar/unsent-emails/":
             assert page.locator("#unsent-emails tbody tr").count() == 1
+    assert page.csp_violations == []
+
+
+def test_a_volunteer_invited_from_their_page_chooses_a_password_in_chromium(live_server, browser_page, coordinator,
+                                                                           unit):
+    import re
+
+    from django.core import mail
+
+    volunteer = FacilitatorFactory(first_name="Ana", last_name="Lopez", email="ana@partner.example",
+                                   languages=["en"], sites=[unit.site])
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", coordinator.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/activities/facilitators/{volunteer.pk}/")
+    page.click("#login button[type=submit]:has-text('Give a login')")
+    page.wait_for_load_state()
+    assert "Invitation e-mailed to Ana Lopez." in page.locator(".messages").inner_text()
+    assert "has not chosen a password yet" in page.locator("#login").inner_text()
+    link = re.search(r"http://127\.0\.0\.1:8000(/welcome/\S+/)", mail.outbox[-1].body).group(1)
+
+    page.click("header form[action='/logout/'] [type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}{link}")
+    page.fill("input[name=new_password1]", "Lantern-orchard-52")
+    page.fill("input[name=new_password2]", "Lantern-orchard-52")
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    assert "Welcome to Relais" in page.locator(".messages").inner_text()
+    assert "Ana Lopez" in page.locator(".whoami").inner_text()
     assert page.csp_violations == []
