@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core import rules as access
@@ -14,9 +14,9 @@ from core.findings import Severity
 from core.login_api import login_actions
 from prisons.list_import_api import import_action
 
-from . import carry_over, cycles, terms, volunteer_hours
+from . import availability, carry_over, cycles, terms, volunteer_hours
 from .checks import authorisation_findings
-from .facilitator_import import apply_facilitator_import, prepare_facilitator_import
+from .facilitator_import import Window, apply_facilitator_import, prepare_facilitator_import
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter, SessionFilter
 from .models import Activity, Cycle, CycleStatus, ExcludedDate, Facilitator, Partner, Session, Term
 
@@ -52,6 +52,29 @@ class FacilitatorSerializer(serializers.ModelSerializer):
     def get_findings(self, facilitator):
         findings = authorisation_findings(facilitator, timezone.localdate())
         return AuthorisationFindingSerializer(findings, many=True).data
+
+
+class WeeklyWindowSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 Monday … 6 Sunday.")
+    start = serializers.TimeField(help_text="Brussels time.")
+    end = serializers.TimeField()
+    preferred = serializers.BooleanField(default=False)
+
+
+class WeeklyAvailabilityInput(serializers.Serializer):
+    windows = WeeklyWindowSerializer(many=True, help_text="Replace them all; empty: nothing said (any time).")
+
+
+class SessionOutsideSerializer(serializers.Serializer):
+    session = serializers.IntegerField(source="session.pk")
+    starts_at = serializers.DateTimeField(source="session.starts_at")
+    ends_at = serializers.DateTimeField(source="session.ends_at")
+    cycle = serializers.CharField(source="session.cycle.code")
+
+
+class WeeklyAvailabilitySerializer(serializers.Serializer):
+    windows = WeeklyWindowSerializer(many=True)
+    outside = SessionOutsideSerializer(many=True, help_text="Coming sessions these windows no longer cover.")
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -204,6 +227,26 @@ class FacilitatorViewSet(ScopedReadOnlyViewSet):
         apply=apply_facilitator_import, summary="Check a spreadsheet of facilitators for a site and, with `confirm`, "
         "import it (nothing is saved unless every row is valid)")
     give_login, close_login = login_actions()
+
+    @extend_schema(methods=["PUT"], request=WeeklyAvailabilityInput, responses={200: WeeklyAvailabilitySerializer})
+    @extend_schema(methods=["GET"], responses={200: WeeklyAvailabilitySerializer})
+    @action(detail=True, methods=["get", "put"], url_path="weekly-availability")
+    def weekly_availability(self, request, pk=None):
+        """The facilitator's weekly availability (theirs to keep, or the coordinators') and the coming sessions
+        it no longer covers."""
+        facilitator = self.get_object()
+        if request.method == "PUT":
+            data = WeeklyAvailabilityInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            windows = [Window(w["weekday"], w["start"], w["end"], w["preferred"]) for w in data.validated_data["windows"]]
+            if not request.user.has_perm("activities.change_weekly_availability", facilitator):
+                raise PermissionDenied()
+            with service_errors():
+                availability.set_weekly_windows(facilitator, windows, by=request.user)
+        return Response(WeeklyAvailabilitySerializer({
+            "windows": facilitator.availabilities.order_by("weekday", "start"),
+            "outside": availability.sessions_outside_availability(facilitator=facilitator),
+        }).data)
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: FacilitatorYearHoursSerializer})
     @action(detail=True, methods=["get"])

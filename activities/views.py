@@ -23,7 +23,16 @@ from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 from scheduling import lists
 
-from . import carry_over, offer, partner_documents, renewals, selectors, services, session_logs
+from . import (
+    availability,
+    carry_over,
+    offer,
+    partner_documents,
+    renewals,
+    selectors,
+    services,
+    session_logs,
+)
 from . import cycles as cycle_service
 from . import materials as materials_module
 from . import problems as problems_module
@@ -203,6 +212,8 @@ def facilitator_detail(request, pk):
         "change_notices": list(access.visible_change_notices(request.user).filter(facilitator=facilitator)[:3]),
         **selectors.facilitator_schedule(facilitator, today),
         **login_section(request.user, facilitator),
+        "outside_availability": availability.sessions_outside_availability(facilitator=facilitator)
+        if request.user.has_perm("activities.change_facilitator", facilitator) else [],
     })
 
 

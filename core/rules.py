@@ -167,6 +167,8 @@ PERMISSIONS = {
     "activities.import_facilitators": is_coordinator_of_site,
     # dated absences (object: the Facilitator): the facilitator declares their own, coordinators any
     "activities.declare_absence": is_coordinator_of_site | is_the_facilitator,
+    # weekly availability (object: the Facilitator): theirs to keep up to date, or the coordinators'
+    "activities.change_weekly_availability": is_coordinator_of_site | is_the_facilitator,
     "activities.view_cycle": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.change_cycle": is_coordinator_of_site,
     "activities.view_term": is_administrator | works_at_objects_site,

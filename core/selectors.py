@@ -40,6 +40,23 @@ def _off_regime_count(user) -> list:
                sum(count for _site, count in counts), reverse("prisons:site-regime", args=[first.pk]))]
 
 
+def _outside_availability_count(user) -> list:
+    """Coming sessions a facilitator's weekly availability no longer covers, for those who plan them: linked
+    to the facilitator's page when one person, else to the planning (the term's dated sessions list them)."""
+    from activities.availability import sessions_outside_availability
+
+    sites = [site for site in access.visible_sites(user).order_by("name") if user.has_perm("scheduling.plan_term", site)]
+    if not sites:
+        return []
+    outside = [item for site in sites for item in sessions_outside_availability(site=site)]
+    people = {item.facilitator.pk for item in outside}
+    url = (reverse("activities:facilitator-detail", args=[people.pop()]) if len(people) == 1
+           else reverse("planning:index"))
+    return [_n(ngettext_lazy("coming session its facilitator's weekly availability no longer covers",
+                             "coming sessions their facilitators' weekly availability no longer covers", "count"),
+               len(outside), url)]
+
+
 def _unsent_email_count(user) -> list:
     """E-mails the mail server refused, and people never told of changes (the worker stopped), for those
     who can phone the people concerned: alarms, so shown only when there are some."""
@@ -133,6 +150,7 @@ def workflow_steps(user) -> list[Step]:
             *([_n(ngettext_lazy("item of material awaiting the direction's decision", "items of material awaiting the direction's decision", "count"),
                 materials_for(user, status=MaterialStatus.REQUESTED).count(), reverse("activities:material-list"))]
               if user.has_perm("activities.decide_materials") else []),
+            *_outside_availability_count(user),
             *([_n(ngettext_lazy("absence declared by a facilitator in the last 7 days", "absences declared by facilitators in the last 7 days", "count"),
                 recently_declared(facilitators, today).count(), reverse("planning:index"))]
               if user.has_perm("activities.view_facilitator_list") else []),

@@ -6,6 +6,7 @@ app_name = "calendars"
 urlpatterns = [
     path("", views.my_calendar, name="my-calendar"),
     path("absences/", views.my_absences, name="my-absences"),
+    path("availability/", views.my_availability, name="my-availability"),
     path("emails/", views.my_emails, name="my-emails"),
     path("unsent-emails/", views.unsent_emails, name="unsent-emails"),
     path("facilitators/<int:pk>/", views.facilitator_calendar, name="facilitator"),

@@ -440,6 +440,44 @@ def my_absences(request):
     }, status=400 if form.is_bound and form.errors else 200)
 
 
+class WeeklyAvailabilityForm(forms.Form):
+    availability = forms.CharField(
+        label=gettext_lazy("When you can lead sessions, week after week"), required=False,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=gettext_lazy("One time a line: a weekday and hours, e.g. “Tuesday 13:30-16:30”; a star at the end "
+                               "marks the times you prefer. Leave it empty to say nothing (any time)."))
+
+
+@login_required
+def my_availability(request):
+    """A facilitator keeps their weekly availability up to date and sees at once the coming sessions it no
+    longer covers (the coordinators see them too)."""
+    from activities import availability
+    from core.forms import add_service_errors
+
+    facilitator = getattr(request.user, "facilitator", None)
+    if facilitator is None:
+        raise Http404(_("You have no facilitator calendar."))
+    form = WeeklyAvailabilityForm(request.POST or None,
+                                  initial={"availability": availability.availability_text(facilitator)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            availability.set_weekly_availability(facilitator, form.cleaned_data["availability"], by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            outside = availability.sessions_outside_availability(facilitator=facilitator)
+            messages.success(request, _("Weekly availability saved; the next planning follows it.") if not outside
+                             else _("Weekly availability saved. %(count)d of your coming sessions fall outside it: "
+                                    "your coordinators see them, to find someone else, move or cancel them; until "
+                                    "they do, you are still expected (or declare an absence).")
+                             % {"count": len(outside)})
+            return redirect("calendars:my-availability")
+    return render(request, "scheduling/my_availability.html", {
+        "form": form, "outside": availability.sessions_outside_availability(facilitator=facilitator),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
 @login_required
 def week_at_a_glance(request, site_pk):
     """The site's week for the meeting with the direction and the prison's services."""

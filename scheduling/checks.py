@@ -183,9 +183,11 @@ def overlaps(start: dt.time | None, end: dt.time | None, from_: dt.time, until: 
 
 
 def sessions_hit_by_exceptions(scope, from_date: dt.date) -> list[Finding]:
-    """Scheduled sessions from `from_date` (of a term or a whole site) whose facilitator is away, whose
-    room is closed at that local date and time, or that no longer fit the site's regime (its periods or
-    a unit's blocked times changed after planning). Each finding's rows hold the session's id."""
+    """Scheduled sessions from `from_date` (of a term or a whole site) whose facilitator is away or no longer
+    available then by their weekly availability, whose room is closed at that local date and time, or that
+    no longer fit the site's regime (its periods or a unit's blocked times changed after planning). Each
+    finding's rows hold the session's id."""
+    from activities.availability import sessions_outside_availability
     from activities.models import AvailabilityException, Session, SessionStatus, Term
     from prisons.models import RoomClosure
     from prisons.regime import sessions_off_regime
@@ -224,6 +226,15 @@ def sessions_hit_by_exceptions(scope, from_date: dt.date) -> list[Finding]:
                 "%(room)s is closed on %(date)s: %(session)s at %(time)s needs moving or cancelling.")
                 % words, [session.pk]))
     site, term = (scope.site, scope) if isinstance(scope, Term) else (scope, None)
+    for outside in sessions_outside_availability(site=site, term=term, now=first):
+        start, end = outside.session.starts_at.astimezone(LOCAL), outside.session.ends_at.astimezone(LOCAL)
+        findings.append(Finding("facilitator_outside_availability", WARNING, _(
+            "%(person)s's weekly availability no longer covers %(session)s on %(date)s at %(time)s: find someone "
+            "else, move or cancel it.") % {
+                "person": str(outside.facilitator),
+                "session": f"{outside.session.cycle.activity.title()} ({outside.session.cycle.code})",
+                "date": formats.date_format(start.date(), "SHORT_DATE_FORMAT"),
+                "time": f"{start:%H:%M}–{end:%H:%M}"}, [outside.session.pk]))
     for off in sessions_off_regime(site, first, term=term):
         start, end = off.session.starts_at.astimezone(LOCAL), off.session.ends_at.astimezone(LOCAL)
         findings.append(Finding("off_regime", WARNING, _(

@@ -1,0 +1,166 @@
+"""A facilitator's weekly availability, kept by themselves ("My weekly availability") or by the coordinators,
+and the coming sessions it no longer covers.
+
+The planner reads the weekly availability at the next planning; sessions already planned stay where they are.
+Those it no longer covers are listed to the facilitator when they save, and to the coordinators on the
+facilitator's page, the dated sessions' checks and the home page, to find someone else, move or cancel them.
+A facilitator with no weekly availability recorded has said nothing, which constrains nothing (as for the
+planner); a dated exception "exceptionally available" covers its day.
+"""
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.models import AuditAction
+
+from .facilitator_import import Window, parse_availability
+from .models import (
+    Availability,
+    AvailabilityException,
+    Cycle,
+    Facilitator,
+    Session,
+    SessionStatus,
+    Weekday,
+)
+
+
+def availability_text(facilitator: Facilitator) -> str:
+    """The weekly windows one a line, as the page shows them to edit ("Monday 08:30-12:00 *")."""
+    return "\n".join(
+        f"{Weekday(window.weekday).label} {window.start:%H:%M}-{window.end:%H:%M}{' *' if window.preferred else ''}"
+        for window in facilitator.availabilities.order_by("weekday", "start"))
+
+
+def read_availability_lines(text: str) -> list[Window]:
+    """One window a line; every wrong line is named. Raises ValidationError on the field `availability`."""
+    windows, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            typed = parse_availability(line)  # "Mon 08:30-12:00; Tue 13:30-16:30" is fine on one line too
+        except ValueError as error:
+            errors.append(_("Line %(number)d: %(error)s") % {"number": number, "error": error})
+            continue
+        if any(w.weekday == window.weekday and w.start < window.end and window.start < w.end
+               for window in typed for w in windows):
+            errors.append(_("Line %(number)d: “%(line)s” overlaps another time of the same day.")
+                          % {"number": number, "line": line.strip()})
+            continue
+        windows.extend(typed)
+    if errors:
+        raise ValidationError({"availability": errors})
+    return windows
+
+
+def set_weekly_availability(facilitator: Facilitator, text: str, *, by) -> list[Window]:
+    """Replace the facilitator's weekly availability with the lines typed (all or nothing); audited."""
+    _may_change(facilitator, by)
+    return _replace(facilitator, read_availability_lines(text), by)
+
+
+def set_weekly_windows(facilitator: Facilitator, windows: list[Window], *, by) -> list[Window]:
+    """The same from windows already read (the API's); an overlap names the window (`windows[2]`)."""
+    _may_change(facilitator, by)
+    errors = {}
+    for index, window in enumerate(windows):
+        if window.end <= window.start:
+            errors[f"windows[{index}]"] = _("It ends before it starts.")
+        elif any(w.weekday == window.weekday and w.start < window.end and window.start < w.end
+                 for w in windows[:index]):
+            errors[f"windows[{index}]"] = _("It overlaps another time of the same day.")
+    if errors:
+        raise ValidationError(errors)
+    return _replace(facilitator, windows, by)
+
+
+def _may_change(facilitator, by) -> None:
+    if not (by and by.has_perm("activities.change_weekly_availability", facilitator)):
+        raise PermissionDenied(_("You may not change this facilitator's availability."))
+
+
+def _replace(facilitator, windows, by) -> list[Window]:
+    with transaction.atomic():
+        Facilitator.objects.select_for_update().filter(pk=facilitator.pk).first()
+        facilitator.availabilities.all().delete()
+        Availability.objects.bulk_create([
+            Availability(facilitator=facilitator, weekday=w.weekday, start=w.start, end=w.end, preferred=w.preferred)
+            for w in sorted(windows, key=lambda w: (w.weekday, w.start))])
+        audit.record(by, AuditAction.CHANGE, facilitator, detail=f"weekly availability {len(windows)} windows")
+    return windows
+
+
+@dataclass
+class OutsideAvailability:
+    session: Session
+    facilitator: Facilitator
+    windows: list  # (start, end) of that weekday: what they said they can do that day
+
+
+def sessions_outside_availability(*, site=None, term=None, facilitator: Facilitator | None = None,
+                                  now: dt.datetime | None = None) -> list[OutsideAvailability]:
+    """Scheduled sessions from now on (of a site, a term or one facilitator's) that a facilitator leading
+    them can no longer do by their weekly availability. Seven queries at most, whatever the sessions."""
+    from scheduling.checks import LOCAL
+
+    now = now or timezone.now()
+    coming = Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gte=now)
+    if site is not None:
+        coming = coming.filter(cycle__term__site=site)
+    if term is not None:
+        coming = coming.filter(cycle__term=term)
+    rows = list(coming.values_list("pk", "starts_at", "ends_at", "cycle_id"))
+    if not rows:
+        return []
+    session_ids = [pk for pk, *_rest in rows]
+    own = defaultdict(list)
+    for session_id, person_id in Session.facilitators.through.objects.filter(
+            session_id__in=session_ids).values_list("session_id", "facilitator_id"):
+        own[session_id].append(person_id)
+    of_cycle = defaultdict(list)
+    for cycle_id, person_id in Cycle.facilitators.through.objects.filter(
+            cycle_id__in={cycle_id for *_rest, cycle_id in rows}).values_list("cycle_id", "facilitator_id"):
+        of_cycle[cycle_id].append(person_id)
+    leaders = {pk: own[pk] or of_cycle[cycle_id] for pk, _start, _end, cycle_id in rows}
+    if facilitator is not None:
+        leaders = {pk: [person] for pk, people in leaders.items() for person in people if person == facilitator.pk}
+    people = {person for people in leaders.values() for person in people}
+    windows = defaultdict(list)
+    said = set()
+    for person_id, weekday, start, end in Availability.objects.filter(facilitator__in=people).values_list(
+            "facilitator_id", "weekday", "start", "end"):
+        windows[person_id, weekday].append((start, end))
+        said.add(person_id)
+    if not said:
+        return []
+    first_day = min(start for _pk, start, _end, _cycle in rows).astimezone(LOCAL).date()
+    exceptionally = defaultdict(list)
+    for person_id, date, start, end in AvailabilityException.objects.filter(
+            facilitator__in=said, available=True, date__gte=first_day).values_list(
+            "facilitator_id", "date", "start", "end"):
+        exceptionally[person_id, date].append((start or dt.time.min, end or dt.time.max))
+    found = []
+    for pk, starts_at, ends_at, _cycle_id in rows:
+        start, end = starts_at.astimezone(LOCAL), ends_at.astimezone(LOCAL)
+        until = end.time() if end.date() == start.date() else dt.time.max
+        for person_id in leaders.get(pk, []):
+            if person_id not in said:
+                continue
+            covering = windows[person_id, start.weekday()] + exceptionally[person_id, start.date()]
+            if not any(w_start <= start.time() and until <= w_end for w_start, w_end in covering):
+                found.append((pk, person_id, start.weekday()))
+    if not found:
+        return []
+    sessions = Session.objects.select_related("cycle__activity", "cycle__term__site", "room").in_bulk(
+        {pk for pk, _person, _day in found})
+    facilitators = Facilitator.objects.in_bulk({person for _pk, person, _day in found})
+    result = [OutsideAvailability(sessions[pk], facilitators[person], sorted(windows[person, weekday]))
+              for pk, person, weekday in found]
+    return sorted(result, key=lambda item: (item.session.starts_at, item.session.pk, item.facilitator.pk))

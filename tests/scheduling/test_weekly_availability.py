@@ -1,0 +1,143 @@
+"""A facilitator keeps their weekly availability up to date; the coming sessions it no longer covers are shown
+to them and to the coordinators (their page, the dated sessions' checks, the home page). The French cycle runs
+on Mondays and Tuesdays 08:30-10:00 from 15 March 2027, across the change to summer time on 28 March."""
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities.availability import sessions_outside_availability
+from activities.models import Availability, AvailabilityException
+from core.models import AuditEntry, Role
+from prisons.models import RegimePeriod
+from scheduling import services
+from scheduling.checks import sessions_hit_by_exceptions
+from scheduling.models import DraftSession
+from tests.factories import UserFactory
+
+from .small_prison import build_small_prison, english, session_on  # noqa: F401  (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+START = dt.date(2027, 3, 15)
+SATURDAY = dt.datetime(2027, 3, 20, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def prison(site, coordinator):
+    prison = build_small_prison(site, first_date=START, last_date=dt.date(2027, 4, 9))
+    for weekday in (0, 1):
+        period = RegimePeriod.objects.get(site=site, weekday=weekday, index=0)
+        DraftSession.objects.create(term=prison.term, cycle=prison.french, period=period, room=prison.classroom)
+    DraftSession.objects.create(term=prison.term, cycle=prison.sport, room=prison.hall,
+                                period=RegimePeriod.objects.get(site=site, weekday=1, index=1))
+    with time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        services.publish(prison.term, START, coordinator)
+    prison.ana.user = UserFactory(role=Role.FACILITATOR, sites=[site], first_name="Ana")
+    prison.ana.save()
+    return prison
+
+
+def test_a_facilitator_no_longer_free_on_mondays_sees_the_sessions_left_outside_and_so_do_the_coordinators(
+        client, prison, coordinator):
+    url = reverse("calendars:my-availability")
+    with time_machine.travel(SATURDAY, tick=False):
+        client.force_login(prison.ana.user)
+        assert 'href="/calendar/availability/"' in client.get(reverse("calendars:my-calendar")).content.decode()
+        page = client.get(url).content.decode()
+        assert "Monday 08:00-12:00 *\nTuesday 08:00-16:00</textarea>" in page
+        response = client.post(url, {"availability": "Tuesday 08:00-16:00\nwed 13h30-16h30*"}, follow=True)
+        content = response.content.decode()
+        assert "3 of your coming sessions fall outside it" in content
+        # the three Mondays still to come, at their Brussels time before and after the change to summer time
+        for day in ("Monday 22 March 2027", "Monday 29 March 2027", "Monday 5 April 2027"):
+            assert day in content
+        assert content.count("08:30–10:00") == 3 and "Tuesday 23 March" not in content
+    assert sorted(Availability.objects.filter(facilitator=prison.ana).values_list("weekday", "start", "preferred")) \
+        == [(1, dt.time(8), False), (2, dt.time(13, 30), True)]
+    assert AuditEntry.objects.filter(object_type="activities.facilitator", detail__startswith="weekly").count() == 1
+
+    mondays = [session_on(prison.french, day).pk for day in
+               (dt.date(2027, 3, 22), dt.date(2027, 3, 29), dt.date(2027, 4, 5))]
+    with time_machine.travel(SATURDAY, tick=False):
+        client.force_login(coordinator)
+        home = client.get("/").content.decode()
+        assert "<strong>3</strong> coming sessions their facilitators&#x27; weekly availability no longer covers" in home
+        assert f'href="/activities/facilitators/{prison.ana.pk}/"' in home  # one person: their page
+        ana_page = client.get(reverse("activities:facilitator-detail", args=[prison.ana.pk])).content.decode()
+        assert "3 coming sessions are outside this weekly availability" in ana_page
+        assert f'href="/planning/sessions/{mondays[1]}/"' in ana_page
+        findings = sessions_hit_by_exceptions(prison.term, dt.date(2027, 3, 21))
+        assert [(f.code, f.rows[0]) for f in findings] == [
+            ("facilitator_outside_availability", pk) for pk in mondays]
+        assert "Ana Lopez's weekly availability no longer covers French (french) on 29/03/2027 at 08:30–10:00" in \
+            findings[1].message
+
+    # exceptionally available one Monday: that one is covered
+    AvailabilityException.objects.create(facilitator=prison.ana, date=dt.date(2027, 3, 29), start=dt.time(8),
+                                         end=dt.time(12), available=True)
+    with time_machine.travel(SATURDAY, tick=False):
+        assert [item.session.pk for item in sessions_outside_availability(site=prison.site)] == [mondays[0], mondays[2]]
+        with CaptureQueriesContext(connection) as queries:
+            sessions_outside_availability(site=prison.site)
+        assert len(queries) <= 7
+
+
+def test_wrong_lines_are_named_and_nothing_is_saved(client, prison):
+    url = reverse("calendars:my-availability")
+    with time_machine.travel(SATURDAY, tick=False):
+        client.force_login(prison.ana.user)
+        response = client.post(url, {"availability": "Tuesday 08:00-16:00\nfunday 9:00-10:00\nTue 10:00-11:00\n"
+                                                     "Wed 14:00-12:00"})
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Line 2: “funday” is not a weekday." in content
+    assert "Line 3: “Tue 10:00-11:00” overlaps another time of the same day." in content
+    assert "Line 4: “Wed 14:00-12:00” ends before it starts." in content
+    assert "funday 9:00-10:00" in content  # what was typed is kept
+    assert Availability.objects.filter(facilitator=prison.ana).count() == 2  # unchanged
+
+
+def test_an_empty_availability_says_nothing_and_others_cannot_change_it(client, prison, site):
+    with time_machine.travel(SATURDAY, tick=False):
+        client.force_login(prison.ana.user)
+        response = client.post(reverse("calendars:my-availability"), {"availability": ""}, follow=True)
+        assert "Weekly availability saved; the next planning follows it." in response.content.decode()
+        assert sessions_outside_availability(site=prison.site) == []  # no availability constrains nothing
+        client.force_login(UserFactory(role=Role.SCREENER, sites=[site]))
+        assert client.get(reverse("calendars:my-availability")).status_code == 404
+
+
+def test_the_api_reads_and_replaces_the_weekly_availability(client, prison, coordinator):
+    url = f"/api/v1/facilitators/{prison.ana.pk}/weekly-availability/"
+    with time_machine.travel(SATURDAY, tick=False):
+        client.force_login(prison.ana.user)
+        assert [w["weekday"] for w in client.get(url).json()["windows"]] == [0, 1]
+        overlapping = {"windows": [{"weekday": 1, "start": "08:00", "end": "12:00"},
+                                   {"weekday": 1, "start": "11:00", "end": "13:00"}]}
+        response = client.put(url, overlapping, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json() == {"windows[1]": ["It overlaps another time of the same day."]}
+        response = client.put(url, {"windows": [{"weekday": 1, "start": "08:00", "end": "16:00", "preferred": True}]},
+                              content_type="application/json")
+        assert response.status_code == 200
+        assert [item["cycle"] for item in response.json()["outside"]] == ["french"] * 3
+        client.force_login(UserFactory(role=Role.FACILITATOR, sites=[prison.site]))
+        assert client.put(url, {"windows": []}, content_type="application/json").status_code == 404
+    assert Availability.objects.filter(facilitator=prison.ana).count() == 1
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_availability_shown_in_the_reader_s_language_saves_back_unchanged(client, prison, language, settings):
+    import re
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with time_machine.travel(SATURDAY, tick=False):
+        client.force_login(prison.ana.user)
+        page = client.get(reverse("calendars:my-availability")).content.decode()
+        typed = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", page, re.S).group(1)
+        assert typed.startswith({"fr": "lundi 08:00-12:00 *", "nl": "maandag 08:00-12:00 *"}[language])
+        assert client.post(reverse("calendars:my-availability"), {"availability": typed}).status_code == 302
+    assert sorted(Availability.objects.filter(facilitator=prison.ana).values_list("weekday", "start", "end", "preferred")) \
+        == [(0, dt.time(8), dt.time(12), True), (1, dt.time(8), dt.time(16), False)]
