@@ -55,12 +55,17 @@ def _tell_sent(request, invited: list, sent: int) -> None:
             "again every ten minutes.", refused) % {"count": refused})
 
 
-@login_required
-@require_POST
-def give_login(request, kind: str, pk: int):
+def _person_to_manage(request, kind: str, pk: int):
     person = get_object_or_404(_people(request.user, kind), pk=pk)
     if not request.user.has_perm("core.give_login", person):
         raise PermissionDenied
+    return person
+
+
+@login_required
+@require_POST
+def give_login(request, kind: str, pk: int):
+    person = _person_to_manage(request, kind, pk)
     form = LanguageChoiceForm(request.POST)
     language = form.cleaned_data["language"] if form.is_valid() else None
     try:
@@ -75,9 +80,7 @@ def give_login(request, kind: str, pk: int):
 @login_required
 @require_POST
 def close_login(request, kind: str, pk: int):
-    person = get_object_or_404(_people(request.user, kind), pk=pk)
-    if not request.user.has_perm("core.give_login", person):
-        raise PermissionDenied
+    person = _person_to_manage(request, kind, pk)
     try:
         logins.close_login(person, by=request.user)
     except ValidationError as error:

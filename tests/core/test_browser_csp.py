@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from scheduling.models import UnsentEmail, UnsentEmailKind
-from tests.browser import chromium_page
+from tests.browser import chromium_page, sign_in
 from tests.factories import ActivityFactory, DetaineeFactory, FacilitatorFactory, RoomFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,11 +61,7 @@ def test_a_volunteer_invited_from_their_page_chooses_a_password_in_chromium(live
     volunteer = FacilitatorFactory(first_name="Ana", last_name="Lopez", email="ana@partner.example",
                                    languages=["en"], sites=[unit.site])
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", coordinator.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, live_server, coordinator.username)
     page.goto(f"{live_server.url}/activities/facilitators/{volunteer.pk}/")
     page.click("#login button[type=submit]:has-text('Give a login')")
     page.wait_for_load_state()
