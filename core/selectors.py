@@ -93,6 +93,7 @@ def workflow_steps(user) -> list[Step]:
     from activities.partner_documents import partners_to_chase
     from activities.problems import problems_for
     from activities.renewals import renewals_due
+    from activities.selectors import to_invite
     from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.feedback import dropouts_to_interview
     from enrolment.models import EnrolmentStatus
@@ -114,6 +115,10 @@ def workflow_steps(user) -> list[Step]:
             _n(ngettext_lazy("facilitator", "facilitators", "count"), facilitators.filter(active=True).count()),
             _n(ngettext_lazy("authorisation expired or expiring within 30 days", "authorisations expired or expiring within 30 days", "count"), facilitators.filter(active=True, authorisation_valid_until__lte=soon).count()),
             *(_recruitment_counts(user, today) if user.has_perm("activities.view_recruitment") else []),
+            *([_n(ngettext_lazy("active facilitator with an e-mail address and no login",
+                                "active facilitators with an e-mail address and no login", "count"),
+                  to_invite(user), reverse("activities:facilitator-logins"))]
+              if user.has_perm("activities.view_facilitator_list") else []),
             *([_n(ngettext_lazy("partner whose agreement or insurance is to chase", "partners whose agreement or insurance is to chase", "count"),
                   partners_to_chase(today).count(), f"{reverse('activities:partner-list')}?to_chase=true")]
               if user.has_perm("activities.view_partner_documents") else []),

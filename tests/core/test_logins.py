@@ -203,6 +203,9 @@ def test_the_facilitators_without_a_login_are_invited_at_once_each_in_their_lang
     with django_assert_max_num_queries(14):
         listing = client.get(reverse("activities:facilitator-list")).content.decode()
     assert "2 active facilitators with an e-mail address have no login" in listing
+    home = client.get("/").content.decode()
+    assert ('<a href="/activities/facilitators/logins/"><strong>2</strong> active facilitators with an e-mail address '
+            'and no login</a>') in home
     assert "signs in" in listing and "no login" in listing
     invited_filter = client.get(reverse("activities:facilitator-list") + "?login=none").content.decode()
     assert "LOPEZ Ana" in invited_filter and "TESTER Has" not in invited_filter
