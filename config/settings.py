@@ -263,6 +263,8 @@ RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rst
 # password's link works for a day.
 RELAIS_INVITATION_DAYS = int(os.environ.get("RELAIS_INVITATION_DAYS", 14))
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# A login not used for this long is flagged to the administrators, to close it (core/logins.py).
+RELAIS_DORMANT_LOGIN_DAYS = int(os.environ.get("RELAIS_DORMANT_LOGIN_DAYS", 90))
 RELAIS_AUTHORISATION_WARNING_DAYS = 30
 RELAIS_ATTENDANCE_EDIT_DAYS = 7
 RELAIS_MAX_ENROLMENTS_PER_DETAINEE = int(os.environ.get("RELAIS_MAX_ENROLMENTS_PER_DETAINEE", 3))

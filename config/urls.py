@@ -2,8 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
 
 from core.api import ApiDocsView, PersonalTokenView
+from core.login_api import LoginViewSet
+
+core_api = SimpleRouter()
+core_api.register("logins", LoginViewSet, basename="login")
 
 api_v1 = [
     path("", include("prisons.api_urls")),
@@ -13,6 +18,7 @@ api_v1 = [
     path("", include("screening.api_urls")),
     path("", include("surveys.api_urls")),
     path("auth/token/", PersonalTokenView.as_view(), name="personal-token"),
+    path("", include(core_api.urls)),
 ]
 
 urlpatterns = [

@@ -38,3 +38,46 @@ class RelaisPasswordResetForm(PasswordResetForm):
         with translation.override(context["user"].language):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
                               html_email_template_name)
+
+
+class InviteUserForm(forms.Form):
+    """An administrator invites a coordinator, screener or administrator (`core.logins.invite_user`)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.CharField(label=_("E-mail"), max_length=254,
+                            help_text=_("The invitation goes there; it becomes their login name."))
+    role = forms.ChoiceField(label=_("Role"))
+    sites = forms.ModelMultipleChoiceField(label=_("Sites"), queryset=None, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    language = forms.ChoiceField(label=_("Their language"), choices=[
+        ("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+
+    def __init__(self, *args, **kwargs):
+        from prisons.models import Site
+
+        from .logins import ROLES_INVITED_BY_ADMINISTRATORS
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in Role
+                                       if role in ROLES_INVITED_BY_ADMINISTRATORS]
+        self.fields["sites"].queryset = Site.objects.order_by("name")
+
+
+class LoginFilterForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
+    state = forms.ChoiceField(label=_("Login"), required=False)
+    dormant = forms.BooleanField(label=_("Unused for a long time"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from prisons.models import Site
+
+        from .logins import LoginState
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "—"), *Role.choices]
+        self.fields["state"].choices = [("", "—"), *[c for c in LoginState.choices if c[0] != LoginState.NONE]]
+        self.fields["site"].queryset = Site.objects.order_by("name")

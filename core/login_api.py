@@ -1,13 +1,16 @@
 """The API of logins for facilitators and staff members (`core.logins`): `POST …/<id>/login/` gives one (or
-sends a new invitation), `POST …/<id>/login/close/` closes it. Attached to both viewsets."""
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+sends a new invitation), `POST …/<id>/login/close/` closes it. Attached to both viewsets. And `/logins/`, every
+login for the administrators."""
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from . import logins
 from .api import service_errors
+from .models import User
 
 
 class LoginInput(serializers.Serializer):
@@ -61,3 +64,86 @@ def login_actions():
         return Response(LoginStateSerializer(logins.login_summary(person)).data)
 
     return give_login, close_login
+
+
+class LoginSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.pk")
+    username = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.get_full_name")
+    role = serializers.CharField(source="user.role")
+    sites = serializers.SerializerMethodField()
+    state = serializers.ChoiceField(choices=logins.LoginState.choices)
+    last_login = serializers.DateTimeField(source="user.last_login", allow_null=True)
+    dormant = serializers.BooleanField(help_text="Unused for RELAIS_DORMANT_LOGIN_DAYS, or its invitation expired.")
+
+    def get_sites(self, row) -> list[int]:
+        return [site.pk for site in row.user.sites.all()]
+
+
+class InviteUserInput(serializers.Serializer):
+    first_name = serializers.CharField(allow_blank=True)
+    last_name = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    role = serializers.ChoiceField(choices=[r.value for r in logins.ROLES_INVITED_BY_ADMINISTRATORS])
+    sites = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    language = serializers.ChoiceField(choices=logins.INTERFACE_LANGUAGES)
+
+
+LOGIN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+
+
+class LoginViewSet(viewsets.ViewSet):
+    """Every login, for the administrators: review, invite coordinators, screeners and administrators, close."""
+
+    def _require(self, request):
+        if not request.user.has_perm("core.manage_logins"):
+            raise PermissionDenied()
+
+    def _row(self, user):
+        return next(row for row in logins.every_login() if row.user.pk == user.pk)
+
+    @extend_schema(responses={200: LoginSerializer(many=True)},
+                   parameters=[OpenApiParameter("role", str), OpenApiParameter("state", str),
+                               OpenApiParameter("dormant", bool)])
+    def list(self, request):
+        self._require(request)
+        rows = logins.every_login(role=request.query_params.get("role", ""),
+                                  state=request.query_params.get("state", ""),
+                                  dormant_only=request.query_params.get("dormant") in ("1", "true"))
+        return Response(LoginSerializer(rows, many=True).data)
+
+    @extend_schema(request=InviteUserInput, responses={201: LoginSerializer})
+    def create(self, request):
+        from prisons.models import Site
+
+        self._require(request)
+        data = InviteUserInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        site_ids = values.pop("sites")
+        sites = list(Site.objects.filter(pk__in=site_ids))
+        if len(sites) != len(set(site_ids)):
+            raise ValidationError({"sites": ["No site with one of these numbers."]})
+        with service_errors():
+            invitation = logins.invite_user(sites=sites, by=request.user, **values)
+        logins.send_invitations([invitation])
+        return Response(LoginSerializer(self._row(invitation.user)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: LoginSerializer}, parameters=[LOGIN_ID])
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        self._require(request)
+        user = get_object_or_404(User, pk=pk)
+        with service_errors():
+            logins.close_user(user, by=request.user)
+        return Response(LoginSerializer(self._row(user)).data)
+
+    @extend_schema(request=None, responses={200: LoginSerializer}, parameters=[LOGIN_ID])
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        self._require(request)
+        user = get_object_or_404(User, pk=pk)
+        with service_errors():
+            invitation = logins.invite_again(user, by=request.user)
+        logins.send_invitations([invitation])
+        return Response(LoginSerializer(self._row(user)).data)

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from . import logins
 from . import rules as access
-from .forms import LanguageChoiceForm, RelaisPasswordResetForm
+from .forms import (
+    InviteUserForm,
+    LanguageChoiceForm,
+    LoginFilterForm,
+    RelaisPasswordResetForm,
+    add_service_errors,
+)
+from .models import User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -187,3 +194,47 @@ def login_section(user, person) -> dict:
         "language_choices": LanguageChoiceForm.base_fields["language"].choices,
         "invitation_days": settings.RELAIS_INVITATION_DAYS,
     }
+
+
+@login_required
+def every_login(request):
+    """The administrators' review of every login: who, with which role and sites, in use or not."""
+    if not request.user.has_perm("core.manage_logins"):
+        raise PermissionDenied
+    filters = LoginFilterForm(request.GET or None)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    form = InviteUserForm(request.POST or None, initial={"language": logins.suggested_language(request.user)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = logins.invite_user(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            _tell_sent(request, [(invitation.user.get_full_name(), invitation)], logins.send_invitations([invitation]))
+            return redirect("logins")
+    rows = logins.every_login(role=wanted.get("role", ""), site=wanted.get("site"), state=wanted.get("state", ""),
+                              dormant_only=wanted.get("dormant", False))
+    return render(request, "core/logins.html", {
+        "rows": rows, "filters": filters, "form": form, "dormant_days": settings.RELAIS_DORMANT_LOGIN_DAYS,
+        "invitation_days": settings.RELAIS_INVITATION_DAYS,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def login_action(request, pk: int, action: str):
+    if not request.user.has_perm("core.manage_logins"):
+        raise PermissionDenied
+    user = get_object_or_404(User, pk=pk)
+    name = user.get_full_name() or user.username
+    try:
+        if action == "close":
+            logins.close_user(user, by=request.user)
+            messages.success(request, _("%(name)s can no longer sign in to Relais.") % {"name": name})
+        else:
+            invitation = logins.invite_again(user, by=request.user)
+            _tell_sent(request, [(name, invitation)], logins.send_invitations([invitation]))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
+        request.POST.get("next", ""), allowed_hosts={request.get_host()}) else reverse("logins"))

@@ -122,18 +122,31 @@ def give_login(person, *, by, language: str | None = None) -> LoginInvitation:
         elif not others.exclude(pk=user.pk).exists():
             user.username = address  # their address changed since the first invitation
         user.email, user.first_name, user.last_name = address, person.first_name, person.last_name
-        user.language, user.is_active = language, True
-        # a new unusable password also voids the links sent before: only the newest invitation works
-        user.set_unusable_password()
-        user.save()
-        user.sites.set(_site_ids(person))
+        user.language = language
+        invitation = _open_with_invitation(user, _site_ids(person), by)
         if person.user_id != user.pk:
             person.user = user
             person.save(update_fields=["user"])
-        user.invitations.filter(sent_at__isnull=True).delete()
-        invitation = LoginInvitation.objects.create(user=user, invited_by=by)
         audit.record(by, AuditAction.CREATE, user, detail=f"login given to {person._meta.model_name} {person.pk}")
     return invitation
+
+
+def _open_with_invitation(user, site_ids, by) -> LoginInvitation:
+    user.is_active = True
+    # a new unusable password also voids the links sent before: only the newest invitation works
+    user.set_unusable_password()
+    user.save()
+    user.sites.set(site_ids)
+    user.invitations.filter(sent_at__isnull=True).delete()
+    return LoginInvitation.objects.create(user=user, invited_by=by)
+
+
+def _close(user) -> None:
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
+    user.invitations.filter(sent_at__isnull=True).delete()
+    _drop_refused_invitation(_recipient(user))
 
 
 def close_login(person, *, by) -> None:
@@ -145,11 +158,7 @@ def close_login(person, *, by) -> None:
         raise ValidationError({"user": _("%(name)s has no login to close.") % {"name": f"{person}"}})
     with transaction.atomic():
         user = person.user
-        user.is_active = False
-        user.set_unusable_password()
-        user.save(update_fields=["is_active", "password"])
-        user.invitations.filter(sent_at__isnull=True).delete()
-        _drop_refused_invitation(person)
+        _close(user)
         audit.record(by, AuditAction.CHANGE, user, detail=f"login closed for {person._meta.model_name} {person.pk}")
 
 
@@ -176,11 +185,16 @@ def without_login(people) -> list:
     return [person for person in people if getattr(person, "active", True) and person.email and not person.user_id]
 
 
-def _drop_refused_invitation(person) -> None:
+def _drop_refused_invitation(recipient) -> None:
     from scheduling.models import UnsentEmail, UnsentEmailKind
 
-    scope = {"facilitator": person} if _is_facilitator(person) else {"staff_member": person}
-    UnsentEmail.objects.filter(kind=UnsentEmailKind.INVITATION, **scope).delete()
+    UnsentEmail.objects.filter(kind=UnsentEmailKind.INVITATION, **_outbox_scope(recipient)).delete()
+
+
+def _outbox_scope(recipient) -> dict:
+    """The UnsentEmail field that names this recipient (a facilitator, a staff member or a login)."""
+    return {{"activities.facilitator": "facilitator", "prisons.staffmember": "staff_member"}.get(
+        recipient._meta.label_lower, "user"): recipient}
 
 
 # --- the link -----------------------------------------------------------------------------------------
@@ -229,7 +243,8 @@ def accept_invitation(user, password_form) -> None:
 
 
 def _recipient(user):
-    return getattr(user, "facilitator", None) or getattr(user, "staff_member", None)
+    """Whom the outbox names: the login's facilitator or staff record, else the login (a coordinator's)."""
+    return getattr(user, "facilitator", None) or getattr(user, "staff_member", None) or user
 
 
 def _invitation_email(invitation) -> tuple[str, str]:
@@ -241,7 +256,7 @@ def _invitation_email(invitation) -> tuple[str, str]:
             "user": user,
             "inviter": inviter.get_full_name() if inviter else "",
             "sites": ", ".join(sorted(site.name for site in user.sites.all())),
-            "is_facilitator": user.role == Role.FACILITATOR,
+            "role": user.role,
             "link": settings.RELAIS_BASE_URL + reverse("welcome", args=[invitation_token(user)]),
             "days": settings.RELAIS_INVITATION_DAYS,
             "forgotten": settings.RELAIS_BASE_URL + reverse("password_reset"),
@@ -256,9 +271,6 @@ def _pending():
 
 def _send(outbox, invitation) -> bool:
     recipient = _recipient(invitation.user)
-    if recipient is None:  # the record was deleted meanwhile: nobody to invite
-        invitation.delete()
-        return False
     subject, body = _invitation_email(invitation)
     if not outbox.send(recipient, invitation.user.email, subject, body):
         return False
@@ -281,12 +293,7 @@ def send_invitations(invitations=None) -> int:
         return sent
     pending = _pending().filter(pk__in=[invitation.pk for invitation in invitations])
     for invitation in pending:
-        recipient = _recipient(invitation.user)
-        if recipient is None:
-            invitation.delete()
-            continue
-        scope = {"facilitator": recipient} if _is_facilitator(recipient) else {"staff_member": recipient}
-        with Outbox(UnsentEmailKind.INVITATION, **scope) as outbox:
+        with Outbox(UnsentEmailKind.INVITATION, **_outbox_scope(_recipient(invitation.user))) as outbox:
             sent += _send(outbox, invitation)
     return sent
 
@@ -320,3 +327,123 @@ def login_summary(person) -> LoginSummary:
         refused=UnsentEmail.objects.filter(kind=UnsentEmailKind.INVITATION, **scope).first(),
         language=(user.language if user else "") or suggested_language(person),
     )
+
+
+# --- the administrators' side: every login -------------------------------------------------------------
+
+# Logins the administrators invite themselves: those without a facilitator or staff record.
+ROLES_INVITED_BY_ADMINISTRATORS = (Role.COORDINATOR, Role.SCREENER, Role.ADMINISTRATOR)
+
+
+def invite_user(*, first_name: str, last_name: str, email: str, role: str, sites, language: str,
+                by) -> LoginInvitation:
+    """A new coordinator, screener or administrator, invited to choose a password. Refusals name the field."""
+    from django.core.validators import validate_email
+
+    if not (by and by.has_perm("core.manage_logins")):
+        raise PermissionDenied(_("Only administrators manage these logins."))
+    first_name, last_name, address = first_name.strip(), last_name.strip(), email.strip().lower()
+    sites = list(sites)
+    errors = {}
+    if not first_name:
+        errors["first_name"] = _("Give the first name.")
+    if not last_name:
+        errors["last_name"] = _("Give the last name.")
+    try:
+        validate_email(address)
+    except ValidationError:
+        errors["email"] = _("Give an e-mail address: the invitation is sent there and it is their login name.")
+    else:
+        if User.objects.filter(Q(username__iexact=address) | Q(email__iexact=address)).exists():
+            errors["email"] = _("Another login already uses %(address)s.") % {"address": address}
+    if role not in ROLES_INVITED_BY_ADMINISTRATORS:
+        errors["role"] = _("Facilitators and prison staff get their login from their own page, which ties it to "
+                           "their record.")
+    elif role != Role.ADMINISTRATOR and not sites:
+        errors["sites"] = _("Tick the sites they work for: they see nothing of the others.")
+    if language not in INTERFACE_LANGUAGES:
+        errors["language"] = _("Choose French, Dutch or English.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User(username=address, email=address, first_name=first_name, last_name=last_name, role=role,
+                    language=language)
+        invitation = _open_with_invitation(user, [site.pk for site in sites] if role != Role.ADMINISTRATOR else [],
+                                           by)
+        audit.record(by, AuditAction.CREATE, user, detail=f"login invited as {role}")
+    return invitation
+
+
+def invite_again(user, *, by) -> LoginInvitation:
+    """A new invitation for a login not in use (never used, or closed); a facilitator's or staff member's goes
+    through their record, which keeps its sites."""
+    record = _recipient(user)
+    if record is not user:
+        return give_login(record, by=by, language=user.language)
+    if not (by and by.has_perm("core.manage_logins")):
+        raise PermissionDenied(_("Only administrators manage these logins."))
+    if user.is_active and user.has_usable_password():
+        raise ValidationError({"user": _("%(name)s already has a login and signs in with it.")
+                                       % {"name": user.get_full_name() or user.username}})
+    with transaction.atomic():
+        invitation = _open_with_invitation(user, list(user.sites.values_list("pk", flat=True)), by)
+        audit.record(by, AuditAction.CREATE, user, detail="login invited again")
+    return invitation
+
+
+def close_user(user, *, by) -> None:
+    """Close any login (not one's own: an administrator is never locked out by a slip)."""
+    if not (by and by.has_perm("core.manage_logins")):
+        raise PermissionDenied(_("Only administrators manage these logins."))
+    if user.pk == by.pk:
+        raise ValidationError({"user": _("You cannot close your own login.")})
+    if not user.is_active:
+        raise ValidationError({"user": _("%(name)s has no login to close.")
+                                       % {"name": user.get_full_name() or user.username}})
+    with transaction.atomic():
+        _close(user)
+        audit.record(by, AuditAction.CHANGE, user, detail="login closed")
+
+
+def user_state(user) -> LoginState:
+    if not user.is_active:
+        return LoginState.CLOSED
+    return LoginState.ACTIVE if user.has_usable_password() else LoginState.INVITED
+
+
+@dataclass
+class LoginRow:
+    user: User
+    state: LoginState
+    dormant: bool  # signs in but has not for `RELAIS_DORMANT_LOGIN_DAYS`, or invited and the link expired
+    record: object | None  # the facilitator or staff record it belongs to
+
+
+def every_login(*, role: str = "", site=None, state: str = "", dormant_only: bool = False,
+                now: dt.datetime | None = None) -> list[LoginRow]:
+    """Every login with its state, for the administrators' review of who can see what (four queries)."""
+    now = now or timezone.now()
+    users = (User.objects.select_related("facilitator", "staff_member").prefetch_related("sites", "invitations")
+             .order_by("last_name", "first_name", "username"))
+    if role:
+        users = users.filter(role=role)
+    if site is not None:
+        users = users.filter(sites=site)
+    rows = []
+    for user in users:
+        row_state = user_state(user)
+        invitations = list(user.invitations.all())
+        if row_state is LoginState.ACTIVE:
+            last = user.last_login or user.date_joined
+            dormant = last < now - dt.timedelta(days=settings.RELAIS_DORMANT_LOGIN_DAYS)
+        elif row_state is LoginState.INVITED:
+            sent = max((i.sent_at or i.created_at for i in invitations), default=user.date_joined)
+            dormant = sent < now - dt.timedelta(days=settings.RELAIS_INVITATION_DAYS)
+        else:
+            dormant = False
+        if state and row_state != state:
+            continue
+        if dormant_only and not dormant:
+            continue
+        rows.append(LoginRow(user, row_state, dormant, _recipient(user) if _recipient(user) is not user else None))
+    return rows

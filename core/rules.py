@@ -249,6 +249,8 @@ PERMISSIONS = {
     # the role their record implies and nothing more; coordinators and screeners' logins stay the
     # administrators'
     "core.give_login": is_coordinator_of_site,
+    # every login: who can see what, invitations for coordinators, screeners and administrators, closing
+    "core.manage_logins": is_administrator,
 }
 
 for name, predicate in PERMISSIONS.items():

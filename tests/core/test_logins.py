@@ -303,3 +303,84 @@ def test_the_api_gives_and_closes_logins(client, coordinator, ana, site):
     assert response.json()["state"] == "closed"
     response = client.post(f"/api/v1/staff-members/{member.pk}/login/close/")
     assert response.status_code == 400 and "has no login to close" in str(response.json())
+
+
+def test_administrators_review_every_login_and_invite_a_coordinator(client, administrator, coordinator, site,
+                                                                    other_site, ana,
+                                                                    django_assert_max_num_queries):
+    administrator.first_name = "Root"
+    administrator.save()
+    for _ in range(10):
+        UserFactory(role=Role.SCREENER, sites=[site, other_site])
+    client.force_login(coordinator)
+    assert client.get(reverse("logins")).status_code == 403
+    client.force_login(administrator)
+    client.post(reverse("activities:facilitator-login", args=[ana.pk]), {"language": "en"})
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("logins")).content.decode()
+    assert f'href="/activities/facilitators/{ana.pk}/"' in page and "invited, no password yet" in page
+
+    url = reverse("logins")
+    refused = client.post(url, {"first_name": "Nora", "last_name": "Janssens", "email": "nora@relais.example",
+                                "role": "coordinator", "language": "nl"})
+    assert refused.status_code == 400 and "Tick the sites they work for" in refused.content.decode()
+    refused = client.post(url, {"first_name": "Nora", "last_name": "Janssens", "email": "ana.lopez@partner.example",
+                                "role": "coordinator", "sites": [site.pk], "language": "nl"})
+    assert "Another login already uses ana.lopez@partner.example." in refused.content.decode()
+    done = client.post(url, {"first_name": "Nora", "last_name": "Janssens", "email": "Nora@Relais.example",
+                             "role": "coordinator", "sites": [site.pk], "language": "nl"}, follow=True)
+    assert "Invitation e-mailed to Nora Janssens." in done.content.decode()
+    nora = User.objects.get(username="nora@relais.example")
+    assert (nora.role, list(nora.sites.all()), nora.language) == (Role.COORDINATOR, [site], "nl")
+    message = mail.outbox[-1]
+    assert message.subject == "Je toegang tot Relais" and "Root" in message.body
+
+    client.logout()
+    client.post(_link(message), {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+    assert client.get(reverse("planning:index")).status_code == 200  # a coordinator of her site
+
+    client.force_login(administrator)
+    own = client.post(reverse("login-close", args=[administrator.pk]), follow=True).content.decode()
+    assert "You cannot close your own login." in own
+    client.post(reverse("login-close", args=[nora.pk]))
+    nora.refresh_from_db()
+    assert not nora.is_active
+    again = client.post(reverse("login-invite", args=[nora.pk]), follow=True).content.decode()
+    assert "Invitation e-mailed to Nora Janssens." in again
+    nora.refresh_from_db()
+    assert nora.is_active and not nora.has_usable_password() and list(nora.sites.all()) == [site]
+
+
+def test_logins_unused_for_long_are_marked_for_the_administrators(client, administrator, coordinator, site):
+    with time_machine.travel(NOW, tick=False):
+        asleep = UserFactory(role=Role.SCREENER, sites=[site], first_name="Sleepy", last_login=NOW)
+        UserFactory(role=Role.SCREENER, sites=[site], first_name="Busy", last_login=NOW + dt.timedelta(days=80))
+    with time_machine.travel(NOW + dt.timedelta(days=95), tick=False):
+        client.force_login(administrator)
+        page = client.get(reverse("logins") + "?dormant=on").content.decode()
+    assert "Sleepy" in page and "Busy" not in page and "unused for a long time" in page
+    assert asleep.is_active
+
+
+def test_the_api_lists_invites_and_closes_logins_for_administrators(client, administrator, coordinator, site):
+    client.force_login(coordinator)
+    assert client.get("/api/v1/logins/").status_code == 403
+    client.force_login(administrator)
+    response = client.post("/api/v1/logins/", {"first_name": "Nora", "last_name": "Janssens",
+                                               "email": "nora@relais.example", "role": "facilitator",
+                                               "sites": [site.pk], "language": "fr"}, content_type="application/json")
+    assert response.status_code == 400 and "role" in response.json()
+    response = client.post("/api/v1/logins/", {"first_name": "Nora", "last_name": "Janssens",
+                                               "email": "nora@relais.example", "role": "screener",
+                                               "sites": [], "language": "fr"}, content_type="application/json")
+    assert response.json() == {"sites": ["Tick the sites they work for: they see nothing of the others."]}
+    response = client.post("/api/v1/logins/", {"first_name": "Nora", "last_name": "Janssens",
+                                               "email": "nora@relais.example", "role": "screener",
+                                               "sites": [site.pk], "language": "fr"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["state"] == "invited"
+    assert mail.outbox[-1].subject == "Votre accès à Relais"
+    nora = response.json()["id"]
+    assert {row["username"] for row in client.get("/api/v1/logins/?role=screener").json()} == {"nora@relais.example"}
+    assert client.post(f"/api/v1/logins/{nora}/close/").json()["state"] == "closed"
+    assert client.post(f"/api/v1/logins/{nora}/invite/").json()["state"] == "invited"
+    assert client.post(f"/api/v1/logins/{administrator.pk}/close/").status_code == 400
