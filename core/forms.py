@@ -1,11 +1,16 @@
 """Form helpers shared by the apps' pages."""
+import datetime as dt
+import logging
+
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -23,6 +28,10 @@ class LanguageChoiceForm(forms.Form):
         ("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
 
 
+RESETS_PER_HOUR = 3
+RESET_DETAIL = "password reset e-mailed"
+
+
 class RelaisPasswordResetForm(PasswordResetForm):
     """"Forgot your password?": written in the login's language; someone invited who lost the invitation
     (a login without a password yet) may use it too."""
@@ -34,10 +43,20 @@ class RelaisPasswordResetForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         # Django's own sending logs a refusal with the login's id only, and the page says the same whether
-        # an address has a login or not.
-        with translation.override(context["user"].language):
+        # an address has a login or not, or whether it was asked too often.
+        from . import audit
+        from .models import AuditAction, AuditEntry
+
+        user = context["user"]
+        asked = AuditEntry.objects.filter(object_type="core.user", object_id=str(user.pk), detail=RESET_DETAIL,
+                                          at__gte=timezone.now() - dt.timedelta(hours=1)).count()
+        if asked >= RESETS_PER_HOUR:  # nobody floods someone's mailbox through this page
+            logger.warning("password reset for user %s not e-mailed: asked %s times this hour", user.pk, asked)
+            return
+        with translation.override(user.language):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
                               html_email_template_name)
+        audit.record(None, AuditAction.CHANGE, user, detail=RESET_DETAIL)
 
 
 class InviteUserForm(forms.Form):

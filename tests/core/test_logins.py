@@ -384,3 +384,16 @@ def test_the_api_lists_invites_and_closes_logins_for_administrators(client, admi
     assert client.post(f"/api/v1/logins/{nora}/close/").json()["state"] == "closed"
     assert client.post(f"/api/v1/logins/{nora}/invite/").json()["state"] == "invited"
     assert client.post(f"/api/v1/logins/{administrator.pk}/close/").status_code == 400
+
+
+def test_a_forgotten_password_is_e_mailed_at_most_three_times_an_hour(client, site, caplog):
+    UserFactory(username="claire", email="claire@relais.example", role=Role.COORDINATOR, sites=[site])
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(5):
+            response = client.post(reverse("password_reset"), {"email": "claire@relais.example"})
+            assert response.status_code == 302  # the page says the same every time
+    assert len(mail.outbox) == 3
+    assert "not e-mailed: asked 3 times this hour" in caplog.text and "claire" not in caplog.text
+    with time_machine.travel(NOW + dt.timedelta(minutes=61), tick=False):
+        client.post(reverse("password_reset"), {"email": "claire@relais.example"})
+    assert len(mail.outbox) == 4
