@@ -54,6 +54,7 @@ LONG_WAITING_LIST = 0.5
 LOW_ATTENDANCE = 0.6
 HIGH_DROPOUT = 0.3
 MANY_CANCELLED = 0.2
+OFTEN_MOVED = 0.25  # of the sessions planned, moved to another time or room after planning
 FEW_LIKED = 0.5  # of the participants' sheets that answer "did you like the activity?"
 MIN_REGISTER_LINES = 10
 MIN_ENROLLED = 4
@@ -528,6 +529,11 @@ def signals(row: CycleIndicators) -> list[Signal]:
             "%(cancelled)s of %(sessions)s sessions so far were cancelled: check the room, the "
             "facilitators' availability and the escorts for this slot."
         ) % {"cancelled": row.sessions_cancelled_past, "sessions": past}))
+    if row.sessions_planned >= MIN_PAST_SESSIONS and row.sessions_moved / row.sessions_planned >= OFTEN_MOVED:
+        found.append(Signal("often_moved", _(
+            "%(moved)s of %(planned)s sessions were moved to another time or room after planning: agree a steadier "
+            "slot and room with the prison for the next cycle, and tell the participants."
+        ) % {"moved": row.sessions_moved, "planned": row.sessions_planned}))
     answered = sum(row.sheets.ratings["liked"].values())
     if answered >= MIN_SHEETS and row.sheets.liked_share < FEW_LIKED:
         found.append(Signal("few_liked", _(

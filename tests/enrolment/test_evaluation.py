@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from activities.models import ActivityKind, CycleStatus, SessionStatus
+from activities.models import ActivityKind, CycleStatus, Session, SessionStatus
 from core.models import AuditEntry, Role
 from enrolment.indicators import term_indicators
 from enrolment.models import AbsenceReason, Attendance, EnrolmentStatus, LeavingReason
@@ -163,6 +163,19 @@ def test_signals_name_the_problem_and_the_change_to_consider(term_world):
     assert messages["many_cancelled"].startswith("1 of 5 sessions so far were cancelled")
     # A healthy cycle and a draft one raise nothing.
     assert [row.cycle.code for row in data.signalled] == ["theatre"]
+
+
+def test_a_cycle_whose_sessions_keep_moving_is_signalled(term_world):
+    theatre = by_code(indicators_of(term_world))["theatre"]
+    assert (theatre.sessions_moved, theatre.sessions_planned) == (1, 6)  # one in six: not yet a signal
+    assert "often_moved" not in {signal.code for signal in theatre.signals}
+    still = Session.objects.filter(cycle=theatre.cycle, moved_from_starts_at__isnull=True).exclude(
+        status=SessionStatus.CANCELLED).order_by("starts_at").first()
+    still.moved_from_starts_at = still.starts_at - dt.timedelta(days=1)
+    still.save(update_fields=["moved_from_starts_at"])
+    theatre = by_code(indicators_of(term_world))["theatre"]
+    messages = {signal.code: signal.message for signal in theatre.signals}
+    assert messages["often_moved"].startswith("2 of 6 sessions were moved to another time or room after planning")
 
 
 def test_target_groups_compare_who_took_part_with_who_was_held_at_the_site(term_world):
