@@ -3,13 +3,22 @@ cancelling the session, the coordinators can name who replaces them that day. Th
 facilitators then stand for the cycle's on that date: the gate list, the calendars and feeds, the
 hours and the checks read them.
 """
+import datetime as dt
+from collections import defaultdict
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import AvailabilityException, Facilitator, Session, SessionStatus
+from activities.models import (
+    Availability,
+    AvailabilityException,
+    Facilitator,
+    Session,
+    SessionStatus,
+)
 from core import audit
 from core.models import AuditAction
 
@@ -19,14 +28,38 @@ from .services import tell_facilitators
 
 def candidates(session: Session):
     """Active facilitators of the session's site who could lead it: not away then, not leading another
-    session at that time. Three queries."""
+    session at that time, and free then by their weekly availability (those who recorded none said
+    nothing; a dated "exceptionally available" covers its day). Those of the same organisation as the
+    cycle's facilitators come first, then those for whom it is a preferred time (`same_partner`, `preferred`
+    set on each). Five queries."""
     busy = set(_leading_at(session).values_list("facilitators", flat=True)) | set(
         _leading_at(session).filter(facilitators__isnull=True).values_list("cycle__facilitators", flat=True))
     start, end = session.starts_at.astimezone(LOCAL), session.ends_at.astimezone(LOCAL)
-    away = {e.facilitator_id for e in AvailabilityException.objects.filter(available=False, date=start.date())
-            if overlaps(e.start, e.end, start.time(), end.time())}
-    return [f for f in Facilitator.objects.filter(sites=session.cycle.term.site_id, active=True)
-            .order_by("last_name", "first_name") if f.pk not in busy and f.pk not in away]
+    until = end.time() if end.date() == start.date() else dt.time.max
+    away, exceptionally = set(), set()
+    for exception in AvailabilityException.objects.filter(date=start.date()):
+        if exception.available and (exception.start or dt.time.min) <= start.time() and \
+                until <= (exception.end or dt.time.max):
+            exceptionally.add(exception.facilitator_id)
+        elif not exception.available and overlaps(exception.start, exception.end, start.time(), until):
+            away.add(exception.facilitator_id)
+    people = [f for f in Facilitator.objects.filter(sites=session.cycle.term.site_id, active=True)
+              .select_related("partner").order_by("last_name", "first_name") if f.pk not in busy and f.pk not in away]
+    windows = defaultdict(list)
+    for person_id, weekday, w_start, w_end, preferred in Availability.objects.filter(
+            facilitator__in=people).values_list("facilitator_id", "weekday", "start", "end", "preferred"):
+        windows[person_id].append((weekday, w_start, w_end, preferred))
+    partners = {f.partner_id for f in session.cycle.facilitators.all() if f.partner_id}
+    found = []
+    for person in people:
+        covering = [w for w in windows[person.pk] if w[0] == start.weekday() and w[1] <= start.time()
+                    and until <= w[2]]
+        if windows[person.pk] and not covering and person.pk not in exceptionally:
+            continue
+        person.same_partner = person.partner_id in partners
+        person.preferred = any(w[3] for w in covering)
+        found.append(person)
+    return sorted(found, key=lambda f: (not f.same_partner, not f.preferred))
 
 
 def replace(session: Session, facilitators, *, by) -> Session:
@@ -42,7 +75,8 @@ def replace(session: Session, facilitators, *, by) -> Session:
         cycle_people = {f.pk for f in session.cycle.facilitators.all()}
         unavailable = [str(f) for f in facilitators if f.pk not in free and f.pk not in cycle_people]
         if unavailable:
-            errors.append(_("Not free then, away, or not at this site: %(names)s.") % {
+            errors.append(_("Not free then, away, not available by their weekly availability, or not at this "
+                            "site: %(names)s.") % {
                 "names": ", ".join(unavailable)})
     if errors:
         raise ValidationError({"facilitators": errors})

@@ -75,7 +75,8 @@ def test_someone_away_busy_or_elsewhere_is_refused_by_name_and_the_api(coordinat
     with pytest.raises(Exception) as refused:
         replacements.replace(session, [world["away"], world["busy"], world["elsewhere"]], by=coordinator)
     assert refused.value.message_dict == {"facilitators": [
-        "Not free then, away, or not at this site: Away Three, Busy Four, Far Five."]}
+        "Not free then, away, not available by their weekly availability, or not at this site: Away Three, Busy Four, "
+        "Far Five."]}
     assert not session.facilitators.exists()
 
     api = APIClient()
@@ -91,3 +92,21 @@ def test_someone_away_busy_or_elsewhere_is_refused_by_name_and_the_api(coordinat
     with pytest.raises(Exception) as cancelled:
         replacements.replace(session, [world["free"]], by=coordinator)
     assert cancelled.value.message_dict == {"facilitators": ["Only a coming scheduled session can get a replacement."]}
+
+
+def test_the_weekly_availability_and_the_organisation_decide_who_is_offered_first(world, site):
+    from activities.models import Availability
+
+    session = world["session"]  # Wednesday 10 March 2027, 14:00-15:30
+    world["usual"].partner.save()
+    colleague = FacilitatorFactory(sites=[site], first_name="Colleague", last_name="Zed",
+                                   partner=world["usual"].partner)
+    mornings = FacilitatorFactory(sites=[site], first_name="Mornings", last_name="Only")
+    Availability.objects.create(facilitator=mornings, weekday=2, start=dt.time(8), end=dt.time(12))
+    keen = FacilitatorFactory(sites=[site], first_name="Keen", last_name="Six")
+    Availability.objects.create(facilitator=keen, weekday=2, start=dt.time(13), end=dt.time(17), preferred=True)
+    offered = replacements.candidates(session)
+    assert offered == [colleague, keen, world["free"]]  # the same organisation, then a time they prefer
+    assert mornings not in offered  # free by their weekly availability only in the morning
+    AvailabilityException.objects.create(facilitator=mornings, date=DAY, available=True)
+    assert mornings in replacements.candidates(session)  # exceptionally available that day
