@@ -447,3 +447,11 @@ def every_login(*, role: str = "", site=None, state: str = "", dormant_only: boo
             continue
         rows.append(LoginRow(user, row_state, dormant, _recipient(user) if _recipient(user) is not user else None))
     return rows
+
+
+def follow_new_address(sender, instance, **kwargs) -> None:
+    """`post_save` of a facilitator or staff record: its login's e-mail becomes the record's new address, so a
+    forgotten password's link goes where the coordinators now write (the login name stays)."""
+    address = (instance.email or "").strip().lower()
+    if instance.user_id and address:
+        User.objects.filter(pk=instance.user_id).exclude(email=address).update(email=address)

@@ -397,3 +397,17 @@ def test_a_forgotten_password_is_e_mailed_at_most_three_times_an_hour(client, si
     with time_machine.travel(NOW + dt.timedelta(minutes=61), tick=False):
         client.post(reverse("password_reset"), {"email": "claire@relais.example"})
     assert len(mail.outbox) == 4
+
+
+def test_a_new_address_on_the_record_is_where_a_forgotten_password_goes(client, coordinator, ana):
+    client.force_login(coordinator)
+    client.post(reverse("activities:facilitator-login", args=[ana.pk]), {"language": "en"})
+    ana.refresh_from_db()
+    ana.email = "Ana@New-Partner.example"
+    ana.save()  # as the facilitator's form or an import does
+    ana.user.refresh_from_db()
+    assert (ana.user.username, ana.user.email) == ("ana.lopez@partner.example", "ana@new-partner.example")
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "ana.lopez@partner.example"})
+    client.post(reverse("password_reset"), {"email": "ana@new-partner.example"})
+    assert [m.to for m in mail.outbox[1:]] == [["ana@new-partner.example"]]
