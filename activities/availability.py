@@ -31,6 +31,11 @@ from .models import (
 )
 
 
+def covers(windows, start: dt.time, end: dt.time) -> bool:
+    """Whether one of the (start, end) windows holds all of [start, end): the planner's reading too."""
+    return any(w_start <= start and end <= w_end for w_start, w_end in windows)
+
+
 def availability_text(facilitator: Facilitator) -> str:
     """The weekly windows one a line, as the page shows them to edit ("Monday 08:30-12:00 *")."""
     return "\n".join(
@@ -101,7 +106,6 @@ def _replace(facilitator, windows, by) -> list[Window]:
 class OutsideAvailability:
     session: Session
     facilitator: Facilitator
-    windows: list  # (start, end) of that weekday: what they said they can do that day
 
 
 def sessions_outside_availability(*, site=None, term=None, facilitator: Facilitator | None = None,
@@ -153,14 +157,13 @@ def sessions_outside_availability(*, site=None, term=None, facilitator: Facilita
         for person_id in leaders.get(pk, []):
             if person_id not in said:
                 continue
-            covering = windows[person_id, start.weekday()] + exceptionally[person_id, start.date()]
-            if not any(w_start <= start.time() and until <= w_end for w_start, w_end in covering):
-                found.append((pk, person_id, start.weekday()))
+            if not covers(windows[person_id, start.weekday()] + exceptionally[person_id, start.date()],
+                          start.time(), until):
+                found.append((pk, person_id))
     if not found:
         return []
     sessions = Session.objects.select_related("cycle__activity", "cycle__term__site", "room").in_bulk(
-        {pk for pk, _person, _day in found})
-    facilitators = Facilitator.objects.in_bulk({person for _pk, person, _day in found})
-    result = [OutsideAvailability(sessions[pk], facilitators[person], sorted(windows[person, weekday]))
-              for pk, person, weekday in found]
+        {pk for pk, _person in found})
+    facilitators = Facilitator.objects.in_bulk({person for _pk, person in found})
+    result = [OutsideAvailability(sessions[pk], facilitators[person]) for pk, person in found]
     return sorted(result, key=lambda item: (item.session.starts_at, item.session.pk, item.facilitator.pk))

@@ -51,12 +51,7 @@ def with_login_state(queryset, state: str):
 
 def login_state(person) -> LoginState:
     """From the person's `user` (read with `select_related("user")` on lists)."""
-    user = person.user if person.user_id else None
-    if user is None:
-        return LoginState.NONE
-    if not user.is_active:
-        return LoginState.CLOSED
-    return LoginState.ACTIVE if user.has_usable_password() else LoginState.INVITED
+    return user_state(person.user) if person.user_id else LoginState.NONE
 
 
 def with_login_states(people) -> list:
@@ -318,13 +313,12 @@ def login_summary(person) -> LoginSummary:
     from scheduling.models import UnsentEmail, UnsentEmailKind
 
     user = person.user if person.user_id else None
-    scope = {"facilitator": person} if _is_facilitator(person) else {"staff_member": person}
     return LoginSummary(
         state=login_state(person),
         username=user.username if user else "",
         last_login=user.last_login if user else None,
         invitation=user.invitations.select_related("invited_by").first() if user else None,
-        refused=UnsentEmail.objects.filter(kind=UnsentEmailKind.INVITATION, **scope).first(),
+        refused=UnsentEmail.objects.filter(kind=UnsentEmailKind.INVITATION, **_outbox_scope(person)).first(),
         language=(user.language if user else "") or suggested_language(person),
     )
 
@@ -406,6 +400,7 @@ def close_user(user, *, by) -> None:
 
 
 def user_state(user) -> LoginState:
+    """Invited: a login without a password yet, the invitation waiting to be used."""
     if not user.is_active:
         return LoginState.CLOSED
     return LoginState.ACTIVE if user.has_usable_password() else LoginState.INVITED
@@ -445,7 +440,8 @@ def every_login(*, role: str = "", site=None, state: str = "", dormant_only: boo
             continue
         if dormant_only and not dormant:
             continue
-        rows.append(LoginRow(user, row_state, dormant, _recipient(user) if _recipient(user) is not user else None))
+        record = _recipient(user)
+        rows.append(LoginRow(user, row_state, dormant, record if record is not user else None))
     return rows
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from activities.availability import covers
 from activities.models import Availability, CycleStatus, Term
 from enrolment.models import Enrolment, EnrolmentStatus
 from prisons.models import BlockedPeriod, RegimePeriod, Room, Unit
@@ -31,10 +32,6 @@ def period_label(period: RegimePeriod) -> str:
 
 def person_id(facilitator_pk: int) -> str:
     return f"fac-{facilitator_pk}"
-
-
-def _covers(windows, start: dt.time, end: dt.time) -> bool:
-    return any(w_start <= start and end <= w_end for w_start, w_end in windows)
 
 
 def _overlaps(windows, start: dt.time, end: dt.time) -> bool:
@@ -123,10 +120,10 @@ def build_problem(term: Term, *, previous: list[dict] | None = None, stability: 
         row = {"id": person_id(pk), "label": f"{f.first_name} {f.last_name}"}
         # No weekly availability recorded means "not said": no constraint, rather than never.
         if pk in has_windows:
-            unavailable = [period_id(p) for p in periods if not _covers(windows[(pk, p.weekday)], p.start, p.end)]
+            unavailable = [period_id(p) for p in periods if not covers(windows[(pk, p.weekday)], p.start, p.end)]
             if unavailable:
                 row["unavailable"] = unavailable
-        liked = [period_id(p) for p in periods if _covers(preferred[(pk, p.weekday)], p.start, p.end)]
+        liked = [period_id(p) for p in periods if covers(preferred[(pk, p.weekday)], p.start, p.end)]
         if liked:
             row["preferred"] = liked
         people_rows.append(row)

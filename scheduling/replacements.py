@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.availability import covers
 from activities.models import (
     Availability,
     AvailabilityException,
@@ -31,33 +32,36 @@ def candidates(session: Session):
     session at that time, and free then by their weekly availability (those who recorded none said
     nothing; a dated "exceptionally available" covers its day). Those of the same organisation as the
     cycle's facilitators come first, then those for whom it is a preferred time (`same_partner`, `preferred`
-    set on each). Five queries."""
+    set on each). Six queries."""
     busy = set(_leading_at(session).values_list("facilitators", flat=True)) | set(
         _leading_at(session).filter(facilitators__isnull=True).values_list("cycle__facilitators", flat=True))
     start, end = session.starts_at.astimezone(LOCAL), session.ends_at.astimezone(LOCAL)
     until = end.time() if end.date() == start.date() else dt.time.max
     away, exceptionally = set(), set()
     for exception in AvailabilityException.objects.filter(date=start.date()):
-        if exception.available and (exception.start or dt.time.min) <= start.time() and \
-                until <= (exception.end or dt.time.max):
+        if exception.available and covers([(exception.start or dt.time.min, exception.end or dt.time.max)],
+                                          start.time(), until):
             exceptionally.add(exception.facilitator_id)
         elif not exception.available and overlaps(exception.start, exception.end, start.time(), until):
             away.add(exception.facilitator_id)
     people = [f for f in Facilitator.objects.filter(sites=session.cycle.term.site_id, active=True)
               .select_related("partner").order_by("last_name", "first_name") if f.pk not in busy and f.pk not in away]
-    windows = defaultdict(list)
-    for person_id, weekday, w_start, w_end, preferred in Availability.objects.filter(
-            facilitator__in=people).values_list("facilitator_id", "weekday", "start", "end", "preferred"):
-        windows[person_id].append((weekday, w_start, w_end, preferred))
+    windows, preferred, said = defaultdict(list), defaultdict(list), set()
+    for person_id, weekday, w_start, w_end, liked in Availability.objects.filter(facilitator__in=people).values_list(
+            "facilitator_id", "weekday", "start", "end", "preferred"):
+        said.add(person_id)
+        if weekday == start.weekday():
+            windows[person_id].append((w_start, w_end))
+            if liked:
+                preferred[person_id].append((w_start, w_end))
     partners = {f.partner_id for f in session.cycle.facilitators.all() if f.partner_id}
     found = []
     for person in people:
-        covering = [w for w in windows[person.pk] if w[0] == start.weekday() and w[1] <= start.time()
-                    and until <= w[2]]
-        if windows[person.pk] and not covering and person.pk not in exceptionally:
+        if person.pk in said and not covers(windows[person.pk], start.time(), until) and \
+                person.pk not in exceptionally:
             continue
         person.same_partner = person.partner_id in partners
-        person.preferred = any(w[3] for w in covering)
+        person.preferred = covers(preferred[person.pk], start.time(), until)
         found.append(person)
     return sorted(found, key=lambda f: (not f.same_partner, not f.preferred))
 
