@@ -94,12 +94,55 @@ def _may_change(facilitator, by) -> None:
 def _replace(facilitator, windows, by) -> list[Window]:
     with transaction.atomic():
         Facilitator.objects.select_for_update().filter(pk=facilitator.pk).first()
+        facilitator.availability_confirmed_at = timezone.now()
+        facilitator.save(update_fields=["availability_confirmed_at"])
         facilitator.availabilities.all().delete()
         Availability.objects.bulk_create([
             Availability(facilitator=facilitator, weekday=w.weekday, start=w.start, end=w.end, preferred=w.preferred)
             for w in sorted(windows, key=lambda w: (w.weekday, w.start))])
         audit.record(by, AuditAction.CHANGE, facilitator, detail=f"weekly availability {len(windows)} windows")
     return windows
+
+
+def confirm_weekly_availability(facilitator: Facilitator, *, by) -> None:
+    """"Still right": the weekly availability stands as it is for the coming term; audited."""
+    _may_change(facilitator, by)
+    facilitator.availability_confirmed_at = timezone.now()
+    facilitator.save(update_fields=["availability_confirmed_at"])
+    audit.record(by, AuditAction.CHANGE, facilitator, detail="weekly availability confirmed")
+
+
+# A term's planning reads weekly availability confirmed in the weeks before it starts: older, it may be stale.
+CONFIRM_BEFORE_TERM = dt.timedelta(weeks=8)
+
+
+def term_to_confirm_for(facilitator: Facilitator, today: dt.date | None = None):
+    """The next term at one of their sites, starting within `CONFIRM_BEFORE_TERM`, for which their weekly
+    availability was not saved or confirmed since that window opened; else None."""
+    from .models import Term
+
+    today = today or timezone.localdate()
+    term = (Term.objects.filter(site__in=facilitator.sites.all(), first_date__gt=today,
+                                first_date__lte=today + CONFIRM_BEFORE_TERM).select_related("site")
+            .order_by("first_date").first())
+    if term is None or _confirmed_for(facilitator, term):
+        return None
+    return term
+
+
+def unconfirmed_for_term(term) -> list[Facilitator]:
+    """The active facilitators of the term's cycles whose weekly availability was not saved or confirmed in
+    the weeks before it starts (what the planner reads may be stale). Two queries."""
+    people = (Facilitator.objects.filter(cycles__term=term, active=True).distinct()
+              .order_by("last_name", "first_name"))
+    return [person for person in people if not _confirmed_for(person, term)]
+
+
+def _confirmed_for(facilitator, term) -> bool:
+    from scheduling.checks import LOCAL
+
+    opened = dt.datetime.combine(term.first_date - CONFIRM_BEFORE_TERM, dt.time.min, tzinfo=LOCAL)
+    return facilitator.availability_confirmed_at is not None and facilitator.availability_confirmed_at >= opened
 
 
 @dataclass

@@ -107,6 +107,9 @@ class Facilitator(models.Model):
     authorisation_valid_from = models.DateField(_("authorisation valid from"), null=True, blank=True)
     authorisation_valid_until = models.DateField(_("authorisation valid until"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    availability_confirmed_at = models.DateTimeField(
+        _("weekly availability confirmed on"), null=True, blank=True,
+        help_text=_("When they (or a coordinator for them) last saved or confirmed their weekly availability."))
 
     class Meta:
         verbose_name = _("facilitator")

@@ -1,11 +1,15 @@
 """Writes of the activities part: each owns its transaction, so nothing is half-saved."""
 from django.db import transaction
+from django.utils import timezone
 
 
 @transaction.atomic
 def save_facilitator(form, availability_formset, exception_formset):
     """Save a facilitator with their weekly availability and dated exceptions, all or nothing."""
     facilitator = form.save()
+    if availability_formset.has_changed():  # a coordinator typed it for them: it stands for the coming term
+        facilitator.availability_confirmed_at = timezone.now()
+        facilitator.save(update_fields=["availability_confirmed_at"])
     for formset in (availability_formset, exception_formset):
         formset.instance = facilitator
         formset.save()

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from activities.availability import term_to_confirm_for
 from scheduling.calendars import recent_changes
 
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -17,6 +18,7 @@ def home(request):
         "steps": workflow_steps(request.user),
         # A facilitator sees first what changed in their coming sessions.
         "changes": recent_changes(request.user, facilitator) if facilitator is not None else [],
+        "term_to_confirm": term_to_confirm_for(facilitator) if facilitator is not None else None,
         "retention_due": retention_due(request.user),
     })
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from activities.availability import term_to_confirm_for
 from core import audit
 from core import rules as access
 
@@ -72,6 +73,7 @@ def my_calendar(request):
     context = _calendar_context(request, FeedKind.FACILITATOR, facilitator, participants=True, heading=_("My calendar"))
     context["changes"] = calendars.recent_changes(request.user, facilitator)
     context["own_calendar"] = True
+    context["term_to_confirm"] = term_to_confirm_for(facilitator)
     return render(request, "scheduling/calendar_facilitator.html", context)
 
 
@@ -458,6 +460,10 @@ def my_availability(request):
     facilitator = getattr(request.user, "facilitator", None)
     if facilitator is None:
         raise Http404(_("You have no facilitator calendar."))
+    if request.method == "POST" and request.POST.get("confirm"):
+        availability.confirm_weekly_availability(facilitator, by=request.user)
+        messages.success(request, _("Thank you: your weekly availability stands as it is."))
+        return redirect("calendars:my-availability")
     form = WeeklyAvailabilityForm(request.POST or None,
                                   initial={"availability": availability.availability_text(facilitator)})
     if request.method == "POST" and form.is_valid():
@@ -475,6 +481,8 @@ def my_availability(request):
             return redirect("calendars:my-availability")
     return render(request, "scheduling/my_availability.html", {
         "form": form, "outside": availability.sessions_outside_availability(facilitator=facilitator),
+        "term_to_confirm": availability.term_to_confirm_for(facilitator),
+        "confirmed_at": facilitator.availability_confirmed_at,
     }, status=400 if form.is_bound and form.errors else 200)
 
 

@@ -141,3 +141,34 @@ def test_the_availability_shown_in_the_reader_s_language_saves_back_unchanged(cl
         assert client.post(reverse("calendars:my-availability"), {"availability": typed}).status_code == 302
     assert sorted(Availability.objects.filter(facilitator=prison.ana).values_list("weekday", "start", "end", "preferred")) \
         == [(0, dt.time(8), dt.time(12), True), (1, dt.time(8), dt.time(16), False)]
+
+
+def test_before_a_term_the_facilitators_are_asked_whether_their_availability_still_holds(client, prison, coordinator):
+    from activities.models import Facilitator
+
+    too_early = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.UTC)  # the term starts on 15 March, nine weeks later
+    with time_machine.travel(too_early, tick=False):
+        client.force_login(prison.ana.user)
+        assert 'id="confirm-availability"' not in client.get("/").content.decode()
+        client.post(reverse("calendars:my-availability"), {"confirm": "1"})  # confirmed, but long before
+    in_the_weeks_before = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(in_the_weeks_before, tick=False):
+        client.force_login(prison.ana.user)
+        home = client.get("/").content.decode()
+        assert "The term Spring at Haren starts on Monday 15 March 2027" in home
+        assert 'id="confirm-availability"' in client.get(reverse("calendars:my-calendar")).content.decode()
+        client.force_login(coordinator)
+        planning = client.get(reverse("planning:term", args=[prison.term.pk])).content.decode()
+        assert "1 facilitator of this term's cycles has not saved or confirmed their weekly availability since " \
+               "18 January 2027" in planning
+        assert f'href="/activities/facilitators/{prison.ana.pk}/">Ana Lopez</a>' in planning
+
+        client.force_login(prison.ana.user)
+        response = client.post(reverse("calendars:my-availability"), {"confirm": "1"}, follow=True)
+        assert "Thank you: your weekly availability stands as it is." in response.content.decode()
+        assert 'id="confirm-availability"' not in client.get("/").content.decode()
+        client.force_login(coordinator)
+        assert 'id="unconfirmed-availability"' not in client.get(
+            reverse("planning:term", args=[prison.term.pk])).content.decode()
+    assert Facilitator.objects.get(pk=prison.ana.pk).availability_confirmed_at == in_the_weeks_before
+    assert AuditEntry.objects.filter(detail="weekly availability confirmed").count() == 2
