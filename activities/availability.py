@@ -130,18 +130,25 @@ def term_to_confirm_for(facilitator: Facilitator, today: dt.date | None = None):
     return term
 
 
-def unconfirmed_for_term(term) -> list[Facilitator]:
-    """The active facilitators of the term's cycles whose weekly availability was not saved or confirmed in
-    the weeks before it starts (what the planner reads may be stale). Two queries."""
+def unconfirmed_for_term(term, today: dt.date | None = None) -> list[Facilitator]:
+    """Until the term starts, the active facilitators of its cycles whose weekly availability was not saved
+    or confirmed since `confirmation_opens(term)` (what the planner reads may be stale). One query."""
+    if term.first_date <= (today or timezone.localdate()):
+        return []
     people = (Facilitator.objects.filter(cycles__term=term, active=True).distinct()
               .order_by("last_name", "first_name"))
     return [person for person in people if not _confirmed_for(person, term)]
 
 
+def confirmation_opens(term) -> dt.date:
+    """From this day on, a saved or confirmed weekly availability counts as current for the term."""
+    return term.first_date - CONFIRM_BEFORE_TERM
+
+
 def _confirmed_for(facilitator, term) -> bool:
     from scheduling.checks import LOCAL
 
-    opened = dt.datetime.combine(term.first_date - CONFIRM_BEFORE_TERM, dt.time.min, tzinfo=LOCAL)
+    opened = dt.datetime.combine(confirmation_opens(term), dt.time.min, tzinfo=LOCAL)
     return facilitator.availability_confirmed_at is not None and facilitator.availability_confirmed_at >= opened
 
 

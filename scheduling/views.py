@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.availability import CONFIRM_BEFORE_TERM, unconfirmed_for_term
+from activities.availability import confirmation_opens, unconfirmed_for_term
 from activities.models import Facilitator
 from core import rules as access
 from scheduling.solver import ProblemError
@@ -78,9 +78,8 @@ def term_planning(request, pk):
         "publish_form": PublishForm(term=term, warnings=any(f.severity == checks.WARNING for f in findings)),
         "publication": term.publications.order_by("-number").first(),
         "hit_by_exceptions": len(checks.sessions_hit_by_exceptions(term, timezone.localdate())),
-        # before the term starts, whose weekly availability may be stale
-        "unconfirmed": unconfirmed_for_term(term) if term.first_date > timezone.localdate() else [],
-        "confirm_since": term.first_date - CONFIRM_BEFORE_TERM,
+        "unconfirmed": unconfirmed_for_term(term),  # whose weekly availability may be stale
+        "confirm_since": confirmation_opens(term),
     }
     return render(request, "scheduling/term_planning.html", context)
 
