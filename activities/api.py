@@ -77,6 +77,13 @@ class WeeklyAvailabilitySerializer(serializers.Serializer):
     outside = SessionOutsideSerializer(many=True, help_text="Coming sessions these windows no longer cover.")
 
 
+class AskedSerializer(serializers.Serializer):
+    sent = serializers.IntegerField(help_text="Facilitators e-mailed.")
+    refused = serializers.IntegerField(help_text="E-mails the mail server refused: tried again every ten minutes.")
+    without_address = serializers.ListField(child=serializers.IntegerField(),
+                                            help_text="Facilitators without an e-mail address, to ask otherwise.")
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField(help_text="Title in the request's language.")
     target_groups = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -280,6 +287,18 @@ class TermViewSet(ScopedReadOnlyViewSet):
         return access.visible_terms(user).prefetch_related(
             Prefetch("excluded_dates", queryset=ExcludedDate.objects.order_by("date"))
         )
+
+    @extend_schema(request=None, responses={200: AskedSerializer})
+    @action(detail=True, methods=["post"], url_path="ask-availability")
+    def ask_availability(self, request, pk=None):
+        """E-mail the term's facilitators who have not saved or confirmed their weekly availability since the
+        weeks before it starts whether it still holds."""
+        term = self.get_object()
+        with service_errors():
+            asked = availability.ask_to_confirm(term, by=request.user)
+        sent = availability.send_availability_questions(asked.questions)
+        return Response(AskedSerializer({"sent": sent, "refused": len(asked.questions) - sent,
+                                         "without_address": [person.pk for person in asked.without_address]}).data)
 
     @extend_schema(request=TermInput, responses={201: TermSerializer})
     def create(self, request):

@@ -217,3 +217,91 @@ def sessions_outside_availability(*, site=None, term=None, facilitator: Facilita
     facilitators = Facilitator.objects.in_bulk({person for _pk, person in found})
     result = [OutsideAvailability(sessions[pk], facilitators[person]) for pk, person in found]
     return sorted(result, key=lambda item: (item.session.starts_at, item.session.pk, item.facilitator.pk))
+
+
+# --- asking them by e-mail ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Asked:
+    questions: list  # AvailabilityQuestion, to send
+    without_address: list  # Facilitator: to ask by other means
+
+
+def ask_to_confirm(term, *, by, today: dt.date | None = None) -> Asked:
+    """Record an e-mail to each facilitator of the term not yet confirmed: whether their weekly availability
+    still holds (a question not sent yet gives way to this one)."""
+    from .models import AvailabilityQuestion
+
+    if not (by and by.has_perm("scheduling.plan_term", term)):
+        raise PermissionDenied(_("You may not plan this term."))
+    people = unconfirmed_for_term(term, today)
+    if not people:
+        raise ValidationError(_("Every facilitator of the term has saved or confirmed their weekly availability, "
+                                "or the term has started."))
+    with_address = [person for person in people if person.email]
+    with transaction.atomic():
+        AvailabilityQuestion.objects.filter(term=term, facilitator__in=with_address, sent_at__isnull=True).delete()
+        questions = AvailabilityQuestion.objects.bulk_create(
+            [AvailabilityQuestion(facilitator=person, term=term, asked_by=by) for person in with_address])
+        audit.record(by, AuditAction.CHANGE, term, detail=f"availability asked of {len(questions)} facilitators")
+    return Asked(questions, [person for person in people if not person.email])
+
+
+def unconfirmed_and_asked(term) -> list[Facilitator]:
+    """`unconfirmed_for_term`, each with `asked_at`: when the e-mailed question last went out (or None)."""
+    from .models import AvailabilityQuestion
+
+    people = unconfirmed_for_term(term)
+    asked = dict(AvailabilityQuestion.objects.filter(term=term, sent_at__isnull=False, facilitator__in=people)
+                 .order_by("sent_at").values_list("facilitator_id", "sent_at")) if people else {}
+    for person in people:
+        person.asked_at = asked.get(person.pk)
+    return people
+
+
+def send_availability_questions(questions=None) -> int:
+    """Send the questions given (as the coordinator asks), or every one pending (each run of
+    `send_pending_emails`); one whose facilitator confirmed or changed it meanwhile, or whose term has
+    started, has nothing left to ask and goes. Returns how many went out."""
+    from scheduling.models import UnsentEmailKind
+    from scheduling.outbox import Outbox
+
+    from .models import AvailabilityQuestion
+
+    pending = (AvailabilityQuestion.objects.filter(sent_at__isnull=True)
+               .select_related("facilitator__user", "term__site", "asked_by").order_by("pk"))
+    if questions is not None:
+        pending = pending.filter(pk__in=[question.pk for question in questions])
+    sent, today = 0, timezone.localdate()
+    scope = {} if questions is None else {"facilitator__in": {question.facilitator_id for question in questions}}
+    with Outbox(UnsentEmailKind.AVAILABILITY_QUESTION, **scope) as outbox:
+        for question in pending:
+            person = question.facilitator
+            if _confirmed_for(person, question.term) or question.term.first_date <= today or not person.email:
+                question.delete()
+                continue
+            subject, body = _question_email(question)
+            if outbox.send(person, person.email, subject, body):
+                question.sent_at = timezone.now()
+                question.save(update_fields=["sent_at"])
+                sent += 1
+    return sent
+
+
+def _question_email(question) -> tuple[str, str]:
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    person, term, asker = question.facilitator, question.term, question.asked_by
+    with translation.override(person.language):
+        subject = _("Relais: is your weekly availability still right for %(term)s?") % {"term": term.name}
+        body = render_to_string("activities/email/availability_question.txt", {
+            "person": person, "term": term, "windows": availability_text(person),
+            "asker": asker.get_full_name() if asker else "", "asker_email": asker.email if asker else "",
+            "link": settings.RELAIS_BASE_URL + reverse("calendars:my-availability")
+            if person.user_id and person.user.is_active else "",
+        })
+    return subject, body

@@ -150,6 +150,27 @@ class Availability(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
+class AvailabilityQuestion(models.Model):
+    """Before a term, the coordinators e-mailed a facilitator whether their weekly availability still holds
+    (`activities.availability`); pending until sent, dropped once they confirm or change it."""
+
+    facilitator = models.ForeignKey(Facilitator, verbose_name=_("facilitator"), on_delete=models.CASCADE,
+                                    related_name="availability_questions")
+    term = models.ForeignKey("activities.Term", verbose_name=_("term"), on_delete=models.CASCADE, related_name="+")
+    asked_by = models.ForeignKey("core.User", verbose_name=_("asked by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question about weekly availability")
+        verbose_name_plural = _("questions about weekly availability")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.facilitator_id} {self.term_id} {self.created_at:%Y-%m-%d}"
+
+
 class AvailabilityException(models.Model):
     """A dated exception: away on a date (all day or some hours), or exceptionally available."""
 

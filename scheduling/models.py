@@ -366,6 +366,7 @@ class UnsentEmailKind(models.TextChoices):
     REMINDER = "reminder", _("reminder of the next day's sessions")
     ABSENCE = "absence", _("a facilitator's absence")
     INVITATION = "invitation", _("their invitation to sign in to Relais")
+    AVAILABILITY_QUESTION = "availability_question", _("whether their weekly availability still holds")
 
 
 class UnsentEmail(models.Model):

@@ -98,6 +98,7 @@ def send_pending_emails() -> dict[str, int]:
     """Every sender once: what is pending goes out, what was refused before is tried again. Returns the
     e-mails sent per kind. Reminders are tried again only when some of tomorrow's were refused: they are
     otherwise sent once a day, in the afternoon, by `manage.py send_reminders`."""
+    from activities.availability import send_availability_questions
     from core.logins import send_invitations
 
     from .gate_notices import send_gate_notices
@@ -111,6 +112,7 @@ def send_pending_emails() -> dict[str, int]:
         UnsentEmailKind.GATE_CHANGES: send_gate_notices(),
         UnsentEmailKind.ABSENCE: retry_absence_notices(),
         UnsentEmailKind.INVITATION: send_invitations(),
+        UnsentEmailKind.AVAILABILITY_QUESTION: send_availability_questions(),
     }
     reminders = UnsentEmail.objects.filter(kind=UnsentEmailKind.REMINDER)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

@@ -8,9 +8,15 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from activities.availability import confirmation_opens, unconfirmed_for_term
+from activities.availability import (
+    ask_to_confirm,
+    confirmation_opens,
+    send_availability_questions,
+    unconfirmed_and_asked,
+)
 from activities.models import Facilitator
 from core import rules as access
 from scheduling.solver import ProblemError
@@ -78,10 +84,33 @@ def term_planning(request, pk):
         "publish_form": PublishForm(term=term, warnings=any(f.severity == checks.WARNING for f in findings)),
         "publication": term.publications.order_by("-number").first(),
         "hit_by_exceptions": len(checks.sessions_hit_by_exceptions(term, timezone.localdate())),
-        "unconfirmed": unconfirmed_for_term(term),  # whose weekly availability may be stale
+        "unconfirmed": unconfirmed_and_asked(term),  # whose weekly availability may be stale
         "confirm_since": confirmation_opens(term),
     }
     return render(request, "scheduling/term_planning.html", context)
+
+
+@login_required
+@require_POST
+def ask_availability(request, pk):
+    """E-mail the term's facilitators who have not confirmed their weekly availability whether it holds."""
+    term = _term_to_plan(request, pk)
+    try:
+        asked = ask_to_confirm(term, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("planning:term", pk=term.pk)
+    sent = send_availability_questions(asked.questions)
+    if sent:
+        messages.success(request, ngettext("%(count)d facilitator asked by e-mail.",
+                                           "%(count)d facilitators asked by e-mail.", sent) % {"count": sent})
+    if sent < len(asked.questions):
+        messages.warning(request, _("The mail server refused some: they are listed under “E-mails not sent” and "
+                                    "tried again every ten minutes."))
+    if asked.without_address:
+        messages.warning(request, _("No e-mail address, to ask by other means: %(names)s.") % {
+            "names": ", ".join(str(person) for person in asked.without_address)})
+    return redirect("planning:term", pk=term.pk)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities.availability import sessions_outside_availability
+from activities.availability import confirm_weekly_availability, sessions_outside_availability
 from activities.models import Availability, AvailabilityException
 from core.models import AuditEntry, Role
 from prisons.models import RegimePeriod
@@ -172,3 +172,69 @@ def test_before_a_term_the_facilitators_are_asked_whether_their_availability_sti
             reverse("planning:term", args=[prison.term.pk])).content.decode()
     assert Facilitator.objects.get(pk=prison.ana.pk).availability_confirmed_at == in_the_weeks_before
     assert AuditEntry.objects.filter(detail="weekly availability confirmed").count() == 2
+
+
+def test_the_coordinators_e_mail_the_question_and_it_goes_once_or_not_at_all_once_answered(
+        client, prison, coordinator, site):
+    from django.core import mail
+    from django.test import override_settings
+
+    from activities.models import AvailabilityQuestion
+    from scheduling import outbox
+    from scheduling.models import UnsentEmail, UnsentEmailKind
+    from tests.factories import FacilitatorFactory
+
+    server_down = override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                                    EMAIL_HOST="127.0.0.1", EMAIL_PORT=9)
+    prison.ana.email = "ana@partner.example"
+    prison.ana.save()
+    prison.ana.user.language = "nl"
+    prison.ana.user.save()
+    bert = FacilitatorFactory(first_name="Bert", last_name="Maes", email="bert@partner.example", sites=[site])
+    nomail = FacilitatorFactory(first_name="Cleo", last_name="Noaddress", email="", sites=[site])
+    prison.sport.facilitators.set([bert, nomail])
+    coordinator.first_name, coordinator.last_name, coordinator.email = "Claire", "Dubois", "claire@relais.example"
+    coordinator.save()
+    url = reverse("planning:ask-availability", args=[prison.term.pk])
+    with time_machine.travel(dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(coordinator)
+        with server_down:
+            page = client.post(url, follow=True).content.decode()
+        assert "The mail server refused some" in page
+        assert "No e-mail address, to ask by other means: Cleo Noaddress." in page
+        assert UnsentEmail.objects.filter(kind=UnsentEmailKind.AVAILABILITY_QUESTION).count() == 2
+        page = client.post(url, follow=True).content.decode()
+        assert "2 facilitators asked by e-mail." in page
+    assert not UnsentEmail.objects.exists()
+    by_address = {message.to[0]: message for message in mail.outbox}
+    to_ana, to_bert = by_address["ana@partner.example"], by_address["bert@partner.example"]
+    assert to_ana.subject == "Relais: klopt je wekelijkse beschikbaarheid nog voor Spring?"  # her language
+    assert "maandag 08:00-12:00 *" in to_ana.body and "/calendar/availability/" in to_ana.body
+    assert "(nothing recorded: any time)" in to_bert.body and "/calendar/availability/" not in to_bert.body
+    assert "Claire Dubois (claire@relais.example)" in to_bert.body
+    with time_machine.travel(dt.datetime(2027, 2, 1, 10, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(coordinator)
+        planning = client.get(reverse("planning:term", args=[prison.term.pk])).content.decode()
+        assert "Ana Lopez</a> <small class=\"muted\">(asked on 1 February)</small>" in planning
+
+        # asked again while the server is down; Bert answers meanwhile: his question goes, Ana's is sent later
+        with server_down:
+            client.post(url)
+        confirm_weekly_availability(bert, by=coordinator)  # he told the coordinator on the phone
+        assert outbox.send_pending_emails()[UnsentEmailKind.AVAILABILITY_QUESTION] == 1
+    assert not AvailabilityQuestion.objects.filter(facilitator=bert, sent_at__isnull=True).exists()
+    assert not UnsentEmail.objects.exists() and len(mail.outbox) == 3
+
+
+def test_the_api_asks_the_question(client, prison, coordinator):
+    prison.ana.email = "ana@partner.example"
+    prison.ana.save()
+    with time_machine.travel(dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(coordinator)
+        response = client.post(f"/api/v1/terms/{prison.term.pk}/ask-availability/")
+        assert response.json() == {"sent": 1, "refused": 0, "without_address": []}
+        client.force_login(prison.ana.user)
+        client.post(reverse("calendars:my-availability"), {"confirm": "1"})
+        client.force_login(coordinator)
+        response = client.post(f"/api/v1/terms/{prison.term.pk}/ask-availability/")
+        assert response.status_code == 400 and "has saved or confirmed" in str(response.json())
