@@ -170,6 +170,8 @@ def test_before_a_term_the_facilitators_are_asked_whether_their_availability_sti
         client.force_login(coordinator)
         assert 'id="unconfirmed-availability"' not in client.get(
             reverse("planning:term", args=[prison.term.pk])).content.decode()
+        ana_page = client.get(reverse("activities:facilitator-detail", args=[prison.ana.pk])).content.decode()
+        assert "Last saved or confirmed on 1 February 2027." in ana_page
     assert Facilitator.objects.get(pk=prison.ana.pk).availability_confirmed_at == in_the_weeks_before
     assert AuditEntry.objects.filter(detail="weekly availability confirmed").count() == 2
 
