@@ -38,12 +38,13 @@ def _person_page(person) -> str:
     return reverse("prisons:staff-edit", args=[person.pk])
 
 
-def _back(request, person) -> str:
+def _next_or(request, fallback: str) -> str:
+    """The page the form came from (`next`, when it is one of ours), else `fallback`."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
-    return _person_page(person)
+    return fallback
 
 
 def _tell_sent(request, invited: list, sent: int) -> None:
@@ -81,7 +82,7 @@ def give_login(request, kind: str, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         _tell_sent(request, [(person, invitation)], logins.send_invitations([invitation]))
-    return redirect(_back(request, person))
+    return redirect(_next_or(request, _person_page(person)))
 
 
 @login_required
@@ -94,7 +95,7 @@ def close_login(request, kind: str, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(name)s can no longer sign in to Relais.") % {"name": person})
-    return redirect(_back(request, person))
+    return redirect(_next_or(request, _person_page(person)))
 
 
 @login_required
@@ -236,5 +237,4 @@ def login_action(request, pk: int, action: str):
             _tell_sent(request, [(name, invitation)], logins.send_invitations([invitation]))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
-        request.POST.get("next", ""), allowed_hosts={request.get_host()}) else reverse("logins"))
+    return redirect(_next_or(request, reverse("logins")))
