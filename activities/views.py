@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from core import rules as access
 from core.forms import add_service_errors
 from core.login_views import login_section
 from core.logins import with_login_states
+from core.redirects import next_or
 from enrolment.reviews import reviews_of_activity
 from prisons.views import query_string_without_page
 from scheduling import lists
@@ -465,11 +465,7 @@ def problem_resolve(request, pk):
 
 def _back(request, default):
     """Where a form posted from several pages returns: the page it came from, if it is ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    return redirect(next_or(request, default))
 
 
 @login_required

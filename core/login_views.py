@@ -9,7 +9,6 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import User
+from .redirects import next_or
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -36,15 +36,6 @@ def _person_page(person) -> str:
     if person._meta.label_lower == "activities.facilitator":
         return reverse("activities:facilitator-detail", args=[person.pk])
     return reverse("prisons:staff-edit", args=[person.pk])
-
-
-def _next_or(request, fallback: str) -> str:
-    """The page the form came from (`next`, when it is one of ours), else `fallback`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def _tell_sent(request, invited: list, sent: int) -> None:
@@ -82,7 +73,7 @@ def give_login(request, kind: str, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         _tell_sent(request, [(person, invitation)], logins.send_invitations([invitation]))
-    return redirect(_next_or(request, _person_page(person)))
+    return redirect(next_or(request, _person_page(person)))
 
 
 @login_required
@@ -95,7 +86,7 @@ def close_login(request, kind: str, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(name)s can no longer sign in to Relais.") % {"name": person})
-    return redirect(_next_or(request, _person_page(person)))
+    return redirect(next_or(request, _person_page(person)))
 
 
 @login_required
@@ -237,4 +228,4 @@ def login_action(request, pk: int, action: str):
             _tell_sent(request, [(name, invitation)], logins.send_invitations([invitation]))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(_next_or(request, reverse("logins")))
+    return redirect(next_or(request, reverse("logins")))

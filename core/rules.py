@@ -227,6 +227,8 @@ PERMISSIONS = {
     "enrolment.view_application_list": is_planner | is_screener | is_prison_staff,
     "enrolment.view_cycle_enrolment": is_coordinator_of_site | is_screener_of_site,
     "enrolment.manage_applications": is_coordinator_of_site,
+    # written answers to applications, handed to the detainees unit by unit (the list: their sites')
+    "enrolment.view_answers_to_give": is_planner,
     # screening interviews; notes are under professional secrecy: the site's screeners and
     # coordinators only (not administrators, staff or facilitators), every read audited
     "screening.view_interview": is_administrator | is_screener_of_site | (is_coordinator & works_at_objects_site),

@@ -94,6 +94,7 @@ def workflow_steps(user) -> list[Step]:
     from activities.problems import problems_for
     from activities.renewals import renewals_due
     from activities.selectors import to_invite
+    from enrolment.answers import overdue_count as overdue_answers
     from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.feedback import dropouts_to_interview
     from enrolment.models import EnrolmentStatus
@@ -138,6 +139,9 @@ def workflow_steps(user) -> list[Step]:
             _n(ngettext_lazy("enrolled", "enrolled", "count"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
             _n(ngettext_lazy("freed place offered, to confirm", "freed places offered, to confirm", "count"), enrolments.filter(status=EnrolmentStatus.APPROVED, offered_at__isnull=False).count()),
             _n(ngettext_lazy("screening interview planned", "screening interviews planned", "count"), access.visible_interviews(user).filter(status="scheduled").count()),
+            *([_n(ngettext_lazy("written answer to hand to a detainee", "written answers to hand to detainees", "count"),
+                  overdue_answers(enrolments, today), reverse("enrolment:answers"))]
+              if user.has_perm("enrolment.view_answers_to_give") else []),
         ], "activities:cycle-list"),
         Step(7, _("Liaison with prison staff and services"), [
             _n(ngettext_lazy("movement out of units today", "movements out of units today", "count"), enrolments.filter(

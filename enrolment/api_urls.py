@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .answers_api import ApplicationAnswerViewSet
 from .api import ApplicationViewSet, LeavingReasonViewSet, WaitingListViewSet
 from .attendance_api import AttendanceViewSet, RegisterViewSet
 from .evaluation_api import (
@@ -13,6 +14,7 @@ from .feedback_api import FeedbackInterviewViewSet
 
 router = SimpleRouter()
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("application-answers", ApplicationAnswerViewSet, basename="application-answer")
 router.register("waiting-lists", WaitingListViewSet, basename="waiting-list")
 router.register("leaving-reasons", LeavingReasonViewSet, basename="leaving-reason")
 router.register("registers", RegisterViewSet, basename="register")

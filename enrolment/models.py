@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -156,6 +156,30 @@ class EnrolmentEvent(models.Model):
         if self.reason:
             parts.append(self.reason)
         return " · ".join(str(part) for part in parts)
+
+
+class ApplicationAnswer(models.Model):
+    """A written answer handed to a detainee about their application (received, waiting list with its
+    place, enrolled, not admitted), so nobody is left without one and nobody is told twice. It holds
+    what was told and when, never words about the person, so retention has nothing to anonymise."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("application"), on_delete=models.CASCADE, related_name="answers")
+    status = models.CharField(_("what it told"), max_length=10, choices=EnrolmentStatus.choices)
+    waiting_position = models.PositiveSmallIntegerField(_("place on the waiting list told"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    answered_at = models.DateTimeField(_("handed out"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+")
+
+    class Meta:
+        verbose_name = _("answer to an application")
+        verbose_name_plural = _("answers to applications")
+        ordering = ["-answered_at", "-id"]
+
+    def __str__(self):
+        return f"{self.enrolment_id}: {self.status} ({self.answered_at:%Y-%m-%d})"
 
 
 class AttendanceStatus(models.TextChoices):

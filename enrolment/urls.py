@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import answer_views, views
 
 app_name = "enrolment"
 urlpatterns = [
@@ -9,7 +9,10 @@ urlpatterns = [
     path("cycles/<int:pk>/import/", views.application_import, name="application-import"),
     path("cycles/<int:pk>/certificates/", views.certificates, name="certificates"),
     path("applications/<int:pk>/", views.application_page, name="application"),
-    path("applications/<int:pk>/notice/", views.notice, name="notice"),
+    path("applications/<int:pk>/notice/", answer_views.notice, name="notice"),
+    path("answers/", answer_views.answers_to_give, name="answers"),
+    path("answers/print/", answer_views.print_answers, name="answers-print"),
+    path("answers/handed/", answer_views.answers_handed, name="answers-handed"),
     path(
         "applications/<int:pk>/<slug:action>/", views.application_action, name="application-action",
     ),

@@ -15,6 +15,7 @@ from core import rules as access
 from core.models import AuditAction
 
 from . import notices, selectors, services
+from .answers import ANSWERABLE
 from .checks import check_applications, language_needs
 from .forms import ApplicationForm, DecisionForm, DeclineForm, EndForm, ImportForm
 from .models import EnrolmentStatus
@@ -119,7 +120,8 @@ def application_page(request, pk):
         "enrolment": enrolment, "cycle": cycle, "findings": findings, "events": events,
         "may_manage": may_manage, "interviews": interviews,
         "decision_form": DecisionForm(findings=findings), "decline_form": DeclineForm(), "end_form": EndForm(),
-        "notice_languages": notices.NOTICE_LANGUAGES,
+        "notice_languages": notices.NOTICE_LANGUAGES, "answerable": enrolment.status in ANSWERABLE,
+        "told": enrolment.answers.first(),
     })
 
 
@@ -171,18 +173,6 @@ def application_action(request, pk, action):
         messages.error(request, _error_text(error))
         return redirect("enrolment:application", enrolment.pk)
     return _back(request, enrolment)
-
-
-@login_required
-def notice(request, pk):
-    enrolment = _application(request, pk, "enrolment.manage_applications")
-    if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise PermissionDenied
-    language = notices.notice_language(enrolment.detainee, request.GET.get("lang"))
-    audit.record(request.user, AuditAction.VIEW, enrolment, detail=f"notice {language}")
-    # The whole page, dates and weekday names included, in the detainee's language.
-    with translation.override(language):
-        return render(request, "enrolment/notice.html", notices.notice_context(enrolment, language))
 
 
 @login_required

@@ -24,7 +24,7 @@ class PersonRecord:
     commitments: list = field(default_factory=list)
     restrictions: list = field(default_factory=list)
     kept_apart: list = field(default_factory=list)  # NonAssociation rows; the other person is never shown
-    enrolments: list = field(default_factory=list)  # with .events and .attendance_rows prefetched
+    enrolments: list = field(default_factory=list)  # with .events, .answers and .attendances prefetched
     interviews: list = field(default_factory=list)
     feedback: list = field(default_factory=list)
     interviews_with_notes: int = 0
@@ -32,7 +32,13 @@ class PersonRecord:
 
 
 def person_record(detainee: Detainee, today: dt.date) -> PersonRecord:
-    from enrolment.models import Attendance, Enrolment, EnrolmentEvent, FeedbackInterview
+    from enrolment.models import (
+        ApplicationAnswer,
+        Attendance,
+        Enrolment,
+        EnrolmentEvent,
+        FeedbackInterview,
+    )
     from screening.models import Interview
 
     interviews = list(Interview.objects.filter(detainee=detainee).order_by("scheduled_at", "pk"))
@@ -48,6 +54,7 @@ def person_record(detainee: Detainee, today: dt.date) -> PersonRecord:
                                                                        "leaving_reason")
             .prefetch_related(
                 Prefetch("events", queryset=EnrolmentEvent.objects.select_related("leaving_reason").order_by("at", "pk")),
+                Prefetch("answers", queryset=ApplicationAnswer.objects.order_by("answered_at", "pk")),
                 Prefetch("attendances", queryset=Attendance.objects.select_related("session").order_by(
                     "session__starts_at", "pk")),
             ).order_by("requested_on", "pk")
@@ -88,6 +95,8 @@ def record_as_dict(record: PersonRecord) -> dict:
             "history": [{"at": ev.at, "from": ev.from_status, "to": ev.to_status, "kind": ev.kind, "reason": ev.reason,
                          "leaving_reason": ev.leaving_reason.code if ev.leaving_reason else None}
                         for ev in e.events.all()],
+            "answers_handed_out": [{"at": a.answered_at, "status": a.status, "waiting_position": a.waiting_position,
+                                    "language": a.language} for a in e.answers.all()],
             "attendance": [{"session": a.session.starts_at, "status": a.status, "absence_reason": a.absence_reason,
                             "details": a.reason_text} for a in e.attendances.all()],
         } for e in record.enrolments],
