@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Session, SessionStatus
-from activities.offer import offer_for_unit, weekly_slots
+from activities.offer import offers_for_units, weekly_slots
 from core.models import AuditAction, AuditEntry
 from prisons.models import DetaineeStatus
 
@@ -102,7 +102,7 @@ class Slip:
 
 def slips_for(enrolments: list[Enrolment], language: str | None = None, now: dt.datetime | None = None) -> list[Slip]:
     """The answer slip of each application, each in the detainee's language unless `language` is chosen.
-    A fixed number of queries whatever the number of slips, plus two per unit with a refusal to answer."""
+    A fixed number of queries whatever the number of slips."""
     now = now or timezone.now()
     positions = waiting_positions({e.cycle_id for e in enrolments if e.status == Status.APPROVED})
     sessions = defaultdict(list)
@@ -116,7 +116,10 @@ def slips_for(enrolments: list[Enrolment], language: str | None = None, now: dt.
             detainee_id__in=detainee_ids, status__in=(Status.PENDING, Status.APPROVED, Status.ENROLLED)).values_list(
             "detainee_id", "cycle_id"):
         open_cycles[detainee_id].add(cycle_id)
-    offers_by_unit = {}
+    refused_units = {e.detainee.unit_id: e.detainee.unit for e in enrolments
+                     if e.status == Status.DECLINED and e.detainee.unit_id}
+    # titles are re-read in each slip's language below
+    offers_by_unit = offers_for_units(list(refused_units.values()), "fr", now) if refused_units else {}
     slips = []
     for enrolment in enrolments:
         detainee, cycle = enrolment.detainee, enrolment.cycle
@@ -124,8 +127,6 @@ def slips_for(enrolments: list[Enrolment], language: str | None = None, now: dt.
         slots = weekly_slots(sessions[cycle.pk]) if enrolment.status == Status.ENROLLED else []
         others = []
         if enrolment.status == Status.DECLINED and detainee.unit_id:
-            if detainee.unit_id not in offers_by_unit:
-                offers_by_unit[detainee.unit_id] = offer_for_unit(detainee.unit, slip_language, now)
             others = [
                 {"title": item.cycle.activity.title(slip_language), "slots": item.slots,
                  "first_date": item.first_date, "places_left": item.places_left}

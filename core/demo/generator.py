@@ -290,6 +290,7 @@ class DemoBuilder:
             self._detainees(plan)
         self._users_and_staff()
         self._enrolments()
+        from .answers import build_answers
         from .gate import (
             build_declared_absence,
             build_interpreter,
@@ -314,6 +315,7 @@ class DemoBuilder:
         build_former_detainees(self)
         build_evaluation_sheets(self)  # after the last step that draws from the random stream
         build_interpreter(self)
+        build_answers(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 

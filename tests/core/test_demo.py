@@ -360,3 +360,16 @@ def test_an_interpreter_covers_the_language_most_applicants_of_a_cycle_speak(dem
     needs = language_needs(cycle, Enrolment.objects.all())
     covered = next(need for need in needs if interpreter in need.speakers)
     assert covered.people >= 2 and covered.language in interpreter.languages
+
+
+def test_most_applications_had_their_written_answer_and_the_recent_decisions_are_still_to_give(demo, time_machine):
+    from enrolment.answers import answers_to_give, overdue_count
+    from enrolment.models import ApplicationAnswer
+
+    time_machine.move_to(dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC), tick=False)
+    current = Enrolment.objects.filter(cycle__term__last_date__gte=TODAY)
+    due = list(answers_to_give(current, TODAY))
+    told = ApplicationAnswer.objects.filter(enrolment__in=current).count()
+    assert told > 2 * len(due) > 0  # a coordinator's Monday, not the whole term
+    assert overdue_count(current, TODAY) > 0
+    assert {e.status for e in due} >= {EnrolmentStatus.ENROLLED}

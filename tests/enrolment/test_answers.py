@@ -265,3 +265,25 @@ def test_the_persons_record_lists_the_answers_handed_to_them(client, coordinator
     assert "Written answers handed to you:" in html and "number 3 on the waiting list" in html
     record = client.get(f"/api/v1/detainees/{waiting.detainee.pk}/record/").json()
     assert record["enrolments"][0]["answers_handed_out"][0]["waiting_position"] == 3
+
+
+def test_printing_reads_in_the_same_number_of_queries_for_a_few_slips_or_many(client, coordinator, site, term, theatre):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    units = [UnitFactory(building__site=site, code=f"U{n}") for n in range(4)]
+    theatre.eligible_units.add(*units)
+    states = [EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED, EnrolmentStatus.ENROLLED, EnrolmentStatus.DECLINED]
+    applications = [apply(theatre, DetaineeFactory(unit=units[n % 4], site=site), status=states[n % 4], days_ago=9,
+                          ended_on=TODAY if states[n % 4] == EnrolmentStatus.DECLINED else None)
+                    for n in range(16)]
+    for detainee in {a.detainee for a in applications[:8]}:
+        DetaineeLanguage.objects.create(detainee=detainee, language="nl", proficiency="native")
+    client.force_login(coordinator)
+    counts = []
+    for chosen in (applications[:4], applications):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("enrolment:answers-print"), {"a": [a.pk for a in chosen]})
+        assert len(page.context["slips"]) == len(chosen)
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 20
