@@ -94,6 +94,7 @@ def _may_change(facilitator, by) -> None:
 def _replace(facilitator, windows, by) -> list[Window]:
     with transaction.atomic():
         Facilitator.objects.select_for_update().filter(pk=facilitator.pk).first()
+        outside_before = {item.session.pk for item in sessions_outside_availability(facilitator=facilitator)}
         facilitator.availability_confirmed_at = timezone.now()
         facilitator.save(update_fields=["availability_confirmed_at"])
         facilitator.availabilities.all().delete()
@@ -101,6 +102,15 @@ def _replace(facilitator, windows, by) -> list[Window]:
             Availability(facilitator=facilitator, weekday=w.weekday, start=w.start, end=w.end, preferred=w.preferred)
             for w in sorted(windows, key=lambda w: (w.weekday, w.start))])
         audit.record(by, AuditAction.CHANGE, facilitator, detail=f"weekly availability {len(windows)} windows")
+        newly_outside = {item.session.pk for item in sessions_outside_availability(facilitator=facilitator)
+                         } - outside_before
+        if newly_outside and facilitator.user_id and facilitator.user_id == by.pk:
+            # They changed it themselves: the coordinators learn it by e-mail, as for an absence (one who
+            # changed it for them knows already).
+            from scheduling.tasks import tell_coordinators_of_availability_change
+
+            transaction.on_commit(lambda: tell_coordinators_of_availability_change.enqueue(facilitator.pk),
+                                  robust=True)
     return windows
 
 

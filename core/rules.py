@@ -415,7 +415,8 @@ def visible_unsent_emails(user):
 
     from scheduling.models import UnsentEmail
 
-    qs = UnsentEmail.objects.select_related("facilitator__partner", "staff_member__site", "user", "absence__facilitator")
+    qs = UnsentEmail.objects.select_related("facilitator__partner", "staff_member__site", "user", "absence__facilitator",
+                                            "about_facilitator")
     if _is_admin(user):
         return qs
     if is_coordinator(user):

@@ -367,6 +367,7 @@ class UnsentEmailKind(models.TextChoices):
     ABSENCE = "absence", _("a facilitator's absence")
     INVITATION = "invitation", _("their invitation to sign in to Relais")
     AVAILABILITY_QUESTION = "availability_question", _("whether their weekly availability still holds")
+    AVAILABILITY_CHANGE = "availability_change", _("a facilitator's weekly availability no longer covering sessions")
 
 
 class UnsentEmail(models.Model):
@@ -389,6 +390,10 @@ class UnsentEmail(models.Model):
         "activities.AvailabilityException", verbose_name=_("absence"), on_delete=models.CASCADE, null=True,
         blank=True, related_name="+")
     date = models.DateField(_("day"), null=True, blank=True)  # a reminder's: the sessions of that day
+    # an e-mail to coordinators about one facilitator (their weekly availability changed)
+    about_facilitator = models.ForeignKey(
+        "activities.Facilitator", verbose_name=_("about"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+")
     address = models.EmailField(_("e-mail"))
     error = models.CharField(_("what the mail server answered"), max_length=300)
     attempts = models.PositiveIntegerField(_("tries"), default=1)

@@ -202,3 +202,55 @@ def retry_absence_notices() -> int:
             "absence_id", "user_id"):
         refused[absence_id].add(user_id)
     return sum(tell_coordinators_of_absence(absence_id, only=users) for absence_id, users in refused.items())
+
+
+def tell_coordinators_of_availability_change(facilitator_id: int, only: set[int] | None = None) -> int:
+    """E-mail the coordinators of the sites concerned that a facilitator changed their weekly availability
+    and it no longer covers some of their coming sessions: which, and where to find someone else, move or
+    cancel them (`only`: those user ids, whose e-mail was refused before). Nothing once every session is
+    covered again or dealt with. Returns how many e-mails went out."""
+    from activities.availability import availability_text, sessions_outside_availability
+    from activities.models import Facilitator
+    from core.models import Role, User
+
+    facilitator = Facilitator.objects.filter(pk=facilitator_id).first()
+    if facilitator is None:
+        return 0
+    with Outbox(UnsentEmailKind.AVAILABILITY_CHANGE, about_facilitator=facilitator) as outbox:
+        outside = sessions_outside_availability(facilitator=facilitator)
+        if not outside:  # covered again, moved or cancelled meanwhile: nothing left to tell
+            return 0
+        sessions = list(with_details(Session.objects.filter(pk__in=[item.session.pk for item in outside])))
+        by_site = defaultdict(list)
+        for session in sessions:
+            by_site[session.cycle.term.site_id].append(session)
+        coordinators = (User.objects.filter(role=Role.COORDINATOR, is_active=True, sites__in=list(by_site))
+                        .exclude(email="").distinct().prefetch_related("sites"))
+        if only is not None:
+            coordinators = coordinators.filter(pk__in=only)
+        sent = 0
+        for coordinator in coordinators:
+            their_sites = {site.pk for site in coordinator.sites.all()}
+            theirs = [s for site_id in sorted(by_site) if site_id in their_sites for s in by_site[site_id]]
+            with translation.override(coordinator.language or settings.LANGUAGE_CODE):
+                subject = ngettext(
+                    "Relais: %(name)s's weekly availability no longer covers %(count)d session",
+                    "Relais: %(name)s's weekly availability no longer covers %(count)d sessions",
+                    len(theirs)) % {"name": facilitator, "count": len(theirs)}
+                body = render_to_string("scheduling/email/availability_change.txt", {
+                    "coordinator": coordinator, "facilitator": facilitator, "entries": entries(theirs),
+                    "availability": availability_text(facilitator),
+                    "link": f"{settings.RELAIS_BASE_URL}/activities/facilitators/{facilitator.pk}/",
+                })
+            sent += outbox.send(coordinator, coordinator.email, subject, body, about=facilitator)
+        return sent
+
+
+def retry_availability_change_notices() -> int:
+    """Weekly availability changes told to coordinators whose e-mail was refused, tried again for them only."""
+    refused = defaultdict(set)
+    for facilitator_id, user_id in UnsentEmail.objects.filter(kind=UnsentEmailKind.AVAILABILITY_CHANGE).values_list(
+            "about_facilitator_id", "user_id"):
+        refused[facilitator_id].add(user_id)
+    return sum(tell_coordinators_of_availability_change(facilitator_id, only=users)
+               for facilitator_id, users in refused.items())

@@ -1,10 +1,12 @@
 """E-mails Relais could not send, kept so that nobody goes untold without the coordinators knowing.
 
-Every sender (changes to facilitators, to the units' staff, to the gate, reminders, absences, invitations
-to sign in) sends through an `Outbox`: a refused e-mail is recorded as an `UnsentEmail` (one row per kind
-and recipient, with the tries and what the mail server answered) and stays pending in the sender's own
-records, so the next run tries again; once it goes out, or the sender finds nothing left to tell that person, the row
-goes. The home page counts them and `/calendar/unsent-emails/` lists them with whom to phone.
+Every sender (changes to facilitators, to the units' staff, to the gate, reminders, absences, weekly
+availability no longer covering sessions, invitations to sign in, questions about weekly availability)
+sends through an `Outbox`: a refused e-mail is recorded as an `UnsentEmail` (one row per kind and
+recipient, with the tries and what the mail server answered) and stays pending in the sender's own
+records, so the next run tries again; once it goes out, or the sender finds nothing left to tell that
+person, the row goes. The home page counts them and `/calendar/unsent-emails/` lists them with whom to
+phone.
 """
 import datetime as dt
 import logging
@@ -22,10 +24,12 @@ from .models import UnsentEmail, UnsentEmailKind
 logger = logging.getLogger(__name__)
 
 
-def unsent_key(kind: str, recipient, *, absence=None, date: dt.date | None = None) -> str:
+def unsent_key(kind: str, recipient, *, absence=None, date: dt.date | None = None, about=None) -> str:
     key = f"{kind}:{recipient._meta.model_name}:{recipient.pk}"
     if absence is not None:
         key += f":absence:{absence.pk}"
+    if about is not None:
+        key += f":about:{about.pk}"
     if date is not None:
         key += f":{date.isoformat()}"
     return key
@@ -48,9 +52,10 @@ class Outbox:
             self.close()
 
     def send(self, recipient, address: str, subject: str, body: str, *, absence=None,
-             date: dt.date | None = None) -> bool:
-        """Send one e-mail; False when the mail server is down or refuses it (recorded, tried next run)."""
-        key = unsent_key(self.kind, recipient, absence=absence, date=date)
+             date: dt.date | None = None, about=None) -> bool:
+        """Send one e-mail; False when the mail server is down or refuses it (recorded, tried next run).
+        `absence`, `date`, `about` (a facilitator): what it is about, when one recipient gets several."""
+        key = unsent_key(self.kind, recipient, absence=absence, date=date, about=about)
         self.tried.add(key)
         try:
             send_mail(subject, body, None, [address])
@@ -58,7 +63,7 @@ class Outbox:
             # ids only: the log never names anyone
             logger.warning("%s e-mail to %s %s not sent: %s", self.kind, recipient._meta.model_name, recipient.pk,
                            error)
-            _record_failure(key, self.kind, recipient, address, error, absence=absence, date=date)
+            _record_failure(key, self.kind, recipient, address, error, absence=absence, date=date, about=about)
             return False
         if key in self.outstanding:
             UnsentEmail.objects.filter(key=key).delete()
@@ -72,7 +77,7 @@ class Outbox:
         self.outstanding -= stale
 
 
-def _record_failure(key, kind, recipient, address, error, *, absence=None, date=None):
+def _record_failure(key, kind, recipient, address, error, *, absence=None, date=None, about=None):
     from activities.models import Facilitator
     from prisons.models import StaffMember
 
@@ -89,7 +94,7 @@ def _record_failure(key, kind, recipient, address, error, *, absence=None, date=
                 facilitator=recipient if isinstance(recipient, Facilitator) else None,
                 staff_member=recipient if isinstance(recipient, StaffMember) else None,
                 user=recipient if not isinstance(recipient, (Facilitator, StaffMember)) else None,
-                absence=absence, date=date)
+                absence=absence, date=date, about_facilitator=about)
     except IntegrityError:  # another run recorded it meanwhile
         UnsentEmail.objects.filter(key=key).update(attempts=F("attempts") + 1, last_failed_at=now, error=answer)
 
@@ -102,7 +107,11 @@ def send_pending_emails() -> dict[str, int]:
     from core.logins import send_invitations
 
     from .gate_notices import send_gate_notices
-    from .notices import retry_absence_notices, send_change_notices
+    from .notices import (
+        retry_absence_notices,
+        retry_availability_change_notices,
+        send_change_notices,
+    )
     from .reminders import send_reminders
     from .staff_notices import send_staff_notices
 
@@ -113,6 +122,7 @@ def send_pending_emails() -> dict[str, int]:
         UnsentEmailKind.ABSENCE: retry_absence_notices(),
         UnsentEmailKind.INVITATION: send_invitations(),
         UnsentEmailKind.AVAILABILITY_QUESTION: send_availability_questions(),
+        UnsentEmailKind.AVAILABILITY_CHANGE: retry_availability_change_notices(),
     }
     reminders = UnsentEmail.objects.filter(kind=UnsentEmailKind.REMINDER)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

@@ -23,3 +23,10 @@ def tell_coordinators_of_absence(absence_id: int) -> int:
     from .notices import tell_coordinators_of_absence as tell
 
     return tell(absence_id)
+
+
+@task()
+def tell_coordinators_of_availability_change(facilitator_id: int) -> int:
+    from .notices import tell_coordinators_of_availability_change as tell
+
+    return tell(facilitator_id)

@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from enrolment.models import ApplicationAnswer, EnrolmentStatus
 from tests.browser import chromium_page, sign_in
-from tests.factories import ActivityFactory, CycleFactory, DetaineeFactory, EnrolmentFactory, TermFactory
+from tests.factories import (
+    ActivityFactory,
+    CycleFactory,
+    DetaineeFactory,
+    EnrolmentFactory,
+    TermFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
