@@ -42,7 +42,7 @@ class AnswerToGiveSerializer(serializers.Serializer):
     told_at = serializers.DateTimeField(allow_null=True)
 
 
-class HandedInput(serializers.Serializer):
+class AnswerHandedInput(serializers.Serializer):
     application = serializers.IntegerField()
     status = serializers.ChoiceField(choices=[(s.value, s.label) for s in answers.ANSWERABLE], required=False,
                                      help_text=_("What the slip told; by default the application's state now."))
@@ -51,7 +51,7 @@ class HandedInput(serializers.Serializer):
 
 
 class AnswersInput(serializers.Serializer):
-    answers = HandedInput(many=True, allow_empty=False)
+    answers = AnswerHandedInput(many=True, allow_empty=False)
 
 
 class ApplicationAnswerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

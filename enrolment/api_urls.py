@@ -11,6 +11,7 @@ from .evaluation_api import (
     YearReportView,
 )
 from .feedback_api import FeedbackInterviewViewSet
+from .missed_notes_api import MissedSessionsNoteViewSet
 
 router = SimpleRouter()
 router.register("applications", ApplicationViewSet, basename="application")
@@ -22,5 +23,6 @@ router.register("attendance", AttendanceViewSet, basename="attendance")
 router.register("indicators", IndicatorViewSet, basename="indicators")
 router.register("cycle-reviews", CycleReviewViewSet, basename="cycle-review")
 router.register("evaluation-sheets", EvaluationSheetViewSet, basename="evaluation-sheet")
+router.register("missed-sessions-notes", MissedSessionsNoteViewSet, basename="missed-sessions-note")
 router.register("feedback-interviews", FeedbackInterviewViewSet, basename="feedback-interview")
 urlpatterns = [*router.urls, path("year-report/", YearReportView.as_view(), name="year-report")]

@@ -197,26 +197,32 @@ def consecutive_absences(enrolments, *, at_least: int = 2, since_days: int = 90)
     `enrolments` is a visible enrolment queryset; "session cancelled" neither counts nor breaks a run.
     Returns (enrolment, run length), longest runs first.
     """
+    runs = absence_runs(enrolments, at_least=at_least, since_days=since_days)
+    return [(enrolment, len(missed)) for enrolment, missed in runs]
+
+
+def absence_runs(enrolments, *, at_least: int = 2, since_days: int = 90) -> list[tuple[Enrolment, list[dt.datetime]]]:
+    """`consecutive_absences` with the start of each session missed in the run, newest first. Two queries."""
     since = timezone.now() - dt.timedelta(days=since_days)
     current = enrolments.filter(status=EnrolmentStatus.ENROLLED)
     rows = (
         Attendance.objects.filter(enrolment__in=current.values("pk"), session__starts_at__gte=since)
         .exclude(absence_reason=AbsenceReason.SESSION_CANCELLED)
         .order_by("enrolment_id", "-session__starts_at")
-        .values_list("enrolment_id", "status")
+        .values_list("enrolment_id", "status", "session__starts_at")
     )
-    runs: dict[int, int] = {}
+    runs: dict[int, list[dt.datetime]] = {}
     broken: set[int] = set()
-    for enrolment_id, status in rows:
+    for enrolment_id, status, starts_at in rows:
         if enrolment_id in broken:
             continue
         if status == AttendanceStatus.ABSENT:
-            runs[enrolment_id] = runs.get(enrolment_id, 0) + 1
+            runs.setdefault(enrolment_id, []).append(starts_at)
         else:
             broken.add(enrolment_id)
-    wanted = {pk: n for pk, n in runs.items() if n >= at_least}
+    wanted = {pk: missed for pk, missed in runs.items() if len(missed) >= at_least}
     found = current.filter(pk__in=list(wanted)).select_related("detainee", "cycle", "cycle__activity")
-    return sorted(((e, wanted[e.pk]) for e in found), key=lambda pair: (-pair[1], pair[0].pk))
+    return sorted(((e, wanted[e.pk]) for e in found), key=lambda pair: (-len(pair[1]), pair[0].pk))
 
 
 # --- writes --------------------------------------------------------------------------------------

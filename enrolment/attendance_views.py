@@ -17,9 +17,9 @@ from core import audit
 from core import rules as access
 from core.models import AuditAction
 
-from . import attendance, exports, feedback, indicators, register_sheets
+from . import attendance, exports, feedback, indicators, missed_notes, notices, register_sheets
 from .attendance_forms import ExportForm, FeedbackInterviewForm
-from .models import AbsenceReason, AttendanceStatus
+from .models import AbsenceReason, AttendanceStatus, LeavingReason
 
 
 def _require(user, permission, obj=None):
@@ -177,7 +177,10 @@ def follow_up(request):
     _require(request.user, "enrolment.view_attendance_follow_up")
     enrolments = access.visible_enrolments(request.user)
     return render(request, "enrolment/attendance_follow_up.html", {
-        "runs": attendance.consecutive_absences(enrolments),
+        "runs": missed_notes.runs_to_follow(enrolments.select_related("detainee__unit")),
+        "notice_languages": notices.NOTICE_LANGUAGES,
+        "leaving_reasons": LeavingReason.objects.filter(active=True),
+        "stop_reason": missed_notes.STOP_REASON_CODE,
         "dropouts": feedback.dropouts_to_interview(enrolments),
     })
 

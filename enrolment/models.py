@@ -118,6 +118,7 @@ class EventKind(models.TextChoices):
     WAITING_LIST = "waiting_list", _("Cycle full: placed on the waiting list")
     PLACE_OFFERED = "place_offered", _("A place was freed and offered")
     OFFER_CONFIRMED = "offer_confirmed", _("Offered place confirmed")
+    MISSED_NOTE_STOP = "missed_note_stop", _("Answered the note about missed sessions: stops")
 
 
 class EnrolmentEvent(models.Model):
@@ -232,6 +233,40 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.session_id}/{self.enrolment_id}: {self.status}"
+
+
+class NoteReply(models.TextChoices):
+    CONTINUE = "continue", _("Wants to continue")
+    STOP = "stop", _("Wants to stop")
+
+
+class MissedSessionsNote(models.Model):
+    """A note handed to a participant who missed their last sessions in a row, in their language, asking
+    whether they want to go on (their place is kept, others wait for one), and the reply they gave. Holds
+    counts and dates, never words about the person."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="missed_notes")
+    absences = models.PositiveSmallIntegerField(_("sessions missed in a row"))
+    first_missed_at = models.DateTimeField(_("first session missed"))
+    language = models.CharField(_("language"), max_length=10)
+    handed_at = models.DateTimeField(_("handed out"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+")
+    reply = models.CharField(_("reply"), max_length=10, choices=NoteReply.choices, blank=True)
+    replied_at = models.DateTimeField(_("reply recorded"), null=True, blank=True)
+    reply_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reply recorded by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("note about missed sessions")
+        verbose_name_plural = _("notes about missed sessions")
+        ordering = ["-handed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.enrolment_id}: {self.absences} missed ({self.handed_at:%Y-%m-%d})"
 
 
 class AttendanceChange(models.Model):

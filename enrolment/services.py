@@ -387,6 +387,7 @@ def leaving_reason(code: str) -> LeavingReason:
 
 def end_enrolment(
     enrolment: Enrolment, *, reason: LeavingReason, by=None, note: str = "", status: str | None = None,
+    kind: str = "",
 ) -> Enrolment:
     """Withdraw or remove someone with a leaving reason; a place they held is offered to the next."""
     if reason is None:
@@ -407,16 +408,17 @@ def end_enrolment(
         enrolment.leaving_reason = reason
         enrolment.ended_on = timezone.localdate()
         enrolment.save()
-        _event(enrolment, previous, _user(by), note, leaving_reason=reason)
+        _event(enrolment, previous, _user(by), note, leaving_reason=reason, kind=kind)
         if previous in (Status.ENROLLED, Status.APPROVED):
             _offer_free_places(cycle, by)
     return enrolment
 
 
-def withdraw(enrolment: Enrolment, *, by=None, reason: LeavingReason | None = None, note: str = "") -> Enrolment:
+def withdraw(enrolment: Enrolment, *, by=None, reason: LeavingReason | None = None, note: str = "",
+             kind: str = "") -> Enrolment:
     """The detainee withdraws (own request by default)."""
     return end_enrolment(enrolment, reason=reason or leaving_reason("withdrew"), by=by, note=note,
-                         status=Status.WITHDRAWN)
+                         status=Status.WITHDRAWN, kind=kind)
 
 
 def remove(enrolment: Enrolment, *, by=None, reason: LeavingReason | None = None, note: str = "") -> Enrolment:

@@ -38,6 +38,7 @@ def person_record(detainee: Detainee, today: dt.date) -> PersonRecord:
         Enrolment,
         EnrolmentEvent,
         FeedbackInterview,
+        MissedSessionsNote,
     )
     from screening.models import Interview
 
@@ -55,6 +56,7 @@ def person_record(detainee: Detainee, today: dt.date) -> PersonRecord:
             .prefetch_related(
                 Prefetch("events", queryset=EnrolmentEvent.objects.select_related("leaving_reason").order_by("at", "pk")),
                 Prefetch("answers", queryset=ApplicationAnswer.objects.order_by("answered_at", "pk")),
+                Prefetch("missed_notes", queryset=MissedSessionsNote.objects.order_by("handed_at", "pk")),
                 Prefetch("attendances", queryset=Attendance.objects.select_related("session").order_by(
                     "session__starts_at", "pk")),
             ).order_by("requested_on", "pk")
@@ -97,6 +99,8 @@ def record_as_dict(record: PersonRecord) -> dict:
                         for ev in e.events.all()],
             "answers_handed_out": [{"at": a.answered_at, "status": a.status, "waiting_position": a.waiting_position,
                                     "language": a.language} for a in e.answers.all()],
+            "missed_sessions_notes": [{"at": n.handed_at, "absences": n.absences, "reply": n.reply or None,
+                                       "replied_at": n.replied_at} for n in e.missed_notes.all()],
             "attendance": [{"session": a.session.starts_at, "status": a.status, "absence_reason": a.absence_reason,
                             "details": a.reason_text} for a in e.attendances.all()],
         } for e in record.enrolments],
