@@ -234,6 +234,8 @@ PERMISSIONS = {
     "screening.view_interview": is_administrator | is_screener_of_site | (is_coordinator & works_at_objects_site),
     "screening.change_interview": is_screener_of_site | (is_coordinator & works_at_objects_site),
     "screening.view_notes": is_screener_of_site | (is_coordinator & works_at_objects_site),
+    # screening rounds: the applications waiting for an interview, a morning planned at once, the day's list
+    "screening.plan_rounds": is_screener | is_planner,
     # planning
     "scheduling.plan_term": is_coordinator_of_site,
     # calendars, feeds and lists (object: the unit, room or site; for feeds the FeedToken)

@@ -98,6 +98,7 @@ def workflow_steps(user) -> list[Step]:
     from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.feedback import dropouts_to_interview
     from enrolment.models import EnrolmentStatus
+    from screening.rounds import awaiting_screening
 
     today = timezone.localdate()
     week_start, week_end = current_week_bounds(today)
@@ -139,6 +140,10 @@ def workflow_steps(user) -> list[Step]:
             _n(ngettext_lazy("enrolled", "enrolled", "count"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
             _n(ngettext_lazy("freed place offered, to confirm", "freed places offered, to confirm", "count"), enrolments.filter(status=EnrolmentStatus.APPROVED, offered_at__isnull=False).count()),
             _n(ngettext_lazy("screening interview planned", "screening interviews planned", "count"), access.visible_interviews(user).filter(status="scheduled").count()),
+            *([_n(ngettext_lazy("application waiting for a screening interview to be planned",
+                                "applications waiting for a screening interview to be planned", "count"),
+                  awaiting_screening(enrolments, today).count(), reverse("screening:to-screen"))]
+              if user.has_perm("screening.plan_rounds") else []),
             *([_n(ngettext_lazy("written answer to hand to a detainee", "written answers to hand to detainees", "count"),
                   overdue_answers(enrolments, today), reverse("enrolment:answers"))]
               if user.has_perm("enrolment.view_answers_to_give") else []),

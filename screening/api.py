@@ -2,6 +2,7 @@
 endpoint returns them, to the site's screeners and coordinators, and each read is audited."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from core import rules as access
 from core.models import User
 
-from . import services
+from . import rounds, services
 from .models import Interview, InterviewStatus, Outcome
 
 
@@ -53,6 +54,27 @@ class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+
+
+class AwaitingSerializer(serializers.Serializer):
+    application = serializers.IntegerField(source="pk")
+    prison_number = serializers.CharField(source="detainee.prison_number")
+    unit = serializers.CharField(source="detainee.unit.code", default=None)
+    cycle = serializers.IntegerField(source="cycle_id")
+    cycle_code = serializers.CharField(source="cycle.code")
+    site = serializers.IntegerField(source="cycle.term.site_id")
+    requested_on = serializers.DateField()
+    needs_based = serializers.BooleanField()
+
+
+class RoundSerializer(serializers.Serializer):
+    applications = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    day = serializers.DateField()
+    start = serializers.TimeField()
+    end = serializers.TimeField()
+    minutes = serializers.IntegerField(default=20)
+    screener = serializers.IntegerField()
+    room = serializers.IntegerField(required=False, allow_null=True)
 
 
 class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -117,3 +139,39 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def notes(self, request, pk=None):
         interview = self.get_object()
         return Response({"id": interview.pk, "notes": services.read_notes(interview, request.user)})
+
+    @extend_schema(parameters=[OpenApiParameter("site", int), OpenApiParameter("cycle", int)],
+                   responses=AwaitingSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="to-screen", serializer_class=AwaitingSerializer)
+    def to_screen(self, request):
+        """Pending applications to cycles requiring screening, whose detainee has no interview planned or
+        held with an outcome."""
+        if not request.user.has_perm("screening.plan_rounds"):
+            raise PermissionDenied
+        waiting = rounds.awaiting_screening(access.visible_enrolments(request.user))
+        for name, lookup in (("site", "cycle__term__site_id"), ("cycle", "cycle_id")):
+            if request.query_params.get(name, "").isdigit():
+                waiting = waiting.filter(**{lookup: int(request.query_params[name])})
+        return Response(AwaitingSerializer(waiting, many=True).data)
+
+    @extend_schema(request=RoundSerializer, responses={201: InterviewSerializer(many=True)})
+    @action(detail=False, methods=["post"], serializer_class=RoundSerializer)
+    def round(self, request):
+        """Plan interviews for these applications, each in the first free slot between start and end (all
+        or none; a refusal names the field or the row)."""
+        if not request.user.has_perm("screening.plan_rounds"):
+            raise PermissionDenied
+        serializer = RoundSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        screener = User.objects.filter(pk=data.pop("screener")).first()
+        if screener is None:
+            raise APIValidationError({"screener": ["Unknown screener."]})
+        room_id = data.pop("room", None)
+        room = get_object_or_404(access.visible_rooms(request.user), pk=room_id) if room_id else None
+        try:
+            interviews = rounds.plan_round(scope=access.visible_enrolments(request.user), screener=screener, room=room,
+                                           by=request.user, **data)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(InterviewSerializer(interviews, many=True).data, status=status.HTTP_201_CREATED)

@@ -32,6 +32,7 @@ def interview_list(request):
     since = timezone.now() - timezone.timedelta(hours=12)
     return render(request, "screening/interview_list.html", {
         "interviews": list(selectors.upcoming_interviews(request.user, since)[:200]),
+        "sites": list(access.visible_sites(request.user).order_by("name")),
     })
 
 

@@ -43,7 +43,8 @@ def test_api_docs_and_coordinator_pages_run_without_csp_violations(live_server, 
                  f"/prisons/sites/{unit.site_id}/regime/?day=0", f"/prisons/rooms/new/?site={unit.site_id}",
                  f"/calendar/changes/{unit.pk}/?lang=nl", f"/calendar/movements/{unit.pk}/", "/calendar/unsent-emails/", "/attendance/sheets/",
                  "/activities/facilitators/import/", f"/prisons/rooms/{room.pk}/uses/",
-                 "/prisons/staff/import/", "/password/", "/activities/facilitators/logins/", "/"]:
+                 "/prisons/staff/import/", "/password/", "/activities/facilitators/logins/", "/screening/to-screen/",
+                 "/enrolment/answers/", "/attendance/follow-up/", f"/screening/day/?site={unit.site_id}", "/"]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state()
         assert page.locator("main h1:not(article h1)").count() == 1, path  # a printed notice has its own

@@ -1,0 +1,177 @@
+"""Screening rounds: who waits for an interview, a morning planned around each detainee's day, the day's list
+for the escorts and the invitations in each detainee's language. The round is on Monday 29 March 2027, the
+day after the change to summer time: 09:00 in Brussels is 07:00 UTC."""
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from activities.models import SessionStatus
+from core.models import AuditEntry, Role
+from enrolment.models import EnrolmentStatus
+from prisons.models import BlockedPeriod, Commitment, DetaineeLanguage, DetaineeStatus
+from screening.models import Interview
+from screening.rounds import awaiting_screening
+from tests.factories import (
+    ActivityFactory,
+    CycleFactory,
+    DetaineeFactory,
+    EnrolmentFactory,
+    RoomFactory,
+    SessionFactory,
+    TermFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2027, 3, 29)
+FRIDAY = dt.datetime(2027, 3, 26, 10, 0, tzinfo=dt.UTC)
+
+
+def utc(hour, minute=0):
+    return dt.datetime(2027, 3, 29, hour, minute, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def term(site):
+    return TermFactory(site=site, first_date=dt.date(2027, 3, 1), last_date=dt.date(2027, 6, 25))
+
+
+@pytest.fixture
+def theatre(term, unit):
+    return CycleFactory(term=term, code="TH-1", screening_required=True, eligible_units=[unit],
+                        activity=ActivityFactory(title_fr="Atelier théâtre", title_nl="Theaterworkshop",
+                                                 title_en="Theatre workshop"))
+
+
+@pytest.fixture
+def room(site):
+    return RoomFactory(site=site, name="Bureau du service")
+
+
+def pending(cycle, unit, site, name, **values):
+    return EnrolmentFactory(cycle=cycle, status=EnrolmentStatus.PENDING, requested_on=dt.date(2027, 3, 10),
+                            detainee=DetaineeFactory(unit=unit, site=site, last_name=name, **values))
+
+
+def test_those_waiting_are_pending_applications_without_an_interview_planned_or_held(
+        site, unit, term, theatre, screener, coordinator):
+    waiting = pending(theatre, unit, site, "Waiting")
+    planned = pending(theatre, unit, site, "Planned")
+    Interview.objects.create(detainee=planned.detainee, enrolment=planned, screener=screener, scheduled_at=utc(9))
+    held = pending(theatre, unit, site, "Held")
+    Interview.objects.create(detainee=held.detainee, screener=screener, scheduled_at=utc(9) - dt.timedelta(days=20),
+                             status="held", outcome="suitable")  # in general, not about this cycle: it counts
+    missed = pending(theatre, unit, site, "Missed")  # a missed interview leaves them waiting
+    Interview.objects.create(detainee=missed.detainee, enrolment=missed, screener=screener, status="missed",
+                             scheduled_at=utc(9) - dt.timedelta(days=5))
+    no_screening = CycleFactory(term=term, screening_required=False)
+    pending(no_screening, unit, site, "NoScreening")
+    EnrolmentFactory(cycle=theatre, status=EnrolmentStatus.APPROVED, detainee=DetaineeFactory(unit=unit, site=site))
+    pending(theatre, unit, site, "Released", status=DetaineeStatus.RELEASED)
+    with time_machine.travel(FRIDAY, tick=False):
+        from core.rules import visible_enrolments
+
+        assert list(awaiting_screening(visible_enrolments(coordinator))) == [waiting, missed]
+
+
+def test_a_round_gives_each_the_first_slot_they_are_free_and_the_day_list_and_invitations_follow(
+        client, site, unit, theatre, screener, room, django_assert_max_num_queries):
+    court = pending(theatre, unit, site, "Aaa")  # at court 09:00-10:00
+    Commitment.objects.create(detainee=court.detainee, kind="court", source="registry",
+                              starts_at=utc(7), ends_at=utc(8))
+    other_unit = UnitFactory(building__site=site, code="B2")
+    theatre.eligible_units.add(other_unit)
+    blocked = pending(theatre, other_unit, site, "Bbb")  # B2 has its count 09:00-09:20 on Mondays
+    BlockedPeriod.objects.create(unit=other_unit, weekday=0, start=dt.time(9), end=dt.time(9, 20), reason="count")
+    free = pending(theatre, unit, site, "Ccc")
+    in_session = pending(theatre, unit, site, "Ddd")  # enrolled in painting, 09:00-09:40
+    painting = CycleFactory(term=theatre.term)
+    EnrolmentFactory(cycle=painting, detainee=in_session.detainee, status=EnrolmentStatus.ENROLLED)
+    SessionFactory(cycle=painting, starts_at=utc(7), ends_at=utc(7, 40), status=SessionStatus.SCHEDULED)
+    Interview.objects.create(detainee=DetaineeFactory(unit=unit, site=site), screener=screener,
+                             scheduled_at=utc(8, 20))  # the screener is taken at 10:20
+    DetaineeLanguage.objects.create(detainee=free.detainee, language="nl", proficiency="native")
+
+    with time_machine.travel(FRIDAY, tick=False):
+        client.force_login(screener)
+        page = client.get(reverse("screening:to-screen"))
+        assert [e.pk for _cycle, rows in page.context["cycles"] for e in rows] == [
+            court.pk, blocked.pk, free.pk, in_session.pk]
+        response = client.post(reverse("screening:to-screen"), {
+            "application": [court.pk, blocked.pk, free.pk, in_session.pk], "day": "2027-03-29", "start": "09:00",
+            "end": "11:00", "minutes": "20", "screener": screener.pk, "room": room.pk}, follow=True)
+        assert "4 interviews planned." in response.content.decode()
+        times = {i.enrolment_id: i.scheduled_at for i in Interview.objects.filter(enrolment__isnull=False)}
+        # A1 first by unit then name: Aaa (court until 10:00), Ccc, Ddd (session until 09:40); then B2's Bbb
+        assert times == {free.pk: utc(7), in_session.pk: utc(7, 40), court.pk: utc(8), blocked.pk: utc(7, 20)}
+        assert AuditEntry.objects.filter(detail="screening round").count() == 4
+
+        with django_assert_max_num_queries(12):
+            day = client.get(reverse("screening:day"), {"site": site.pk, "date": "2027-03-29"})
+        html = day.content.decode()
+        assert [i.scheduled_at.astimezone(dt.timezone(dt.timedelta(hours=2))).strftime("%H:%M")
+                for i in day.context["interviews"]] == ["09:00", "09:20", "09:40", "10:00", "10:20"]
+        assert "Bureau du service" in html and "Theatre workshop" in html
+        invitations = client.get(reverse("screening:invitations"), {"site": site.pk, "date": "2027-03-29"})
+        text = invitations.content.decode()
+        assert "Uitnodiging voor een gesprek" in text and "maandag 29 maart 2027, 09:00" in text  # Ccc reads Dutch
+        assert "Invitation à un entretien" in text and "lundi 29 mars 2027, 10:00" in text
+        assert AuditEntry.objects.filter(detail="screening invitation").count() == 5
+
+
+def test_a_round_too_short_or_wrong_saves_nothing_and_names_the_field_or_row(
+        client, site, unit, theatre, screener, coordinator, other_site):
+    first, second, third = (pending(theatre, unit, site, name) for name in ("Aaa", "Bbb", "Ccc"))
+    elsewhere = pending(CycleFactory(screening_required=True), UnitFactory(building__site=other_site), other_site, "Far")
+    with time_machine.travel(FRIDAY, tick=False):
+        client.force_login(coordinator)
+        form = {"day": "2027-03-29", "start": "09:00", "end": "09:40", "minutes": "20", "screener": screener.pk}
+        short = client.post(reverse("screening:to-screen"), {**form, "application": [first.pk, second.pk, third.pk]})
+        assert "1 of them finds no free slot between 09:00 and 09:40" in short.content.decode()
+        assert short.context["ticked"] == {first.pk, second.pk, third.pk}  # what was ticked is kept
+        wrong = client.post(reverse("screening:to-screen"), {
+            **form, "day": "2027-03-01", "minutes": "5", "end": "08:00", "application": [first.pk]})
+        assert set(wrong.context["form"].errors) == {"day", "minutes", "end"}
+        api = client.post("/api/v1/screening-interviews/round/", {
+            "applications": [first.pk, elsewhere.pk], "day": "2027-03-29", "start": "09:00", "end": "12:00",
+            "minutes": 20, "screener": screener.pk}, content_type="application/json")
+        assert api.status_code == 400
+        assert api.json()["applications"] == [
+            f"Row 2: application {elsewhere.pk} is not waiting for a screening interview among those you may see."]
+    assert not Interview.objects.exists()
+
+
+def test_the_api_lists_those_waiting_and_plans_a_round(client, site, unit, theatre, screener, room):
+    first = pending(theatre, unit, site, "Aaa")
+    with time_machine.travel(FRIDAY, tick=False):
+        client.force_login(screener)
+        waiting = client.get("/api/v1/screening-interviews/to-screen/", {"site": site.pk}).json()
+        assert [(row["application"], row["cycle_code"], row["unit"]) for row in waiting] == [(first.pk, "TH-1", "A1")]
+        made = client.post("/api/v1/screening-interviews/round/", {
+            "applications": [first.pk], "day": "2027-03-29", "start": "09:00", "end": "12:00", "minutes": 30,
+            "screener": screener.pk, "room": room.pk}, content_type="application/json")
+        assert made.status_code == 201
+        assert [(row["enrolment"], row["status"]) for row in made.json()] == [(first.pk, "scheduled")]
+        assert "notes" not in made.json()[0]
+        assert client.get("/api/v1/screening-interviews/to-screen/").json() == []
+
+
+def test_only_screeners_and_coordinators_of_the_site_plan_rounds(client, site, unit, theatre, staff_user,
+                                                                facilitator_user, coordinator, other_site):
+    first = pending(theatre, unit, site, "Aaa")
+    with time_machine.travel(FRIDAY, tick=False):
+        for user in (staff_user, facilitator_user):
+            client.force_login(user)
+            assert client.get(reverse("screening:to-screen")).status_code == 403
+            assert client.get(reverse("screening:day"), {"site": site.pk}).status_code in (403, 404)
+            assert client.get("/api/v1/screening-interviews/to-screen/").status_code == 403
+        client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+        assert client.get(reverse("screening:to-screen")).context["count"] == 0
+        assert client.get(reverse("screening:day"), {"site": site.pk}).status_code == 404
+        client.force_login(coordinator)
+        home = client.get("/").content.decode()
+        assert "<strong>1</strong> application waiting for a screening interview to be planned" in home
+        assert f'value="{first.pk}"' in client.get(reverse("screening:to-screen")).content.decode()
