@@ -1,8 +1,10 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import api
 from .absences_api import AbsenceViewSet
 from .materials_api import MaterialViewSet
+from .own_details_api import OwnDetailsView, OwnEmailView
 from .partner_documents_api import PartnerDocumentViewSet
 from .problems_api import ProblemViewSet
 from .recruitment_api import CandidateViewSet
@@ -23,4 +25,8 @@ router.register("session-logs", SessionLogViewSet, basename="session-log")
 router.register("volunteer-candidates", CandidateViewSet, basename="volunteer-candidate")
 router.register("absences", AbsenceViewSet, basename="absence")
 router.register("partner-documents", PartnerDocumentViewSet, basename="partner-document")
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("my-details/", OwnDetailsView.as_view(), name="my-details"),
+    path("my-details/email/", OwnEmailView.as_view(), name="my-details-email"),
+]

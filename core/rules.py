@@ -169,6 +169,7 @@ PERMISSIONS = {
     "activities.declare_absence": is_coordinator_of_site | is_the_facilitator,
     # weekly availability (object: the Facilitator): theirs to keep up to date, or the coordinators'
     "activities.change_weekly_availability": is_coordinator_of_site | is_the_facilitator,
+    "activities.change_own_details": is_the_facilitator,
     "activities.view_cycle": is_coordinator_of_site | is_screener_of_site | is_staff_of_site | leads_object,
     "activities.change_cycle": is_coordinator_of_site,
     "activities.view_term": is_administrator | works_at_objects_site,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("absences/", views.my_absences, name="my-absences"),
     path("availability/", views.my_availability, name="my-availability"),
     path("emails/", views.my_emails, name="my-emails"),
+    path("details/", views.my_details, name="my-details"),
     path("unsent-emails/", views.unsent_emails, name="unsent-emails"),
     path("facilitators/<int:pk>/", views.facilitator_calendar, name="facilitator"),
     path("facilitators/<int:pk>/hours/", views.facilitator_hours, name="facilitator-hours"),

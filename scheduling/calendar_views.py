@@ -385,6 +385,40 @@ def my_emails(request):
 
 
 @login_required
+def my_details(request):
+    """A facilitator keeps how to reach them and what they bring; the rest of their record is shown."""
+    from activities.own_details import change_own_email, update_own_details
+
+    facilitator = getattr(request.user, "facilitator", None)
+    if facilitator is None:
+        raise Http404(_("Only facilitators keep their details here."))
+    errors, typed = {}, {}
+    if request.method == "POST":
+        typed = request.POST
+        try:
+            if request.POST.get("form") == "email":
+                change_own_email(facilitator, by=request.user, email=request.POST.get("email", ""),
+                                 password=request.POST.get("password", ""))
+                messages.success(request, _("Your e-mail address is changed: Relais writes to it from now on."))
+            else:
+                update_own_details(facilitator, by=request.user, phone=request.POST.get("phone", ""),
+                                   languages=request.POST.get("languages", "").replace(";", ",").split(","),
+                                   skills=request.POST.get("skills", ""))
+                messages.success(request, _("Your details are saved."))
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            return redirect("calendars:my-details")
+    today = timezone.localdate()
+    badge_ends = facilitator.authorisation_valid_until
+    return render(request, "scheduling/my_details.html", {
+        "facilitator": facilitator, "errors": errors, "typed": typed,
+        "sites": list(facilitator.sites.order_by("name")),
+        "badge_days_left": (badge_ends - today).days if badge_ends else None,
+    }, status=400 if errors else 200)
+
+
+@login_required
 def unsent_emails(request):
     """The e-mails the mail server refused: whom to phone meanwhile, and another try once it is back."""
     from .outbox import WAITING_ALERT, request_retry, waiting_too_long
