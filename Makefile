@@ -57,3 +57,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/gate_bench.py --cycles 15,150 --repeat 1
 	$(PY) benchmarks/records_bench.py --people 100,1000 --repeat 1
 	$(PY) benchmarks/import_bench.py --rows 100,1000 --repeat 1
+	$(PY) benchmarks/answers_bench.py --repeat 1
