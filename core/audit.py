@@ -25,3 +25,14 @@ def record(user, action: str, obj=None, *, object_type: str = "", detainee_id=No
 
 def record_export(user, what: str, detail: str = ""):
     return record(user, AuditAction.EXPORT, object_type=what, detail=detail)
+
+
+def record_each(user, action: str, objects, *, object_type: str, detail="") -> None:
+    """One entry per object (each with `pk` and `detainee_id`) in one query: a page that prints many
+    people's slips or plans many interviews. `detail`: a text, or a function of the object giving it; it
+    must not contain names or other detainee data."""
+    AuditEntry.objects.bulk_create([
+        AuditEntry(user=user if getattr(user, "is_authenticated", False) else None, action=action,
+                   object_type=object_type, object_id=str(obj.pk), detainee_id=obj.detainee_id,
+                   detail=(detail(obj) if callable(detail) else detail)[:255])
+        for obj in objects])

@@ -5,9 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -93,13 +91,11 @@ def print_answers(request):
     ]
     slips = answers.slips_for(chosen_ones, chosen)
     answers.record_slips_printed(request.user, slips)
-    pages = []
-    for slip in slips:
-        with translation.override(slip.language):
-            pages.append(render_to_string("enrolment/_answer_slip.html", {
-                "slip": slip, "printed_on": timezone.localdate()}))
+    today = timezone.localdate()
+    pages = notices.render_each("enrolment/_answer_slip.html", slips, language=lambda slip: slip.language,
+                                context=lambda slip: {"slip": slip, "printed_on": today})
     return render(request, "enrolment/answers_print.html", {
-        "slips": slips, "pages": mark_safe("".join(pages)),  # noqa: S308 (rendered templates)
+        "slips": slips, "pages": pages,
         "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
         "asked": len(ids), "query": request.GET.urlencode(),
         "ids_query": "&".join(f"a={slip.enrolment.pk}" for slip in slips),

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from activities.models import Session, SessionStatus
 from activities.offer import offers_for_units, weekly_slots
-from core.models import AuditAction, AuditEntry
+from core import audit
+from core.models import AuditAction
 from prisons.models import DetaineeStatus
 
 from . import notices
@@ -147,12 +148,9 @@ def slips_for(enrolments: list[Enrolment], language: str | None = None, now: dt.
 
 def record_slips_printed(user, slips: list[Slip]) -> None:
     """Printing answers reads detainee data: one audit entry per person, ids only, in one query."""
-    AuditEntry.objects.bulk_create([
-        AuditEntry(user=user, action=AuditAction.VIEW, object_type="enrolment.enrolment",
-                   object_id=str(slip.enrolment.pk), detainee_id=slip.enrolment.detainee_id,
-                   detail=f"answer slip {slip.status} {slip.language}")
-        for slip in slips
-    ])
+    told = {slip.enrolment.pk: f"answer slip {slip.status} {slip.language}" for slip in slips}
+    audit.record_each(user, AuditAction.VIEW, [slip.enrolment for slip in slips], object_type="enrolment.enrolment",
+                      detail=lambda enrolment: told[enrolment.pk])
 
 
 @dataclass

@@ -4,9 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -36,13 +34,11 @@ def print_notes(request):
             if request.user.has_perm("enrolment.record_feedback", run.enrolment)]
     slips = missed_notes.slips_for(runs, chosen)
     missed_notes.record_printed(request.user, slips)
-    pages = []
-    for slip in slips:
-        with translation.override(slip.language):
-            pages.append(render_to_string("enrolment/_missed_note.html", {
-                "slip": slip, "printed_on": timezone.localdate()}))
+    today = timezone.localdate()
+    pages = notices.render_each("enrolment/_missed_note.html", slips, language=lambda slip: slip.language,
+                                context=lambda slip: {"slip": slip, "printed_on": today})
     return render(request, "enrolment/missed_notes_print.html", {
-        "slips": slips, "pages": mark_safe("".join(pages)),  # noqa: S308 (rendered templates)
+        "slips": slips, "pages": pages,
         "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
         "ids_query": "&".join(f"e={slip.enrolment.pk}" for slip in slips),
     })

@@ -15,7 +15,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import AuditAction, AuditEntry
+from core import audit
+from core.models import AuditAction
 
 from . import notices, services
 from .attendance import absence_runs
@@ -76,13 +77,9 @@ def slips_for(runs: list[Run], language: str | None = None) -> list[NoteSlip]:
 
 
 def record_printed(user, slips: list[NoteSlip]) -> None:
-    """Printing reads detainee data: one audit entry per person, ids only, in one query."""
-    AuditEntry.objects.bulk_create([
-        AuditEntry(user=user, action=AuditAction.VIEW, object_type="enrolment.enrolment",
-                   object_id=str(slip.enrolment.pk), detainee_id=slip.enrolment.detainee_id,
-                   detail=f"missed sessions note {slip.language}")
-        for slip in slips
-    ])
+    """Printing reads detainee data: one audit entry per person, ids only."""
+    audit.record_each(user, AuditAction.VIEW, [slip.enrolment for slip in slips],
+                      object_type="enrolment.enrolment", detail="missed sessions note")
 
 
 def record_handed(user, scope, tokens: list[str]) -> list[MissedSessionsNote]:

@@ -2,7 +2,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from prisons.models import Proficiency
 
@@ -52,3 +54,13 @@ def notice_context(enrolment, language: str) -> dict:
         "slots": slots, "first_date": first, "last_date": last, "printed_on": timezone.localdate(),
         "notice_languages": NOTICE_LANGUAGES,
     }
+
+
+def render_each(template: str, items, *, language, context) -> SafeString:
+    """One printed page per item (a slip, a note, an invitation), each rendered wholly in its own language
+    (`language(item)`), dates and weekday names included; `context(item)` is the template's context."""
+    pages = []
+    for item in items:
+        with translation.override(language(item)):
+            pages.append(render_to_string(template, context(item)))
+    return mark_safe("".join(pages))  # noqa: S308 (rendered templates, escaped by them)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -178,9 +178,6 @@ def application_action(request, pk, action):
 @login_required
 def certificates(request, pk):
     """Certificates of participation of a cycle, each in its holder's language unless one is chosen."""
-    from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
-
     from .certificates import certificates_for
 
     cycle = _cycle(request, pk, "enrolment.manage_applications")
@@ -188,15 +185,14 @@ def certificates(request, pk):
     chosen = request.GET.get("lang") if request.GET.get("lang") in notices.NOTICE_LANGUAGES else None
     issued = certificates_for(cycle, timezone.now())
     audit.record(request.user, AuditAction.EXPORT, cycle, detail=f"certificates {len(issued)}")
-    pages = []
-    for certificate in issued:
-        language = chosen or notices.notice_language(certificate.enrolment.detainee)
-        with translation.override(language):
-            pages.append(render_to_string("enrolment/_certificate.html", {
-                "certificate": certificate, "cycle": cycle, "detainee": certificate.enrolment.detainee,
-                "title": cycle.activity.title(language), "language": language, "printed_on": timezone.localdate(),
-            }))
+    languages = {id(c): chosen or notices.notice_language(c.enrolment.detainee) for c in issued}
+    today = timezone.localdate()
+    pages = notices.render_each("enrolment/_certificate.html", issued, language=lambda c: languages[id(c)],
+                                context=lambda c: {
+                                    "certificate": c, "cycle": cycle, "detainee": c.enrolment.detainee,
+                                    "title": cycle.activity.title(languages[id(c)]), "language": languages[id(c)],
+                                    "printed_on": today})
     return render(request, "enrolment/certificates.html", {
-        "cycle": cycle, "pages": mark_safe("".join(pages)), "count": len(issued),  # noqa: S308 (rendered templates)
+        "cycle": cycle, "pages": pages, "count": len(issued),
         "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
     })

@@ -156,13 +156,29 @@ def _send_changes(outbox, facilitator, items, language: str) -> int:
     return 1
 
 
+def _coordinators_and_their_sessions(session_ids, only: set[int] | None):
+    """Each active coordinator with an address at the sessions' sites (`only`: those user ids), with the
+    sessions of their sites, in time order."""
+    from core.models import Role, User
+
+    by_site = defaultdict(list)
+    for session in with_details(Session.objects.filter(pk__in=session_ids)):
+        by_site[session.cycle.term.site_id].append(session)
+    coordinators = (User.objects.filter(role=Role.COORDINATOR, is_active=True, sites__in=list(by_site))
+                    .exclude(email="").distinct().prefetch_related("sites"))
+    if only is not None:
+        coordinators = coordinators.filter(pk__in=only)
+    for coordinator in coordinators:
+        their_sites = {site.pk for site in coordinator.sites.all()}
+        yield coordinator, [s for site_id in sorted(by_site) if site_id in their_sites for s in by_site[site_id]]
+
+
 def tell_coordinators_of_absence(absence_id: int, only: set[int] | None = None) -> int:
     """E-mail the coordinators of the sites concerned that a facilitator declared an absence hitting
     sessions, with the sessions and where to move or cancel them (`only`: those user ids, whose e-mail was
     refused before). Returns how many e-mails went out."""
     from activities.absences import sessions_hit
     from activities.models import AvailabilityException
-    from core.models import Role, User
 
     absence = AvailabilityException.objects.select_related("facilitator").filter(pk=absence_id).first()
     if absence is None:  # taken back before the task ran (what was refused went with it)
@@ -171,18 +187,8 @@ def tell_coordinators_of_absence(absence_id: int, only: set[int] | None = None) 
         sessions = sessions_hit(absence.facilitator, [absence])[absence.pk]
         if not sessions:  # moved or cancelled meanwhile: nothing left to tell
             return 0
-        sessions = list(with_details(Session.objects.filter(pk__in=[s.pk for s in sessions])))
-        by_site = defaultdict(list)
-        for session in sessions:
-            by_site[session.cycle.term.site_id].append(session)
-        coordinators = (User.objects.filter(role=Role.COORDINATOR, is_active=True, sites__in=list(by_site))
-                        .exclude(email="").distinct().prefetch_related("sites"))
-        if only is not None:
-            coordinators = coordinators.filter(pk__in=only)
         sent = 0
-        for coordinator in coordinators:
-            their_sites = {site.pk for site in coordinator.sites.all()}
-            theirs = [s for site_id in sorted(by_site) if site_id in their_sites for s in by_site[site_id]]
+        for coordinator, theirs in _coordinators_and_their_sessions([s.pk for s in sessions], only):
             with translation.override(coordinator.language or settings.LANGUAGE_CODE):
                 subject = _("Relais: %(name)s will be away on %(date)s") % {
                     "name": absence.facilitator, "date": date_format(absence.date, "j F Y")}
@@ -211,7 +217,6 @@ def tell_coordinators_of_availability_change(facilitator_id: int, only: set[int]
     covered again or dealt with. Returns how many e-mails went out."""
     from activities.availability import availability_text, sessions_outside_availability
     from activities.models import Facilitator
-    from core.models import Role, User
 
     facilitator = Facilitator.objects.filter(pk=facilitator_id).first()
     if facilitator is None:
@@ -220,18 +225,8 @@ def tell_coordinators_of_availability_change(facilitator_id: int, only: set[int]
         outside = sessions_outside_availability(facilitator=facilitator)
         if not outside:  # covered again, moved or cancelled meanwhile: nothing left to tell
             return 0
-        sessions = list(with_details(Session.objects.filter(pk__in=[item.session.pk for item in outside])))
-        by_site = defaultdict(list)
-        for session in sessions:
-            by_site[session.cycle.term.site_id].append(session)
-        coordinators = (User.objects.filter(role=Role.COORDINATOR, is_active=True, sites__in=list(by_site))
-                        .exclude(email="").distinct().prefetch_related("sites"))
-        if only is not None:
-            coordinators = coordinators.filter(pk__in=only)
         sent = 0
-        for coordinator in coordinators:
-            their_sites = {site.pk for site in coordinator.sites.all()}
-            theirs = [s for site_id in sorted(by_site) if site_id in their_sites for s in by_site[site_id]]
+        for coordinator, theirs in _coordinators_and_their_sessions([item.session.pk for item in outside], only):
             with translation.override(coordinator.language or settings.LANGUAGE_CODE):
                 subject = ngettext(
                     "Relais: %(name)s's weekly availability no longer covers %(count)d session",

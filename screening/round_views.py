@@ -7,10 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -111,15 +109,14 @@ def invitations(request):
     site, day, interviews = _day(request)
     chosen = request.GET.get("lang") if request.GET.get("lang") in notices.NOTICE_LANGUAGES else None
     rounds.record_printed(request.user, interviews, "screening invitation")
-    pages = []
-    for interview in interviews:
-        language = notices.notice_language(interview.detainee, chosen)
-        with translation.override(language):
-            pages.append(render_to_string("screening/_invitation.html", {
-                "interview": interview, "language": language, "printed_on": timezone.localdate(),
-                "title": interview.enrolment.cycle.activity.title(language) if interview.enrolment else "",
-            }))
+    languages = {interview.pk: notices.notice_language(interview.detainee, chosen) for interview in interviews}
+    today = timezone.localdate()
+    pages = notices.render_each(
+        "screening/_invitation.html", interviews, language=lambda interview: languages[interview.pk],
+        context=lambda interview: {
+            "interview": interview, "language": languages[interview.pk], "printed_on": today,
+            "title": interview.enrolment.cycle.activity.title(languages[interview.pk]) if interview.enrolment else ""})
     return render(request, "screening/invitations.html", {
-        "site": site, "day": day, "count": len(interviews), "pages": mark_safe("".join(pages)),  # noqa: S308
+        "site": site, "day": day, "count": len(interviews), "pages": pages,
         "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
     })

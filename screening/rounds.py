@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from activities.models import Session, SessionStatus
-from core.models import AuditAction, AuditEntry
+from core import audit
+from core.models import AuditAction
 from enrolment.models import Enrolment, EnrolmentStatus
 from prisons.models import BlockedPeriod, Commitment, DetaineeStatus
 
@@ -191,10 +192,8 @@ def plan_round(*, applications: list[int], scope, day: dt.date, start: dt.time, 
             Interview(detainee=item.enrolment.detainee, enrolment=item.enrolment, scheduled_at=item.starts_at,
                       screener=screener, room=room, created_by=by)
             for item in planned])
-        AuditEntry.objects.bulk_create([
-            AuditEntry(user=by, action=AuditAction.CREATE, object_type="screening.interview",
-                       object_id=str(interview.pk), detainee_id=interview.detainee_id, detail="screening round")
-            for interview in interviews])
+        audit.record_each(by, AuditAction.CREATE, interviews, object_type="screening.interview",
+                          detail="screening round")
     return interviews
 
 
@@ -211,7 +210,4 @@ def interviews_on(interviews, site, day: dt.date):
 
 def record_printed(user, interviews, what: str) -> None:
     """The day's list and invitations read detainee data: one audit entry per person, ids only."""
-    AuditEntry.objects.bulk_create([
-        AuditEntry(user=user, action=AuditAction.VIEW, object_type="screening.interview", object_id=str(i.pk),
-                   detainee_id=i.detainee_id, detail=what) for i in interviews])
-
+    audit.record_each(user, AuditAction.VIEW, interviews, object_type="screening.interview", detail=what)
