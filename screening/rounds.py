@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -149,33 +150,23 @@ def plan_round(*, applications: list[int], scope, day: dt.date, start: dt.time, 
         errors["applications"] = _("Tick at least one application.")
     if errors:
         raise ValidationError(errors)
-    found = {e.pk: e for e in awaiting_screening(scope.filter(pk__in=applications))}
-    rows = []
-    for row, pk in enumerate(applications, start=1):
-        enrolment = found.get(pk)
-        if enrolment is None:
-            rows.append(_("Row %(row)s: application %(id)s is not waiting for a screening interview among those "
-                          "you may see.") % {"row": row, "id": pk})
-        elif not by.has_perm("screening.change_interview", enrolment.detainee):
-            rows.append(_("Row %(row)s: you may not screen the detainees of this site.") % {"row": row})
-    if rows:
-        raise ValidationError({"applications": rows})
-    chosen = [found[pk] for pk in applications]
-    sites = {e.detainee.site_id for e in chosen}
-    if len(sites) > 1:
-        raise ValidationError({"applications": _("A round is at one site: tick applications of one site.")})
-    detainee = chosen[0].detainee
-    _check_screener(screener, detainee)
-    if room is not None and room.site_id != detainee.site_id:
-        raise ValidationError({"room": _("Choose a room at this detainee's site.")})
-    order = sorted(chosen, key=lambda e: (e.detainee.unit.code if e.detainee.unit else "", e.detainee.last_name,
-                                          e.detainee.first_name, e.pk))
     with transaction.atomic():
+        # One round at a time per screener, and the applications locked, so that two rounds planned at once
+        # neither share the screener's slots nor give one application two interviews; then checked again.
+        get_user_model().objects.select_for_update().filter(pk=screener.pk).first()
+        list(Enrolment.objects.select_for_update().filter(pk__in=applications).order_by("pk").values_list("pk"))
+        chosen = _chosen(applications, scope, by)
+        detainee = chosen[0].detainee
+        _check_screener(screener, detainee)
+        if room is not None and room.site_id != detainee.site_id:
+            raise ValidationError({"room": _("Choose a room at this detainee's site.")})
+        order = sorted(chosen, key=lambda e: (e.detainee.unit.code if e.detainee.unit else "", e.detainee.last_name,
+                                              e.detainee.first_name, e.pk))
         # the screener's other interviews that day (taken to last as long as these) are not free either
         zone = timezone.get_current_timezone()
         day_start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), zone)
         length = dt.timedelta(minutes=minutes)
-        blocked = [(moment, moment + length) for moment in Interview.objects.select_for_update().filter(
+        blocked = [(moment, moment + length) for moment in Interview.objects.filter(
             screener=screener, status=InterviewStatus.SCHEDULED, scheduled_at__gte=day_start,
             scheduled_at__lt=day_start + dt.timedelta(days=1)).values_list("scheduled_at", flat=True)]
         planned, left_out = plan_slots(order, day, start, end, minutes, busy_on(day, [e.detainee for e in order]),
@@ -195,6 +186,26 @@ def plan_round(*, applications: list[int], scope, day: dt.date, start: dt.time, 
         audit.record_each(by, AuditAction.CREATE, interviews, object_type="screening.interview",
                           detail="screening round")
     return interviews
+
+
+def _chosen(applications: list[int], scope, by) -> list[Enrolment]:
+    """The applications of a round, each still waiting for screening, in `scope` and of a site `by` screens,
+    all at one site; else the refusal naming the row."""
+    found = {e.pk: e for e in awaiting_screening(scope.filter(pk__in=applications))}
+    rows = []
+    for row, pk in enumerate(applications, start=1):
+        enrolment = found.get(pk)
+        if enrolment is None:
+            rows.append(_("Row %(row)s: application %(id)s is not waiting for a screening interview among those "
+                          "you may see.") % {"row": row, "id": pk})
+        elif not by.has_perm("screening.change_interview", enrolment.detainee):
+            rows.append(_("Row %(row)s: you may not screen the detainees of this site.") % {"row": row})
+    if rows:
+        raise ValidationError({"applications": rows})
+    chosen = [found[pk] for pk in dict.fromkeys(applications)]
+    if len({e.detainee.site_id for e in chosen}) > 1:
+        raise ValidationError({"applications": _("A round is at one site: tick applications of one site.")})
+    return chosen
 
 
 def interviews_on(interviews, site, day: dt.date):

@@ -175,3 +175,51 @@ def test_only_screeners_and_coordinators_of_the_site_plan_rounds(client, site, u
         home = client.get("/").content.decode()
         assert "<strong>1</strong> application waiting for a screening interview to be planned" in home
         assert f'value="{first.pk}"' in client.get(reverse("screening:to-screen")).content.decode()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.serial
+@pytest.mark.django_db(transaction=True)
+def test_two_rounds_planned_at_once_neither_give_one_application_two_interviews_nor_share_a_slot():
+    import threading
+
+    from django.db import connection, connections
+
+    from core.rules import visible_enrolments
+    from screening.rounds import plan_round
+    from tests.factories import SiteFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks and real concurrency need PostgreSQL.")
+    site = SiteFactory(code="conc")
+    unit = UnitFactory(building__site=site, code="C1")
+    cycle = CycleFactory(term=TermFactory(site=site, first_date=dt.date(2027, 3, 1), last_date=dt.date(2027, 6, 25)),
+                         screening_required=True, eligible_units=[unit])
+    coordinator = UserFactory(role=Role.COORDINATOR, sites=[site])
+    sami, camille = (UserFactory(role=Role.SCREENER, sites=[site]) for _ in range(2))
+    shared = [pending(cycle, unit, site, f"Shared{n}").pk for n in range(6)]
+    mine, yours = ([pending(cycle, unit, site, f"{who}{n}").pk for n in range(6)] for who in ("Mine", "Yours"))
+    attempts = [(shared, sami), (shared, camille), (mine, sami), (yours, sami)]
+    barrier = threading.Barrier(len(attempts))
+    planned, refused = [], []
+
+    def worker(applications, screener):
+        try:
+            barrier.wait(timeout=30)
+            planned.append(len(plan_round(applications=applications, scope=visible_enrolments(coordinator),
+                                          day=DAY, start=dt.time(9), end=dt.time(17), minutes=20,
+                                          screener=screener, by=coordinator)))
+        except Exception as error:  # noqa: BLE001 - a refusal is expected for one of the shared rounds
+            refused.append(type(error).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=attempt) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(planned) == [6, 6, 6] and refused == ["ValidationError"]
+    assert Interview.objects.filter(enrolment_id__in=shared).count() == 6
+    sami_times = list(Interview.objects.filter(screener=sami).values_list("scheduled_at", flat=True))
+    assert len(sami_times) == len(set(sami_times))  # no slot given twice
