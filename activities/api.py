@@ -19,6 +19,7 @@ from .checks import authorisation_findings
 from .facilitator_import import Window, apply_facilitator_import, prepare_facilitator_import
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter, SessionFilter
 from .models import Activity, Cycle, CycleStatus, ExcludedDate, Facilitator, Partner, Session, Term
+from .partner_import import apply_partner_import, prepare_partner_import
 
 
 class AuthorisationFindingSerializer(serializers.Serializer):
@@ -217,6 +218,11 @@ class PartnerViewSet(ScopedReadOnlyViewSet):
     model, scope = Partner, access.visible_partners
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilter
+
+    import_list = import_action(
+        permission="activities.change_catalogue", prepare=prepare_partner_import, apply=apply_partner_import,
+        summary="Check a spreadsheet of partner organisations and, with `confirm`, import it (nothing is saved "
+        "unless every row is valid)", site_bound=False)
 
 
 class FacilitatorViewSet(ScopedReadOnlyViewSet):

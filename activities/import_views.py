@@ -13,6 +13,9 @@ from .facilitator_import import (
     apply_facilitator_import,
     prepare_facilitator_import,
 )
+from .partner_import import REQUIRED as PARTNER_REQUIRED
+from .partner_import import TEMPLATE_COLUMNS as PARTNER_COLUMNS
+from .partner_import import apply_partner_import, prepare_partner_import
 
 FACILITATORS = ListImport(
     name="activities:facilitator-import", template="activities/facilitator_import.html",
@@ -45,3 +48,28 @@ def facilitator_import_template(request, extension):
     if not request.user.has_perm("activities.view_facilitator_list"):
         raise PermissionDenied
     return template_download(TEMPLATE_COLUMNS, extension, "relais-facilitators", _("Facilitators"))
+
+
+PARTNERS = ListImport(
+    name="activities:partner-import", template="activities/partner_import.html",
+    help_text=gettext_lazy("One row per organisation; the first row holds the column names."),
+    prepare=prepare_partner_import, apply=lambda report, user: apply_partner_import(report, user=user),
+    done=lambda _site, result: _("Partner organisations imported: %(created)s new, %(updated)s updated.") % {
+        "created": result.created, "updated": result.updated},
+    done_url="activities:partner-list", columns=PARTNER_COLUMNS, required=PARTNER_REQUIRED,
+    template_download="activities:partner-import-template", preview_cells="activities/_partner_import_row.html",
+    site_bound=False)
+
+
+@login_required
+def partner_import(request):
+    if not request.user.has_perm("activities.change_catalogue"):
+        raise PermissionDenied
+    return import_page(request, PARTNERS, None)
+
+
+@login_required
+def partner_import_template(request, extension):
+    if not request.user.has_perm("activities.change_catalogue"):
+        raise PermissionDenied
+    return template_download(PARTNER_COLUMNS, extension, "relais-partners", _("Partner organisations"))

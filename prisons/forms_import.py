@@ -7,7 +7,7 @@ from .models import DetaineeStatus
 
 
 class ListUploadForm(forms.Form):
-    """A list to import (xlsx or CSV) for one of `sites`."""
+    """A list to import (xlsx or CSV) for one of `sites` (None: a list shared by every site)."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=None)
     file = forms.FileField(label=_("File (xlsx or CSV)"),
@@ -15,8 +15,11 @@ class ListUploadForm(forms.Form):
 
     def __init__(self, *args, sites, help_text="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
         self.fields["file"].help_text = help_text
+        if sites is None:  # a list shared by every site
+            del self.fields["site"]
+            return
+        self.fields["site"].queryset = sites
         if sites.count() == 1:
             self.fields["site"].initial = sites.first()
 

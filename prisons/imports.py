@@ -300,7 +300,8 @@ class ListImportResult:
 def record_list_import(report, user, what: str) -> ListImportResult:
     """The audit entry of an applied list import (counts only, no names) and its result."""
     audit.record(user, AuditAction.IMPORT, object_type=what,
-                 detail=f"site={report.site.pk} new={len(report.new)} updated={len(report.updated)}")
+                 detail=f"site={report.site.pk if report.site else 'all'} new={len(report.new)} "
+                        f"updated={len(report.updated)}")
     return ListImportResult(created=len(report.new), updated=len(report.updated))
 
 
@@ -325,12 +326,13 @@ class RowCheck:
             self.error(key, _("Longer than %(limit)d characters.") % {"limit": limit})
 
 
-def flag_repeats(report, number: int, keys, seen: dict) -> None:
+def flag_repeats(report, number: int, keys, seen: dict, message=None) -> None:
     """The same person twice in a file: `keys` are (value, column name) pairs that identify the row (an
-    e-mail, a name); `seen` maps the values met so far to their row."""
+    e-mail, a name); `seen` maps the values met so far to their row. `message`: another wording than a
+    person's (it has %(row)d)."""
     for key, column in keys:
         if key and key in seen:
-            report.errors.append(RowError(number, column, str(_("The same person as on row %(row)d.")
+            report.errors.append(RowError(number, column, str((message or _("The same person as on row %(row)d."))
                                                               % {"row": seen[key]})))
         elif key:
             seen[key] = number
@@ -338,10 +340,11 @@ def flag_repeats(report, number: int, keys, seen: dict) -> None:
 
 @dataclass
 class ListReport:
-    """What a list import (facilitators, staff) found: the valid rows, each with `existing` (the record it
-    updates, or None for a new one), and the errors and warnings by row and column."""
+    """What a list import (facilitators, staff, partners) found: the valid rows, each with `existing` (the
+    record it updates, or None for a new one), and the errors and warnings by row and column. `site`: the
+    site the list is for, None for a list shared by every site (partners)."""
 
-    site: Site
+    site: Site | None
     filename: str
     rows: list = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)

@@ -33,14 +33,23 @@ class ListImportSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
 
 
-def run_list_import(request, *, permission: str, prepare, apply) -> Response:
-    """`permission` is checked on the site; `prepare(content, filename, site)`, `apply(report, user=)`."""
-    data = ListImportInput(data=request.data)
+class SharedListImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="xlsx or CSV, one row an organisation, columns as on the import page.")
+    confirm = serializers.BooleanField(default=False, help_text="Apply when every row is valid; else only check.")
+
+
+def run_list_import(request, *, permission: str, prepare, apply, site_bound: bool = True) -> Response:
+    """`permission` is checked on the site (on nothing for a list shared by every site, whose `site` is
+    None); `prepare(content, filename, site)`, `apply(report, user=)`."""
+    data = (ListImportInput if site_bound else SharedListImportInput)(data=request.data)
     data.is_valid(raise_exception=True)
-    site = in_scope(access.visible_sites(request.user), data.validated_data["site"], field="site",
-                    message=_("No site with this number among yours."))
+    site = None
+    if site_bound:
+        site = in_scope(access.visible_sites(request.user), data.validated_data["site"], field="site",
+                        message=_("No site with this number among yours."))
     if not request.user.has_perm(permission, site):
-        raise PermissionDenied(_("You may not import this list for this site."))
+        raise PermissionDenied(_("You may not import this list for this site.") if site_bound
+                               else _("You may not import this list."))
     upload = data.validated_data["file"]
     report = prepare(upload.read(), upload.name, site)
     applied = report.ok and data.validated_data["confirm"]
@@ -52,13 +61,13 @@ def run_list_import(request, *, permission: str, prepare, apply) -> Response:
     }).data, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
 
 
-def import_action(*, permission: str, prepare, apply, summary: str):
+def import_action(*, permission: str, prepare, apply, summary: str, site_bound: bool = True):
     """The `POST …/import/` action of a viewset for one list (`prepare`, `apply` as in `run_list_import`)."""
 
-    @extend_schema(request={"multipart/form-data": ListImportInput}, summary=summary,
-                   responses={200: ListImportSerializer, 400: ListImportSerializer})
+    @extend_schema(request={"multipart/form-data": ListImportInput if site_bound else SharedListImportInput},
+                   summary=summary, responses={200: ListImportSerializer, 400: ListImportSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_list(self, request):
-        return run_list_import(request, permission=permission, prepare=prepare, apply=apply)
+        return run_list_import(request, permission=permission, prepare=prepare, apply=apply, site_bound=site_bound)
 
     return import_list

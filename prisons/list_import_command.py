@@ -12,8 +12,12 @@ def site_and_content(site: str, file: Path) -> tuple[Site, bytes]:
         site_obj = Site.objects.get(code=site)
     except Site.DoesNotExist:
         raise CommandError(f"No site with code {site!r}.") from None
+    return site_obj, _read(file)
+
+
+def _read(file: Path) -> bytes:
     try:
-        return site_obj, file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
 
@@ -29,20 +33,27 @@ def stop_on_errors(command: BaseCommand, report) -> None:
 
 
 class ListImportCommand(BaseCommand):
-    """Subclasses set `prepare` (content, filename, site) -> ListReport and `apply` (report) -> result."""
+    """Subclasses set `prepare` (content, filename, site) -> ListReport and `apply` (report) -> result;
+    `site_bound = False` for a list shared by every site (no --site; `site` is None)."""
 
     prepare = None
     apply = None
+    site_bound = True
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--site", required=True, help="code of the site, e.g. haren")
+        if self.site_bound:
+            parser.add_argument("--site", required=True, help="code of the site, e.g. haren")
         parser.add_argument("--dry-run", action="store_true", help="validate and report; save nothing")
 
-    def handle(self, *args, file, site, dry_run, **options):
-        site_obj, content = site_and_content(site, file)
+    def handle(self, *args, file, dry_run, site=None, **options):
+        if self.site_bound:
+            site_obj, content = site_and_content(site, file)
+        else:
+            site_obj, content = None, _read(file)
         report = type(self).prepare(content, file.name, site_obj)
-        self.stdout.write(f"{file.name} for {site_obj.name}: {report.rows_read} rows, {len(report.new)} new, "
+        target = f" for {site_obj.name}" if site_obj else ""
+        self.stdout.write(f"{file.name}{target}: {report.rows_read} rows, {len(report.new)} new, "
                           f"{len(report.updated)} updated, {len(report.errors)} errors.")
         stop_on_errors(self, report)
         if dry_run:

@@ -30,10 +30,12 @@ class ListImport:
     required: tuple  # the keys of the columns a row must fill
     template_download: str  # the URL name of the empty template (its argument: xlsx or csv)
     preview_cells: str  # the template of a row's own cells in the preview
+    site_bound: bool = True  # False: a list shared by every site (no site to choose; `site` is None)
 
 
 def import_page(request, spec: ListImport, sites):
-    """The upload form, the preview of a checked file, or the import of a confirmed one."""
+    """The upload form, the preview of a checked file, or the import of a confirmed one. `sites`: those the
+    user may import for (None when the list is shared by every site)."""
     context = {"spec": spec, "columns": spec.columns, "report": None, "confirm_form": None}
     if request.method == "POST" and "token" in request.POST:
         stored = request.session.get(spec.name)
@@ -42,7 +44,7 @@ def import_page(request, spec: ListImport, sites):
                                                                            stored["token"]):
             messages.error(request, _("This import has expired or was already applied: upload the file again."))
             return redirect(spec.name)
-        site = get_object_or_404(sites, pk=stored["site"])
+        site = get_object_or_404(sites, pk=stored["site"]) if spec.site_bound else None
         report = spec.prepare(base64.b64decode(stored["content"]), stored["filename"], site)
         request.session.pop(spec.name, None)
         if report.ok:
@@ -52,12 +54,12 @@ def import_page(request, spec: ListImport, sites):
         return render(request, spec.template, {**context, "form": upload_form, "report": report})
     form = ListUploadForm(request.POST or None, request.FILES or None, sites=sites, help_text=spec.help_text)
     if request.method == "POST" and form.is_valid():
-        upload, site = form.cleaned_data["file"], form.cleaned_data["site"]
+        upload, site = form.cleaned_data["file"], form.cleaned_data.get("site")
         content = upload.read()
         context["report"] = report = spec.prepare(content, upload.name, site)
         if report.ok:
             token = secrets.token_urlsafe(16)
-            request.session[spec.name] = {"token": token, "site": site.pk, "filename": upload.name,
+            request.session[spec.name] = {"token": token, "site": site.pk if site else None, "filename": upload.name,
                                           "content": base64.b64encode(content).decode("ascii")}
             context["confirm_form"] = ImportConfirmForm(initial={"token": token})
         else:
