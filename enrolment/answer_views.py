@@ -81,7 +81,8 @@ def answers_to_give(request):
 def print_answers(request):
     """The slips ticked on the list (`a`), each in the detainee's language unless `lang` is chosen."""
     enrolments = _answerable(request.user)
-    ids = [int(value) for value in request.GET.getlist("a") if value.isdigit()][:PRINT_AT_MOST]
+    ticked = list(dict.fromkeys(int(value) for value in request.GET.getlist("a") if value.isdigit()))
+    ids = ticked[:PRINT_AT_MOST]
     chosen = request.GET.get("lang") if request.GET.get("lang") in notices.NOTICE_LANGUAGES else None
     chosen_ones = [
         e for e in enrolments.filter(pk__in=ids, status__in=answers.ANSWERABLE)
@@ -97,7 +98,7 @@ def print_answers(request):
     return render(request, "enrolment/answers_print.html", {
         "slips": slips, "pages": pages,
         "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
-        "asked": len(ids), "query": request.GET.urlencode(),
+        "ticked": len(ticked), "print_at_most": PRINT_AT_MOST,
         "ids_query": "&".join(f"a={slip.enrolment.pk}" for slip in slips),
     })
 

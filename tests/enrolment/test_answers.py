@@ -287,3 +287,14 @@ def test_printing_reads_in_the_same_number_of_queries_for_a_few_slips_or_many(cl
         assert len(page.context["slips"]) == len(chosen)
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 20
+
+
+def test_a_print_over_the_limit_says_how_many_stay_for_the_next(client, coordinator, site, unit, theatre, monkeypatch):
+    from enrolment import answer_views
+
+    monkeypatch.setattr(answer_views, "PRINT_AT_MOST", 2)
+    ticked = [apply(theatre, DetaineeFactory(unit=unit, site=site), days_ago=9).pk for _ in range(3)]
+    client.force_login(coordinator)
+    page = client.get(reverse("enrolment:answers-print"), {"a": ticked})
+    assert len(page.context["slips"]) == 2
+    assert "2 of the 3 ticked: at most 2 are printed at once" in page.content.decode()
