@@ -40,6 +40,11 @@ class CycleIndicatorsSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(source="cycle.capacity")
     applications = serializers.IntegerField()
     declined = serializers.IntegerField()
+    median_days_to_decision = serializers.FloatField(
+        allow_null=True, help_text="Days from the request to the decision (waiting list, enrolled or declined), "
+        "middle value of the applications decided.")
+    answered_rate = serializers.FloatField(
+        allow_null=True, help_text="Share of the applications with at least one written answer handed out.")
     waiting = serializers.IntegerField()
     enrolled_now = serializers.IntegerField()
     enrolled_ever = serializers.IntegerField()

@@ -17,7 +17,8 @@ def _percent(value: float | None) -> Percent | None:
 
 def cycle_rows(data: TermIndicators) -> Iterator[list]:
     yield [
-        _("Cycle"), _("Activity"), _("Kind"), _("Status"), _("Places"), _("Applications"), _("Declined"),
+        _("Cycle"), _("Activity"), _("Kind"), _("Status"), _("Places"), _("Applications"),
+        _("Days to a decision (median)"), _("Answered in writing"), _("Declined"),
         _("Waiting list"), _("Enrolled now"), _("Enrolled at some point"), _("Places taken"), _("Completed"),
         _("Left the prison"), _("Dropped out"), _("Dropout rate"), _("Interviewed"), _("Places filled"),
         _("Sessions planned"), _("Sessions so far"), _("Sessions cancelled"), _("Sessions moved"),
@@ -30,7 +31,8 @@ def cycle_rows(data: TermIndicators) -> Iterator[list]:
         cycle = row.cycle
         yield [
             cycle.code, cycle.activity.title(), cycle.activity.get_kind_display(), cycle.get_status_display(),
-            cycle.capacity, row.applications, row.declined, row.waiting, row.enrolled_now, row.enrolled_ever,
+            cycle.capacity, row.applications, row.median_days_to_decision, _percent(row.answered_rate), row.declined,
+            row.waiting, row.enrolled_now, row.enrolled_ever,
             row.places_taken, row.completed, row.left_prison, row.dropouts, _percent(row.dropout_rate),
             row.interviewed, _percent(row.fill_rate), row.sessions_planned, row.sessions_past,
             row.sessions_cancelled, row.sessions_moved, row.problems, row.present, row.absent,
@@ -150,6 +152,10 @@ def definitions() -> list[tuple[str, str]]:
     return [
         (_("Places taken"), _("People enrolled now; once the cycle is finished, everyone who was enrolled.")),
         (_("Places filled"), _("Places taken, out of the cycle's places.")),
+        (_("Days to a decision (median)"), _("Days from the request to the decision (waiting list, enrolled or "
+                                             "declined), the middle value of the applications decided; answered "
+                                             "in writing: the share of applications with a written answer handed "
+                                             "out.")),
         (_("Enrolled at some point"), _("People who were enrolled, including those who left since.")),
         (_("Completed"), _("People whose enrolment ended with the leaving reason “Completed”.")),
         (_("Left the prison"), _("People released or transferred to another prison while enrolled: not "

@@ -5,10 +5,11 @@ Everything is counted in a fixed number of queries whatever the size of the term
 API and the spreadsheet read the same `TermIndicators`. Counts only: no names, no numbers.
 """
 import datetime as dt
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -35,10 +36,12 @@ from .evaluation_sheets import MIN_SHEETS, RATED_QUESTIONS, SheetSummary, summar
 from .feedback import COMPLETED, DEPARTURES
 from .models import (
     AbsenceReason,
+    ApplicationAnswer,
     Attendance,
     AttendanceStatus,
     CycleReview,
     Enrolment,
+    EnrolmentEvent,
     EnrolmentStatus,
     FeedbackInterview,
     FeedbackTopic,
@@ -139,6 +142,17 @@ class CycleIndicators(WithAttendanceRate):
     leaving_reasons: Counter = field(default_factory=Counter)
     sheets: SheetSummary = field(default_factory=SheetSummary)
     signals: list[Signal] = field(default_factory=list)
+    days_to_decision: list[int] = field(default_factory=list)  # per application decided: request to decision
+    answered_in_writing: int = 0  # applications with at least one written answer handed out
+
+    @property
+    def median_days_to_decision(self) -> float | None:
+        """How long an applicant waited for a decision (waiting list, enrolled or declined), middle value."""
+        return statistics.median(self.days_to_decision) if self.days_to_decision else None
+
+    @property
+    def answered_rate(self) -> float | None:
+        return rate(self.answered_in_writing, self.applications)
 
     @property
     def places_taken(self) -> int:
@@ -289,6 +303,16 @@ def term_indicators(term: Term, now: dt.datetime | None = None, *, compare: bool
             row.dropouts += 1
             dropouts.add(pk)
             person["dropout"] = True
+
+    # the first change out of "pending" is the decision; requests and decisions in Brussels days
+    for cycle_id, requested_on, decided_at in EnrolmentEvent.objects.filter(
+            enrolment__cycle__term=term, from_status=EnrolmentStatus.PENDING).values("enrolment_id").annotate(
+            decided_at=Min("at")).values_list("enrolment__cycle_id", "enrolment__requested_on", "decided_at"):
+        rows[cycle_id].days_to_decision.append(max(0, (timezone.localdate(decided_at) - requested_on).days))
+    for cycle_id, answered in ApplicationAnswer.objects.filter(enrolment__cycle__term=term).values(
+            "enrolment__cycle_id").annotate(answered=Count("enrolment", distinct=True)).values_list(
+            "enrolment__cycle_id", "answered"):
+        rows[cycle_id].answered_in_writing = answered
 
     for values in Session.objects.filter(cycle__term=term).values("cycle_id").annotate(
         planned=Count("id", filter=~Q(status=SessionStatus.CANCELLED)),

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from core.models import AuditEntry
@@ -298,3 +299,33 @@ def test_a_print_over_the_limit_says_how_many_stay_for_the_next(client, coordina
     page = client.get(reverse("enrolment:answers-print"), {"a": ticked})
     assert len(page.context["slips"]) == 2
     assert "2 of the 3 ticked: at most 2 are printed at once" in page.content.decode()
+
+
+def test_the_evaluation_counts_the_days_to_a_decision_and_the_answers_in_writing(client, coordinator, site, unit,
+                                                                                 theatre):
+    import datetime as datetime_module
+
+    from enrolment.indicators import term_indicators
+    from enrolment.models import EnrolmentEvent
+
+    decided = []
+    for days in (2, 6, 30):  # decided 2, 6 and 30 days after the request: the middle value is 6
+        enrolment = apply(theatre, DetaineeFactory(unit=unit, site=site), status=EnrolmentStatus.APPROVED,
+                          days_ago=40)
+        event = EnrolmentEvent.objects.create(enrolment=enrolment, from_status="pending", to_status="approved")
+        EnrolmentEvent.objects.filter(pk=event.pk).update(at=datetime_module.datetime.combine(
+            enrolment.requested_on + dt.timedelta(days=days), dt.time(10), tzinfo=dt.UTC))
+        decided.append(enrolment)
+    apply(theatre, DetaineeFactory(unit=unit, site=site), days_ago=3)  # not decided yet: not counted
+    tell(decided[0])
+    tell(decided[0], status="pending", days_ago=30)  # two answers, one application
+    row = next(r for r in term_indicators(theatre.term).cycles if r.cycle == theatre)
+    assert (row.median_days_to_decision, row.answered_in_writing, row.answered_rate) == (6, 1, 0.25)
+    client.force_login(coordinator)
+    page = client.get(reverse("evaluation:term", args=[theatre.term.pk]))
+    assert "25% answered in writing" in page.content.decode()
+    with time_machine.travel(dt.datetime(2027, 1, 20, 9, tzinfo=dt.UTC), tick=False):  # once the term has started
+        client.force_login(coordinator)
+        api = client.get(f"/api/v1/indicators/{theatre.term.pk}/").json()
+    cycle = next(c for c in api["cycles"] if c["code"] == "TH-1")
+    assert (cycle["median_days_to_decision"], cycle["answered_rate"]) == (6, 0.25)
