@@ -50,3 +50,42 @@ def build_answers(builder) -> None:
                 enrolment=enrolment, status=enrolment.status, language=notice_language(enrolment.detainee),
                 answered_at=_at(told_on), by=coordinator))
     ApplicationAnswer.objects.bulk_create(answers)
+
+
+def _decided_on(enrolment: Enrolment, today: dt.date) -> dt.date:
+    """A plausible day for the decision on a request: one to nine days after it, never after the enrolment
+    or today (by the application's number, to draw nothing from the random stream)."""
+    day = enrolment.requested_on + dt.timedelta(days=enrolment.pk % 9 + 1)
+    return min(day, enrolment.enrolled_on or day, today)
+
+
+def build_decision_days(builder) -> None:
+    """The demo's enrolment history is written in one go, so every change would read as made today: the
+    requests, decisions (out of "pending") and enrolments get their own days, as the history and the
+    evaluation's days to a decision read them; and the applications of finished terms had their written answers, all but one in ten."""
+    from enrolment.models import EnrolmentEvent
+
+    today, coordinator = builder.today, builder.user_of["coordinator"]
+    sites = [plan.code for plan in builder.scale["sites"]]
+    events = list(EnrolmentEvent.objects.filter(enrolment__cycle__term__site__code__in=sites).select_related(
+        "enrolment").filter(from_status__in=["", EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED]))
+    for event in events:
+        enrolment = event.enrolment
+        if not event.from_status:  # recorded
+            event.at = timezone.make_aware(dt.datetime.combine(enrolment.requested_on, dt.time(9, 0)))
+        elif event.from_status == EnrolmentStatus.PENDING:
+            event.at = _at(_decided_on(enrolment, today))
+        elif event.to_status == EnrolmentStatus.ENROLLED and enrolment.enrolled_on:
+            event.at = _at(enrolment.enrolled_on)
+    EnrolmentEvent.objects.bulk_update(events, ["at"], batch_size=500)
+    answers = []
+    for enrolment in Enrolment.objects.filter(cycle__term__site__code__in=sites, cycle__term__last_date__lt=today
+                                              ).exclude(status=EnrolmentStatus.PENDING).order_by("pk"):
+        if enrolment.pk % 10 == 0:
+            continue
+        told = (EnrolmentStatus.ENROLLED if enrolment.enrolled_on else
+                EnrolmentStatus.DECLINED if enrolment.status == EnrolmentStatus.DECLINED else None)
+        if told is not None:
+            answers.append(ApplicationAnswer(enrolment=enrolment, status=told, language="fr", by=coordinator,
+                                             answered_at=_at(_decided_on(enrolment, today) + dt.timedelta(days=2))))
+    ApplicationAnswer.objects.bulk_create(answers)

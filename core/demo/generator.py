@@ -290,7 +290,7 @@ class DemoBuilder:
             self._detainees(plan)
         self._users_and_staff()
         self._enrolments()
-        from .answers import build_answers
+        from .answers import build_answers, build_decision_days
         from .gate import (
             build_declared_absence,
             build_interpreter,
@@ -316,6 +316,7 @@ class DemoBuilder:
         build_evaluation_sheets(self)  # after the last step that draws from the random stream
         build_interpreter(self)
         build_answers(self)
+        build_decision_days(self)
 
     # sites, units, rooms, the regime -----------------------------------------------------------
 

@@ -373,3 +373,12 @@ def test_most_applications_had_their_written_answer_and_the_recent_decisions_are
     assert told > 2 * len(due) > 0  # a coordinator's Monday, not the whole term
     assert overdue_count(current, TODAY) > 0
     assert {e.status for e in due} >= {EnrolmentStatus.ENROLLED}
+
+
+def test_last_terms_applications_were_decided_within_days_and_mostly_answered_in_writing(demo):
+    from enrolment.indicators import term_indicators
+
+    last = Term.objects.filter(last_date__lt=TODAY).order_by("-last_date").first()
+    rows = [row for row in term_indicators(last).cycles if row.applications]
+    assert rows and all(1 <= row.median_days_to_decision <= 9 for row in rows if row.days_to_decision)
+    assert all(0.7 <= row.answered_rate <= 1 for row in rows)
