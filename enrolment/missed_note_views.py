@@ -29,7 +29,8 @@ def print_notes(request):
     enrolments = _followed(request.user)
     ids = {int(value) for value in request.GET.getlist("e") if value.isdigit()}
     chosen = request.GET.get("lang") if request.GET.get("lang") in notices.NOTICE_LANGUAGES else None
-    scope = enrolments.filter(pk__in=ids).select_related("detainee__unit").prefetch_related("detainee__languages")
+    scope = enrolments.filter(pk__in=ids).select_related("detainee__unit", "cycle__term").prefetch_related(
+        "detainee__languages")
     runs = [run for run in missed_notes.runs_to_follow(scope)
             if request.user.has_perm("enrolment.record_feedback", run.enrolment)]
     slips = missed_notes.slips_for(runs, chosen)

@@ -95,7 +95,7 @@ def record_handed(user, scope, tokens: list[str]) -> list[MissedSessionsNote]:
             continue
         parsed.append((row, int(parts[0]), int(parts[1]), dt.datetime.fromtimestamp(int(parts[2]), tz=dt.UTC),
                        parts[3]))
-    found = {e.pk: e for e in scope.filter(pk__in=[item[1] for item in parsed])}
+    found = {e.pk: e for e in scope.filter(pk__in=[item[1] for item in parsed]).select_related("cycle__term")}
     notes = []
     for row, enrolment_id, absences, first_missed, language in parsed:
         enrolment = found.get(enrolment_id)

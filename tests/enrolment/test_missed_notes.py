@@ -154,3 +154,23 @@ def test_only_the_sites_coordinators_print_and_record_and_the_api_lists_their_no
         html = client.get(reverse("prisons:detainee-access-record", args=[away.detainee.pk]),
                           {"lang": "en"}).content.decode()
         assert "Notes about missed sessions handed to you:" in html and "wants to continue" in html
+
+
+def test_printing_notes_reads_in_the_same_queries_for_few_or_many(client, coordinator, site, unit, cycle, tuesdays):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cycle.capacity = 40
+    cycle.save()
+    away = [participant(cycle, unit, site, ["present", "absent", "absent"], tuesdays) for _ in range(12)]
+    for enrolment in away[:6]:
+        DetaineeLanguage.objects.create(detainee=enrolment.detainee, language="nl", proficiency="native")
+    counts = []
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(coordinator)
+        for chosen in (away[:2], away):
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(reverse("attendance:missed-notes"), {"e": [e.pk for e in chosen]})
+            assert len(page.context["slips"]) == len(chosen)
+            counts.append(len(queries))
+    assert counts[0] == counts[1]

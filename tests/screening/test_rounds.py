@@ -223,3 +223,28 @@ def test_two_rounds_planned_at_once_neither_give_one_application_two_interviews_
     assert Interview.objects.filter(enrolment_id__in=shared).count() == 6
     sami_times = list(Interview.objects.filter(screener=sami).values_list("scheduled_at", flat=True))
     assert len(sami_times) == len(set(sami_times))  # no slot given twice
+
+
+def test_the_lists_and_invitations_read_in_the_same_queries_for_few_or_many(client, site, unit, theatre, screener,
+                                                                          room):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(people: int) -> list[int]:
+        for n in range(people):
+            enrolment = pending(theatre, unit, site, f"P{people}-{n}")
+            Interview.objects.create(detainee=enrolment.detainee, enrolment=None, screener=screener, room=room,
+                                     scheduled_at=utc(7) + dt.timedelta(minutes=20 * n))
+            pending(theatre, unit, site, f"W{people}-{n}")  # still waiting
+        found = []
+        for path, params in ((reverse("screening:to-screen"), {}),
+                             (reverse("screening:day"), {"site": site.pk, "date": "2027-03-29"}),
+                             (reverse("screening:invitations"), {"site": site.pk, "date": "2027-03-29"})):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path, params).status_code == 200
+            found.append(len(queries))
+        return found
+
+    with time_machine.travel(FRIDAY, tick=False):
+        client.force_login(screener)
+        assert counts(2) == counts(12)
