@@ -36,6 +36,7 @@ from prisons.imports import (
 )
 from prisons.models import Site, Weekday
 
+from .language_codes import language_codes
 from .models import Availability, Facilitator, FacilitatorKind, Partner
 
 COLUMNS = {
@@ -83,7 +84,6 @@ WEEKDAYS = (
 )
 _WEEKDAY_VALUES = {normalise(name): day for day, names in enumerate(WEEKDAYS) for name in names}
 _WINDOW = re.compile(r"^\s*([^\d\s]+)\.?\s+(\d{1,2})[:h.](\d{2})\s*[-–]\s*(\d{1,2})[:h.](\d{2})\s*(\*?)\s*$")
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 UPDATED_FIELDS = ("kind", "partner", "email", "phone", "languages", "skills", "authorisation_number",
                   "authorisation_valid_from", "authorisation_valid_until")
 
@@ -195,12 +195,10 @@ def _validate_row(number, cells, column, partners, kinds, report) -> Facilitator
         if text.get(key):
             values[key] = text[key]
     if text.get("languages"):
-        codes = [code.strip().lower() for code in re.split(r"[,;/]", text["languages"]) if code.strip()]
-        wrong = [code for code in codes if not LANGUAGE_CODE.match(code)]
-        if wrong:
-            error("languages", _("Not a language code: %(codes)s. Use two or three letters, e.g. fr, nl, ar.")
-                  % {"codes": ", ".join(wrong)})
-        values["languages"] = list(dict.fromkeys(codes))
+        try:
+            values["languages"] = language_codes(text["languages"])
+        except ValueError as exc:
+            error("languages", exc.args[0])
     for key in ("authorisation_valid_from", "authorisation_valid_until"):
         if text.get(key):
             try:

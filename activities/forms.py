@@ -1,6 +1,5 @@
 """Forms of the catalogue, partner and facilitator pages, and the filters shared with the API."""
 import datetime as dt
-import re
 
 import django_filters
 from django import forms
@@ -15,6 +14,7 @@ from prisons.models import RoomKind
 from prisons.selectors import language_choices
 
 from .checks import AuthorisationState
+from .language_codes import language_codes
 from .models import (
     Activity,
     ActivityKind,
@@ -34,8 +34,6 @@ from .models import (
     VolunteerCandidate,
 )
 
-LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
-
 
 class LanguageListField(forms.CharField):
     """ISO 639 codes typed as "fr, nl, ar", stored as a list."""
@@ -51,14 +49,10 @@ class LanguageListField(forms.CharField):
         return value
 
     def to_python(self, value):
-        codes = [code.strip().lower() for code in (value or "").replace(";", ",").split(",") if code.strip()]
-        wrong = [code for code in codes if not LANGUAGE_CODE_RE.match(code)]
-        if wrong:
-            raise forms.ValidationError(
-                _("Not a language code: %(codes)s. Use two or three letters, e.g. fr, nl, ar."),
-                params={"codes": ", ".join(wrong)}, code="invalid_language",
-            )
-        return list(dict.fromkeys(codes))
+        try:
+            return language_codes(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid_language") from None
 
 
 class ActivityForm(forms.ModelForm):

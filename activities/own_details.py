@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.models import AuditAction, User
 
+from .language_codes import language_codes
 from .models import Facilitator
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
-LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 def _may_change(facilitator: Facilitator, by) -> None:
@@ -30,14 +30,13 @@ def update_own_details(facilitator: Facilitator, *, by, phone: str, languages: l
     """Phone, languages spoken and skills, all or nothing; every wrong field is named. Audited."""
     _may_change(facilitator, by)
     phone, skills = (phone or "").strip(), (skills or "").strip()
-    languages = list(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
     errors = {}
     if phone and not PHONE_RE.match(phone):
         errors["phone"] = _("Not a phone number: use digits, spaces and + ( ) . / - only, e.g. +32 470 12 34 56.")
-    wrong = [code for code in languages if not LANGUAGE_CODE_RE.match(code)]
-    if wrong:
-        errors["languages"] = _("Not a language code: %(codes)s. Use two or three letters, e.g. fr, nl, ar.") % {
-            "codes": ", ".join(wrong)}
+    try:
+        languages = language_codes(languages)
+    except ValueError as error:
+        errors["languages"] = error.args[0]
     if len(skills) > Facilitator._meta.get_field("skills").max_length:
         errors["skills"] = _("At most %(limit)s characters.") % {"limit": Facilitator._meta.get_field("skills").max_length}
     if errors:

@@ -10,7 +10,6 @@ these two calls.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -30,6 +29,7 @@ from prisons.imports import (
     word_lookup,
 )
 
+from .language_codes import language_codes
 from .models import Community, Partner
 
 COLUMNS = {
@@ -59,7 +59,6 @@ COMMUNITIES = {
     Community.BICOMMUNITY: ("bi", "bicommunity", "brussels bicommunity", "bicommunautaire", "bicommunautair",
                             "cocom", "ggc", "both"),
 }
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 TEXT_FIELDS = {"description": 5000, "themes": 255, "office_hours": 255, "territory": 255, "contact_name": 150,
                "phone": 40, "address": 255, "public_transport": 255}
 
@@ -134,12 +133,10 @@ def _validate_row(number, cells, column, communities, existing, report) -> Partn
             error("website", _("“%(value)s” is not a web address.") % {"value": text["website"]})
         values["website"] = website
     if text.get("languages"):
-        codes = [code.strip().lower() for code in re.split(r"[,;/]", text["languages"]) if code.strip()]
-        wrong = [code for code in codes if not LANGUAGE_CODE.match(code)]
-        if wrong:
-            error("languages", _("Not a language code: %(codes)s. Use two or three letters, e.g. fr, nl, ar.")
-                  % {"codes": ", ".join(wrong)})
-        values["languages"] = list(dict.fromkeys(codes))
+        try:
+            values["languages"] = language_codes(text["languages"])
+        except ValueError as exc:
+            error("languages", exc.args[0])
     if check.failed:
         return None
     return PartnerRow(number, text["name"], values, match)
