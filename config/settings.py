@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "enrolment.models.Rating",
         "SheetLevelEnum": "enrolment.models.Level",
         "WeekdayEnum": "prisons.models.Weekday",
+        "ScreeningOutcomeEnum": "screening.models.Outcome",
     },
 }
 

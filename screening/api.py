@@ -77,6 +77,17 @@ class RoundSerializer(serializers.Serializer):
     room = serializers.IntegerField(required=False, allow_null=True)
 
 
+class DayOutcomeSerializer(serializers.Serializer):
+    interview = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=[c for c in InterviewStatus.choices if c[0] != InterviewStatus.SCHEDULED])
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+
+
+class DayOutcomesSerializer(serializers.Serializer):
+    outcomes = DayOutcomeSerializer(many=True, allow_empty=False)
+
+
 class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     serializer_class = InterviewSerializer
@@ -175,3 +186,17 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         except DjangoValidationError as error:
             raise _api_error(error) from error
         return Response(InterviewSerializer(interviews, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DayOutcomesSerializer, responses=InterviewSerializer(many=True))
+    @action(detail=False, methods=["post"], serializer_class=DayOutcomesSerializer)
+    def outcomes(self, request):
+        """What happened at several interviews at once (a round's morning), all or none; each refusal names the
+        row. Notes are written one interview at a time (`…/<id>/outcome/`)."""
+        serializer = DayOutcomesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            saved = rounds.record_day_outcomes(request.user, access.visible_interviews(request.user), [
+                rounds.DayOutcome(**item) for item in serializer.validated_data["outcomes"]])
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(InterviewSerializer(saved, many=True).data)

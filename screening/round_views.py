@@ -120,3 +120,37 @@ def invitations(request):
         "site": site, "day": day, "count": len(interviews), "pages": pages,
         "languages": notices.NOTICE_LANGUAGES, "chosen": chosen,
     })
+
+
+@login_required
+def day_outcomes(request):
+    """What happened at each of the day's interviews, recorded at once after the round (notes stay on each
+    interview's page)."""
+    from .models import InterviewStatus, Outcome
+
+    site, day, interviews = _day(request)
+    interviews = [i for i in interviews if request.user.has_perm("screening.change_interview", i)]
+    errors, typed = [], {}
+    if request.method == "POST":
+        typed = request.POST
+        chosen = [rounds.DayOutcome(i.pk, request.POST.get(f"status-{i.pk}", ""), request.POST.get(f"outcome-{i.pk}", ""),
+                                    request.POST.get(f"reason-{i.pk}", "")) for i in interviews
+                  if request.POST.get(f"status-{i.pk}")]
+        if not chosen:
+            errors = [_("Say for at least one interview whether it was held, missed or cancelled.")]
+        else:
+            try:
+                saved = rounds.record_day_outcomes(request.user, access.visible_interviews(request.user), chosen)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, ngettext("%(count)d interview recorded.", "%(count)d interviews recorded.",
+                                                   len(saved)) % {"count": len(saved)})
+                return redirect(f"{reverse('screening:day')}?site={site.pk}&date={day.isoformat()}")
+    rows = [{"interview": i, "status": typed.get(f"status-{i.pk}", ""), "outcome": typed.get(f"outcome-{i.pk}", ""),
+             "reason": typed.get(f"reason-{i.pk}", "")} for i in interviews]  # what was typed stays
+    return render(request, "screening/day_outcomes.html", {
+        "site": site, "day": day, "rows": rows, "errors": errors,
+        "statuses": [c for c in InterviewStatus.choices if c[0] != InterviewStatus.SCHEDULED],
+        "outcomes": Outcome.choices,
+    }, status=400 if errors else 200)

@@ -222,3 +222,45 @@ def interviews_on(interviews, site, day: dt.date):
 def record_printed(user, interviews, what: str) -> None:
     """The day's list and invitations read detainee data: one audit entry per person, ids only."""
     audit.record_each(user, AuditAction.VIEW, interviews, object_type="screening.interview", detail=what)
+
+
+@dataclass
+class DayOutcome:
+    """What happened at one interview of the day, as the day's form or the API gives it."""
+
+    interview: int
+    status: str
+    outcome: str = ""
+    reason: str = ""
+
+
+def record_day_outcomes(user, interviews, outcomes: list[DayOutcome]) -> list[Interview]:
+    """The outcomes of a morning of interviews at once, all or none; each refusal names the row (the
+    person's prison number). `interviews`: those the user may see. Confidential notes stay on each
+    interview's own page."""
+    from .services import record_outcome
+
+    found = {i.pk: i for i in interviews.filter(pk__in=[o.interview for o in outcomes]).select_related("detainee")}
+    errors, saved = [], []
+    with transaction.atomic():
+        for row, item in enumerate(outcomes, start=1):
+            interview = found.get(item.interview)
+            if interview is None:
+                errors.append(_("Row %(row)s: no interview %(id)s among those you may see.") % {
+                    "row": row, "id": item.interview})
+                continue
+            if not user.has_perm("screening.change_interview", interview):
+                errors.append(_("Row %(row)s: you may not record this interview.") % {"row": row})
+                continue
+            try:
+                saved.append(record_outcome(interview, status=item.status, outcome=item.outcome, reason=item.reason,
+                                            by=user))
+            except ValidationError as error:
+                errors.extend(_("Row %(row)s (%(number)s): %(message)s") % {
+                    "row": row, "number": interview.detainee.prison_number, "message": message}
+                    for message in error.messages)
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationError({"outcomes": errors})
+    return saved

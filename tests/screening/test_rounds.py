@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from activities.models import SessionStatus
 from core.models import AuditEntry, Role
-from enrolment.models import EnrolmentStatus
+from enrolment.models import Enrolment, EnrolmentStatus
 from prisons.models import BlockedPeriod, Commitment, DetaineeLanguage, DetaineeStatus
 from screening.models import Interview
 from screening.rounds import awaiting_screening
@@ -248,3 +248,40 @@ def test_the_lists_and_invitations_read_in_the_same_queries_for_few_or_many(clie
     with time_machine.travel(FRIDAY, tick=False):
         client.force_login(screener)
         assert counts(2) == counts(12)
+
+
+def test_the_days_outcomes_are_recorded_at_once_or_not_at_all(client, site, unit, theatre, screener, room, other_site):
+    with time_machine.travel(FRIDAY, tick=False):
+        first, second, third = (pending(theatre, unit, site, name) for name in ("Aaa", "Bbb", "Ccc"))
+        interviews = [Interview.objects.create(detainee=e.detainee, enrolment=e, screener=screener, room=room,
+                                               scheduled_at=utc(7) + dt.timedelta(minutes=20 * n))
+                      for n, e in enumerate((first, second, third))]
+        client.force_login(screener)
+        url = f"{reverse('screening:day-outcomes')}?site={site.pk}&date=2027-03-29"
+        page = client.get(url)
+        assert [row["interview"] for row in page.context["rows"]] == interviews
+        wrong = client.post(url, {
+            f"status-{interviews[0].pk}": "held", f"outcome-{interviews[0].pk}": "suitable",
+            f"status-{interviews[1].pk}": "held", f"outcome-{interviews[1].pk}": "not_suitable",  # no reason
+            f"status-{interviews[2].pk}": "missed"})
+        assert wrong.status_code == 400
+        assert f"Row 2 ({second.detainee.prison_number}): Give the reason for this outcome." in wrong.content.decode()
+        assert 'value="suitable" selected' in wrong.content.decode()  # what was typed stays
+        assert not Interview.objects.exclude(status="scheduled").exists()  # nothing saved
+        done = client.post(url, {
+            f"status-{interviews[0].pk}": "held", f"outcome-{interviews[0].pk}": "suitable",
+            f"status-{interviews[1].pk}": "held", f"outcome-{interviews[1].pk}": "not_suitable",
+            f"reason-{interviews[1].pk}": "Prefers the drawing workshop", f"status-{interviews[2].pk}": ""},
+            follow=True)
+        assert "2 interviews recorded." in done.content.decode()
+        assert [(i.status, i.outcome) for i in Interview.objects.order_by("scheduled_at")] == [
+            ("held", "suitable"), ("held", "not_suitable"), ("scheduled", "")]
+        assert list(awaiting_screening(Enrolment.objects.all())) == []  # two screened, the third still planned
+        api = client.post("/api/v1/screening-interviews/outcomes/", {"outcomes": [
+            {"interview": interviews[2].pk, "status": "missed"}]}, content_type="application/json")
+        assert api.status_code == 200 and api.json()[0]["status"] == "missed"
+        assert list(awaiting_screening(Enrolment.objects.all())) == [third]  # missed: waiting again
+        client.force_login(UserFactory(role=Role.COORDINATOR, sites=[other_site]))
+        refused = client.post("/api/v1/screening-interviews/outcomes/", {"outcomes": [
+            {"interview": interviews[0].pk, "status": "cancelled"}]}, content_type="application/json")
+        assert refused.status_code == 400 and "Row 1: no interview" in refused.json()["outcomes"][0]
