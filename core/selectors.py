@@ -78,6 +78,17 @@ def _unsent_email_count(user) -> list:
     return counts
 
 
+def _unrecorded_interviews(user) -> list:
+    """Screening interviews whose time has passed with nothing recorded: linked to the first such day's form."""
+    past = access.visible_interviews(user).filter(status="scheduled", scheduled_at__lt=timezone.now())
+    first = past.order_by("scheduled_at").values_list("detainee__site_id", "scheduled_at").first()
+    url = ""
+    if first:
+        url = f"{reverse('screening:day-outcomes')}?site={first[0]}&date={timezone.localdate(first[1]).isoformat()}"
+    return [_n(ngettext_lazy("past screening interview with nothing recorded",
+                             "past screening interviews with nothing recorded", "count"), past.count(), url)]
+
+
 def current_week_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
     today = today or timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
@@ -140,6 +151,7 @@ def workflow_steps(user) -> list[Step]:
             _n(ngettext_lazy("enrolled", "enrolled", "count"), enrolments.filter(status=EnrolmentStatus.ENROLLED).count()),
             _n(ngettext_lazy("freed place offered, to confirm", "freed places offered, to confirm", "count"), enrolments.filter(status=EnrolmentStatus.APPROVED, offered_at__isnull=False).count()),
             _n(ngettext_lazy("screening interview planned", "screening interviews planned", "count"), access.visible_interviews(user).filter(status="scheduled").count()),
+            *(_unrecorded_interviews(user) if user.has_perm("screening.plan_rounds") else []),
             *([_n(ngettext_lazy("application waiting for a screening interview to be planned",
                                 "applications waiting for a screening interview to be planned", "count"),
                   awaiting_screening(enrolments, today).count(), reverse("screening:to-screen"))]

@@ -285,3 +285,13 @@ def test_the_days_outcomes_are_recorded_at_once_or_not_at_all(client, site, unit
         refused = client.post("/api/v1/screening-interviews/outcomes/", {"outcomes": [
             {"interview": interviews[0].pk, "status": "cancelled"}]}, content_type="application/json")
         assert refused.status_code == 400 and "Row 1: no interview" in refused.json()["outcomes"][0]
+
+
+def test_the_home_page_counts_past_interviews_with_nothing_recorded(client, site, unit, theatre, screener):
+    first = pending(theatre, unit, site, "Aaa")
+    Interview.objects.create(detainee=first.detainee, enrolment=first, screener=screener, scheduled_at=utc(7))
+    with time_machine.travel(dt.datetime(2027, 3, 30, 9, tzinfo=dt.UTC), tick=False):
+        client.force_login(screener)
+        home = client.get("/").content.decode()
+    assert "<strong>1</strong> past screening interview with nothing recorded" in home
+    assert f'href="/screening/day/outcomes/?site={site.pk}&amp;date=2027-03-29"' in home
