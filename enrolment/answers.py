@@ -40,17 +40,22 @@ DECLINED_TOLD_WITHIN_DAYS = 30
 OTHER_OFFERS_SHOWN = 5
 
 
+def with_last_answer(enrolments):
+    """`enrolments` annotated with `told_status` and `told_at`: the last written answer handed out, if any."""
+    last = ApplicationAnswer.objects.filter(enrolment=OuterRef("pk")).order_by("-answered_at", "-id")
+    return enrolments.annotate(told_status=Subquery(last.values("status")[:1]),
+                               told_at=Subquery(last.values("answered_at")[:1]))
+
+
 def answers_to_give(enrolments, today: dt.date | None = None):
     """The applications among `enrolments` whose current state the detainee has not been told in writing,
     for detainees still held and cycles whose term has not ended, by unit and name (the order officers hand
     them out). Annotated with `told_status` and `told_at`, the last answer given if any."""
     today = today or timezone.localdate()
-    last = ApplicationAnswer.objects.filter(enrolment=OuterRef("pk")).order_by("-answered_at", "-id")
     return (
-        enrolments.filter(status__in=ANSWERABLE, detainee__status=DetaineeStatus.PRESENT,
-                          cycle__term__last_date__gte=today)
+        with_last_answer(enrolments.filter(status__in=ANSWERABLE, detainee__status=DetaineeStatus.PRESENT,
+                                           cycle__term__last_date__gte=today))
         .exclude(status=Status.DECLINED, ended_on__lt=today - dt.timedelta(days=DECLINED_TOLD_WITHIN_DAYS))
-        .annotate(told_status=Subquery(last.values("status")[:1]), told_at=Subquery(last.values("answered_at")[:1]))
         .filter(Q(told_status__isnull=True) | ~Q(told_status=F("status")))
         .select_related("detainee", "detainee__unit", "cycle", "cycle__activity", "cycle__term")
         .order_by("detainee__unit__code", "detainee__last_name", "detainee__first_name", "cycle__code", "id")

@@ -15,7 +15,7 @@ from core import rules as access
 from core.models import AuditAction
 
 from . import notices, selectors, services
-from .answers import ANSWERABLE
+from .answers import ANSWERABLE, with_last_answer
 from .checks import check_applications, language_needs
 from .forms import ApplicationForm, DecisionForm, DeclineForm, EndForm, ImportForm
 from .models import EnrolmentStatus
@@ -49,7 +49,7 @@ def _application(request, pk, permission="enrolment.view_application"):
 @login_required
 def cycle_page(request, pk):
     cycle = _cycle(request, pk)
-    enrolments = access.visible_enrolments(request.user)
+    enrolments = with_last_answer(access.visible_enrolments(request.user))
     pending = list(selectors.pending_applications_of(cycle, enrolments))
     findings = check_applications(cycle, pending)
     return render(request, "enrolment/cycle.html", {

@@ -329,3 +329,14 @@ def test_the_evaluation_counts_the_days_to_a_decision_and_the_answers_in_writing
         api = client.get(f"/api/v1/indicators/{theatre.term.pk}/").json()
     cycle = next(c for c in api["cycles"] if c["code"] == "TH-1")
     assert (cycle["median_days_to_decision"], cycle["answered_rate"]) == (6, 0.25)
+
+
+def test_the_cycle_page_marks_who_was_told_and_who_waits_for_an_answer(client, coordinator, site, unit, theatre):
+    told = apply(theatre, DetaineeFactory(unit=unit, site=site, last_name="Told"), status=EnrolmentStatus.APPROVED)
+    tell(told)
+    untold = apply(theatre, DetaineeFactory(unit=unit, site=site, last_name="Untold"), status=EnrolmentStatus.ENROLLED,
+                   seat=1)
+    client.force_login(coordinator)
+    html = client.get(reverse("enrolment:cycle", args=[theatre.pk])).content.decode()
+    assert "TOLD" in html and "told on 13 Dec" in html
+    assert f'<a class="badge warn" href="/enrolment/applications/{untold.pk}/notice/">answer to give</a>' in html
