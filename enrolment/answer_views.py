@@ -140,3 +140,19 @@ def notice(request, pk):
             "notice_languages": notices.NOTICE_LANGUAGES, "may_record": True,
             "told": enrolment.answers.first(), "detainee": enrolment.detainee,
         })
+
+
+@require_POST
+@login_required
+def take_back(request, pk):
+    """"Not handed out after all": the last answer recorded by mistake goes, and the application is due again."""
+    from .models import ApplicationAnswer
+
+    answer = get_object_or_404(ApplicationAnswer.objects.select_related("enrolment__cycle__term").filter(
+        enrolment__in=_answerable(request.user)), pk=pk)
+    try:
+        answers.take_back(answer, by=request.user)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from None
+    messages.success(request, _("The answer is taken back: the application is among the answers to give again."))
+    return redirect("enrolment:application", answer.enrolment_id)

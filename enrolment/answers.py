@@ -218,3 +218,14 @@ def record_answers(user, scope, handed: list[Handed]) -> list[ApplicationAnswer]
     with transaction.atomic():
         return ApplicationAnswer.objects.bulk_create(answers)
 
+
+
+def take_back(answer: ApplicationAnswer, *, by) -> None:
+    """An answer recorded as handed out by mistake (the slip never went): the application is due again.
+    Audited, ids only."""
+    if not by.has_perm("enrolment.manage_applications", answer.enrolment):
+        raise ValidationError({"answer": _("You may not answer the applications of this site.")})
+    with transaction.atomic():
+        audit.record(by, AuditAction.DELETE, answer.enrolment,
+                     detail=f"answer taken back {answer.status} {answer.answered_at:%Y-%m-%d}")
+        answer.delete()

@@ -54,7 +54,7 @@ class AnswersInput(serializers.Serializer):
     answers = AnswerHandedInput(many=True, allow_empty=False)
 
 
-class ApplicationAnswerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ApplicationAnswerViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = ApplicationAnswerSerializer
 
     def _enrolments(self):
@@ -109,3 +109,8 @@ class ApplicationAnswerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         with service_errors():
             recorded = answers.record_answers(request.user, self._enrolments(), handed)
         return Response(ApplicationAnswerSerializer(recorded, many=True).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        """An answer recorded by mistake (the slip never went): the application is due again."""
+        with service_errors():
+            answers.take_back(instance, by=self.request.user)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("answers/", answer_views.answers_to_give, name="answers"),
     path("answers/print/", answer_views.print_answers, name="answers-print"),
     path("answers/handed/", answer_views.answers_handed, name="answers-handed"),
+    path("answers/<int:pk>/take-back/", answer_views.take_back, name="answer-take-back"),
     path(
         "applications/<int:pk>/<slug:action>/", views.application_action, name="application-action",
     ),

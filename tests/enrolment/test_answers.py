@@ -340,3 +340,22 @@ def test_the_cycle_page_marks_who_was_told_and_who_waits_for_an_answer(client, c
     html = client.get(reverse("enrolment:cycle", args=[theatre.pk])).content.decode()
     assert "TOLD" in html and "told on 13 Dec" in html
     assert f'<a class="badge warn" href="/enrolment/applications/{untold.pk}/notice/">answer to give</a>' in html
+
+
+def test_an_answer_recorded_by_mistake_is_taken_back_and_due_again(client, coordinator, site, unit, theatre,
+                                                                   other_site):
+    waiting = apply(theatre, DetaineeFactory(unit=unit, site=site), status=EnrolmentStatus.APPROVED)
+    answer = tell(waiting)
+    outsider = UserFactory(username="far", role="coordinator", sites=[other_site])
+    client.force_login(outsider)
+    assert client.post(reverse("enrolment:answer-take-back", args=[answer.pk])).status_code == 404
+    assert client.delete(f"/api/v1/application-answers/{answer.pk}/").status_code == 404
+    client.force_login(coordinator)
+    page = client.post(reverse("enrolment:answer-take-back", args=[answer.pk]), follow=True).content.decode()
+    assert "The answer is taken back" in page and "No written answer handed out yet." in page
+    assert [row["enrolment"].pk for _unit, rows in client.get(reverse("enrolment:answers")).context["units"]
+            for row in rows] == [waiting.pk]
+    assert AuditEntry.objects.filter(detail__startswith="answer taken back approved").count() == 1
+    again = tell(waiting)
+    assert client.delete(f"/api/v1/application-answers/{again.pk}/").status_code == 204
+    assert not ApplicationAnswer.objects.exists()
