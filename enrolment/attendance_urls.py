@@ -14,6 +14,7 @@ urlpatterns = [
     path("follow-up/notes/", missed_note_views.print_notes, name="missed-notes"),
     path("follow-up/notes/handed/", missed_note_views.notes_handed, name="missed-notes-handed"),
     path("follow-up/notes/<int:pk>/reply/", missed_note_views.note_reply, name="missed-note-reply"),
+    path("follow-up/notes/<int:pk>/take-back/", missed_note_views.note_take_back, name="missed-note-take-back"),
     path("feedback/<int:pk>/", views.feedback_interview, name="feedback-interview"),
     path("export/", views.export, name="export"),
 ]

@@ -76,3 +76,18 @@ def note_reply(request, pk):
         else:
             messages.success(request, _("Recorded: they want to continue."))
     return redirect("attendance:follow-up")
+
+
+@require_POST
+@login_required
+def note_take_back(request, pk):
+    note = get_object_or_404(MissedSessionsNote.objects.select_related("enrolment__cycle__term").filter(
+        enrolment__in=_followed(request.user)), pk=pk)
+    try:
+        missed_notes.take_back(note, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The note is taken back: it can be printed again."))
+    return redirect("attendance:follow-up")

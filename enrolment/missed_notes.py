@@ -145,3 +145,14 @@ def record_handed_now(user, scope, enrolment_ids: list[int], language: str | Non
         raise ValidationError({"notes": missing})
     by_id = {slip.enrolment.pk: slip for slip in slips_for(list(runs.values()), language)}
     return record_handed(user, scope, [by_id[pk].token for pk in enrolment_ids])
+
+
+def take_back(note: MissedSessionsNote, *, by) -> None:
+    """A note recorded as handed out by mistake, before any reply: it goes (audited, ids only)."""
+    if not by.has_perm("enrolment.record_feedback", note.enrolment):
+        raise ValidationError({"note": _("You may not follow up the participants of this site.")})
+    if note.reply:
+        raise ValidationError({"note": _("Their reply is already recorded: the note stays.")})
+    with transaction.atomic():
+        audit.record(by, AuditAction.DELETE, note.enrolment, detail="missed sessions note taken back")
+        note.delete()

@@ -38,7 +38,8 @@ class ReplyInput(serializers.Serializer):
         help_text="On a stop: the leaving reason's code (by default, withdrew).")
 
 
-class MissedSessionsNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MissedSessionsNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                                viewsets.GenericViewSet):
     serializer_class = MissedSessionsNoteSerializer
 
     def _enrolments(self):
@@ -80,3 +81,8 @@ class MissedSessionsNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
             note = missed_notes.record_reply(note, data.validated_data["reply"], by=request.user,
                                              leaving_reason=data.validated_data.get("leaving_reason"))
         return Response(MissedSessionsNoteSerializer(note).data)
+
+    def perform_destroy(self, instance):
+        """A note recorded as handed out by mistake, before any reply."""
+        with service_errors():
+            missed_notes.take_back(instance, by=self.request.user)

@@ -174,3 +174,20 @@ def test_printing_notes_reads_in_the_same_queries_for_few_or_many(client, coordi
             assert len(page.context["slips"]) == len(chosen)
             counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_note_recorded_by_mistake_is_taken_back_until_a_reply(client, coordinator, site, unit, cycle, tuesdays):
+    away = participant(cycle, unit, site, ["present", "absent", "absent"], tuesdays, seat=1)
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(coordinator)
+        client.post("/api/v1/missed-sessions-notes/", {"enrolments": [away.pk]}, content_type="application/json")
+        note = MissedSessionsNote.objects.get()
+        page = client.post(reverse("attendance:missed-note-take-back", args=[note.pk]), follow=True)
+        assert "The note is taken back" in page.content.decode()
+        assert f'name="e" value="{away.pk}" id="note-{away.pk}" checked>' in page.content.decode()  # to print again
+        client.post("/api/v1/missed-sessions-notes/", {"enrolments": [away.pk]}, content_type="application/json")
+        note = MissedSessionsNote.objects.get()
+        client.post(reverse("attendance:missed-note-reply", args=[note.pk]), {"reply": "continue"})
+        refused = client.delete(f"/api/v1/missed-sessions-notes/{note.pk}/")
+        assert refused.status_code == 400 and "already recorded" in refused.json()["note"][0]
+    assert MissedSessionsNote.objects.count() == 1
