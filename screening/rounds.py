@@ -26,7 +26,7 @@ from enrolment.models import Enrolment, EnrolmentStatus
 from prisons.models import BlockedPeriod, Commitment, DetaineeStatus
 
 from .models import Interview, InterviewStatus
-from .services import _check_screener
+from .services import _check_screener, record_outcome
 
 SLOT_MINUTES = (10, 120)  # the shortest and longest interview a round plans
 
@@ -238,8 +238,6 @@ def record_day_outcomes(user, interviews, outcomes: list[DayOutcome]) -> list[In
     """The outcomes of a morning of interviews at once, all or none; each refusal names the row (the
     person's prison number). `interviews`: those the user may see. Confidential notes stay on each
     interview's own page."""
-    from .services import record_outcome
-
     found = {i.pk: i for i in interviews.filter(pk__in=[o.interview for o in outcomes]).select_related("detainee")}
     errors, saved = [], []
     with transaction.atomic():
