@@ -191,3 +191,16 @@ def test_a_note_recorded_by_mistake_is_taken_back_until_a_reply(client, coordina
         refused = client.delete(f"/api/v1/missed-sessions-notes/{note.pk}/")
         assert refused.status_code == 400 and "already recorded" in refused.json()["note"][0]
     assert MissedSessionsNote.objects.count() == 1
+
+
+def test_the_home_page_counts_the_notes_waiting_for_a_reply(client, coordinator, site, unit, cycle, tuesdays):
+    waiting, answered = (participant(cycle, unit, site, ["present", "absent", "absent"], tuesdays, seat=n)
+                         for n in (1, 2))
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(coordinator)
+        client.post("/api/v1/missed-sessions-notes/", {"enrolments": [waiting.pk, answered.pk]},
+                    content_type="application/json")
+        client.post(f"/api/v1/missed-sessions-notes/{MissedSessionsNote.objects.get(enrolment=answered).pk}/reply/",
+                    {"reply": "continue"}, content_type="application/json")
+        home = client.get("/").content.decode()
+    assert "<strong>1</strong> note about missed sessions waiting for a reply" in home
