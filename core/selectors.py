@@ -193,12 +193,12 @@ def workflow_steps(user) -> list[Step]:
         Step(10, _("Attendance and dropout interviews"), [
             _n(ngettext_lazy("past session without a register (last 30 days)", "past sessions without a register (last 30 days)", "count"), registers_missing(sessions.filter(starts_at__gte=timezone.now() - dt.timedelta(days=30))).count()),
             _n(ngettext_lazy("participant absent 2+ times in a row, to follow up", "participants absent 2+ times in a row, to follow up", "count"), len(consecutive_absences(enrolments))),
+            *([_n(ngettext_lazy("dropout to interview (last 90 days)", "dropouts to interview (last 90 days)", "count"), dropouts_to_interview(enrolments, today).count(), reverse("attendance:follow-up"))]
+              if user.has_perm("enrolment.view_attendance_follow_up") else []),
             *([_n(ngettext_lazy("note about missed sessions waiting for a reply",
                                 "notes about missed sessions waiting for a reply", "count"),
                   MissedSessionsNote.objects.filter(enrolment__in=enrolments.filter(status=EnrolmentStatus.ENROLLED),
                                                     reply="").count(), reverse("attendance:follow-up"))]
-              if user.has_perm("enrolment.view_attendance_follow_up") else []),
-            *([_n(ngettext_lazy("dropout to interview (last 90 days)", "dropouts to interview (last 90 days)", "count"), dropouts_to_interview(enrolments, today).count(), reverse("attendance:follow-up"))]
               if user.has_perm("enrolment.view_attendance_follow_up") else []),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         _evaluation_step(user, today, cycles),
