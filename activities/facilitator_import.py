@@ -27,6 +27,7 @@ from prisons.imports import (
     ListReport,
     RowCheck,
     RowError,
+    column_aliases,
     flag_repeats,
     normalise,
     parse_date,
@@ -145,7 +146,7 @@ def parse_availability(text: str) -> list[Window]:
 def prepare_facilitator_import(content: bytes, filename: str, site: Site) -> FacilitatorImport:
     """Read and validate the whole file; nothing is written."""
     report = FacilitatorImport(site=site, filename=filename)
-    found = read_list(content, filename, report, aliases=word_lookup(COLUMNS, [(key, label) for key, label, _example in TEMPLATE_COLUMNS]),
+    found = read_list(content, filename, report, aliases=column_aliases(COLUMNS, TEMPLATE_COLUMNS),
                       required=REQUIRED, labels=COLUMN_LABELS)
     if found is None:
         return report

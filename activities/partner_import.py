@@ -22,6 +22,7 @@ from prisons.imports import (
     ListReport,
     RowCheck,
     RowError,
+    column_aliases,
     flag_repeats,
     normalise,
     read_list,
@@ -78,8 +79,7 @@ class PartnerRow:
 def prepare_partner_import(content: bytes, filename: str, site=None) -> ListReport:
     """Read and validate the whole file; nothing is written. `site` is ignored: partners are every site's."""
     report = ListReport(site=None, filename=filename)
-    found = read_list(content, filename, report, aliases=word_lookup(COLUMNS, [(key, label) for key, label, _example
-                                                                               in TEMPLATE_COLUMNS]),
+    found = read_list(content, filename, report, aliases=column_aliases(COLUMNS, TEMPLATE_COLUMNS),
                       required=REQUIRED, labels=COLUMN_LABELS)
     if found is None:
         return report

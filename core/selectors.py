@@ -108,7 +108,8 @@ def workflow_steps(user) -> list[Step]:
     from enrolment.answers import overdue_count as overdue_answers
     from enrolment.attendance import consecutive_absences, registers_missing
     from enrolment.feedback import dropouts_to_interview
-    from enrolment.models import EnrolmentStatus, MissedSessionsNote
+    from enrolment.missed_notes import awaiting_reply as notes_awaiting_reply
+    from enrolment.models import EnrolmentStatus
     from screening.rounds import awaiting_screening
 
     today = timezone.localdate()
@@ -197,8 +198,7 @@ def workflow_steps(user) -> list[Step]:
               if user.has_perm("enrolment.view_attendance_follow_up") else []),
             *([_n(ngettext_lazy("note about missed sessions waiting for a reply",
                                 "notes about missed sessions waiting for a reply", "count"),
-                  MissedSessionsNote.objects.filter(enrolment__in=enrolments.filter(status=EnrolmentStatus.ENROLLED),
-                                                    reply="").count(), reverse("attendance:follow-up"))]
+                  notes_awaiting_reply(enrolments).count(), reverse("attendance:follow-up"))]
               if user.has_perm("enrolment.view_attendance_follow_up") else []),
         ], "attendance:my-sessions" if user.has_perm("enrolment.view_registers") else ""),
         _evaluation_step(user, today, cycles),

@@ -50,6 +50,11 @@ def runs_to_follow(enrolments) -> list[Run]:
     return [Run(enrolment, missed, notes.get(enrolment.pk)) for enrolment, missed in runs]
 
 
+def awaiting_reply(enrolments):
+    """The notes handed to participants of `enrolments` still enrolled, whose reply is not recorded yet."""
+    return MissedSessionsNote.objects.filter(enrolment__in=enrolments.filter(status="enrolled"), reply="")
+
+
 @dataclass
 class NoteSlip:
     enrolment: Enrolment

@@ -282,6 +282,12 @@ def word_lookup(words: dict, labelled) -> dict:
     return found
 
 
+def column_aliases(columns: dict, template_columns) -> dict:
+    """A list import's column names: the aliases of `columns` and the template's own column names
+    (`template_columns`: key, label, example) in French, Dutch and English."""
+    return word_lookup(columns, [(key, label) for key, label, _example in template_columns])
+
+
 # Columns every list of people may have, in French, Dutch and English.
 PERSON_COLUMNS = {
     "last_name": ("last name", "surname", "family name", "nom", "nom de famille", "achternaam", "familienaam",

@@ -22,6 +22,7 @@ from .imports import (
     ListReport,
     RowCheck,
     RowError,
+    column_aliases,
     flag_repeats,
     normalise,
     read_list,
@@ -77,7 +78,7 @@ class StaffRow:
 def prepare_staff_import(content: bytes, filename: str, site: Site) -> ListReport:
     """Read and validate the whole file; nothing is written."""
     report = ListReport(site=site, filename=filename)
-    found = read_list(content, filename, report, aliases=word_lookup(COLUMNS, [(key, label) for key, label, _example in TEMPLATE_COLUMNS]),
+    found = read_list(content, filename, report, aliases=column_aliases(COLUMNS, TEMPLATE_COLUMNS),
                       required=REQUIRED, labels=COLUMN_LABELS)
     if found is None:
         return report
