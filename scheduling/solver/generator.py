@@ -8,8 +8,10 @@ the same problem.
 - `prison`: a prison week: wings with blocked periods and escort limits, wing-restricted rooms,
   volunteers who come for one or two half-days, part-time teachers and instructors, cohorts from
   detainees enrolled in several activities.
-- `dense`: a school-like week: most sessions belong to compact curricula taken as a block, rooms
-  70-90 % occupied, soft room capacity, minimum working days.
+- `dense`: a school-like week: most sessions belong to compact curricula taken as a block, which
+  share most of their courses as a school's programmes do (a course belongs to two or three of
+  them, as in the ITC 2007 instances), teachers of one or two courses, rooms 70-90 % occupied,
+  soft room capacity, minimum working days.
 """
 
 import copy
@@ -489,22 +491,39 @@ class _DenseBuilder:
 
     def _curriculum(self):
         rng = self.rng
-        n_periods = len(self.week.periods)
         open_ones = [c for c in self.curricula if c["load"] < c["limit"]]
-        if not open_ones or rng.random() < 0.1:
-            limit = round(n_periods * rng.uniform(0.4, 0.65))
-            curriculum = {"id": f"curriculum-{len(self.curricula) + 1}", "load": 0,
-                          "limit": limit, "courses": []}
-            self.curricula.append(curriculum)
-            return curriculum
+        if not open_ones or rng.random() < 0.15:
+            return self._new_curriculum()
         return rng.choice(open_ones)
 
+    def _new_curriculum(self):
+        """A new curriculum, most often a variant of an earlier one that shares all but one or two
+        of its courses: a school's programmes share their core courses and differ by an option,
+        which is what makes ITC 2007's instances hard (a course there belongs to about three
+        curricula of about four courses each)."""
+        rng, week = self.rng, self.week
+        limit = round(len(week.periods) * rng.uniform(0.35, 0.6))
+        curriculum = {"id": f"curriculum-{len(self.curricula) + 1}", "load": 0,
+                      "limit": limit, "courses": []}
+        bases = [c for c in self.curricula if len(c["courses"]) >= 2]
+        if bases and rng.random() < 0.8:
+            base = rng.choice(bases)
+            kept = rng.sample(base["courses"], len(base["courses"]) - rng.choice((1, 1, 2)))
+            periods_of = {course["id"]: own for course, own in self.courses}
+            for course_id in kept:
+                week.take([curriculum["id"]], periods_of[course_id])
+                curriculum["load"] += len(periods_of[course_id])
+            curriculum["courses"] = kept
+        self.curricula.append(curriculum)
+        return curriculum
+
     def _teacher(self):
+        # Most teachers give one or two courses (ITC 2007: about 1.2 courses per teacher).
         rng = self.rng
-        if not self.teachers or rng.random() < 0.35:
+        if not self.teachers or rng.random() < 0.7:
             self.teachers.append({"id": f"teacher-{len(self.teachers) + 1}",
                                   "label": f"Teacher {len(self.teachers) + 1}"})
-        return rng.choice(self.teachers[-5:])
+        return rng.choice(self.teachers[-3:])
 
     def _add_course(self, remaining):
         rng, week = self.rng, self.week

@@ -92,6 +92,25 @@ def test_dense_week_is_mostly_compact_curricula_in_busy_rooms():
     assert problem["weights"]["min_days"] > 0 and problem["weights"]["isolation"] > 0
 
 
+@pytest.mark.parametrize("size", ["medium", "large"])
+def test_dense_curricula_share_courses_as_a_schools_programmes_do(size):
+    # ITC 2007's shape: a course in about three curricula, a teacher giving one or two courses.
+    for seed in range(3):
+        problem = generate(size, seed, "dense")
+        curricula_of = defaultdict(int)
+        for cohort in problem["cohorts"]:
+            for activity in cohort["activities"]:
+                curricula_of[activity] += 1
+        in_curricula = list(curricula_of.values())
+        assert sum(in_curricula) / len(in_curricula) >= 1.5
+        assert max(in_curricula) >= 4
+        courses_of = defaultdict(int)
+        for activity in problem["activities"]:
+            for person in activity["facilitators"]:
+                courses_of[person] += 1
+        assert sum(courses_of.values()) / len(courses_of) <= 2
+
+
 def test_unknown_size_or_family_is_refused():
     with pytest.raises(ValueError, match="size"):
         generate("huge")
