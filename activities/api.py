@@ -239,7 +239,7 @@ class FacilitatorViewSet(ScopedReadOnlyViewSet):
         permission="activities.import_facilitators", prepare=prepare_facilitator_import,
         apply=apply_facilitator_import, summary="Check a spreadsheet of facilitators for a site and, with `confirm`, "
         "import it (nothing is saved unless every row is valid)")
-    give_login, close_login = login_actions()
+    give_login, close_login, give_login_letter = login_actions()
 
     @extend_schema(methods=["PUT"], request=WeeklyAvailabilityInput, responses={200: WeeklyAvailabilitySerializer})
     @extend_schema(methods=["GET"], responses={200: WeeklyAvailabilitySerializer})

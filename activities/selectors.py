@@ -28,12 +28,14 @@ def facilitators(user):
             .order_by("last_name", "first_name"))
 
 
-def to_invite(user) -> int:
-    """Active facilitators with an e-mail address and no login, whom the user may give one (the list's
-    "give them logins")."""
+def to_invite(user) -> tuple[int, int]:
+    """Active facilitators without a login whom the user may give one: (with an e-mail address, to invite;
+    without one, to give a letter) for the list's "give them logins"."""
     if not user.has_perm("activities.view_facilitator_list"):
-        return 0
-    return access.visible_facilitators(user).filter(active=True, user__isnull=True).exclude(email="").count()
+        return 0, 0
+    counts = access.visible_facilitators(user).filter(active=True, user__isnull=True).aggregate(
+        by_email=Count("pk", filter=~Q(email="")), on_paper=Count("pk", filter=Q(email="")))
+    return counts["by_email"], counts["on_paper"]
 
 
 def active_without_email(user) -> int:

@@ -26,6 +26,8 @@ urlpatterns = [
     path("facilitators/<int:pk>/", views.facilitator_detail, name="facilitator-detail"),
     path("facilitators/<int:pk>/edit/", views.facilitator_edit, name="facilitator-edit"),
     path("facilitators/<int:pk>/login/", login_views.give_login, {"kind": "facilitator"}, name="facilitator-login"),
+    path("facilitators/<int:pk>/login/letter/", login_views.print_letter, {"kind": "facilitator"},
+         name="facilitator-login-letter"),
     path("facilitators/<int:pk>/login/close/", login_views.close_login, {"kind": "facilitator"},
          name="facilitator-login-close"),
     path("facilitators/logins/", login_views.invite_many, {"kind": "facilitator"}, name="facilitator-logins"),

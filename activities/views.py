@@ -190,10 +190,11 @@ def facilitator_list(request):
     filterset = FacilitatorFilter(request.GET or None, queryset=selectors.facilitators(request.user), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = with_login_states(selectors.with_authorisation_findings(page.object_list))
+    to_invite, to_print = selectors.to_invite(request.user)
     return render(request, "activities/facilitator_list.html", {
         "filter": filterset, "page": page, "rows": rows, "query_string": query_string_without_page(request),
         "without_email": selectors.active_without_email(request.user),
-        "to_invite": selectors.to_invite(request.user),
+        "to_invite": to_invite, "to_print": to_print,
     })
 
 

@@ -28,6 +28,20 @@ class LanguageChoiceForm(forms.Form):
         ("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
 
 
+class LoginLetterForm(LanguageChoiceForm):
+    """A login letter: its language, and for someone who already signs in, that their password stops working."""
+
+    replace_password = forms.BooleanField(label=_("Their current password stops working"), required=False)
+
+
+class LetterCodeForm(forms.Form):
+    """The login name and code of a printed letter."""
+
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    code = forms.CharField(label=_("Code"), max_length=40,
+                           help_text=_("Twelve letters and digits, as on the letter; dashes and spaces do not matter."))
+
+
 RESETS_PER_HOUR = 3
 RESET_DETAIL = "password reset e-mailed"
 

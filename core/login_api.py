@@ -1,7 +1,10 @@
 """The API of logins for facilitators and staff members (`core.logins`): `POST …/<id>/login/` gives one (or
-sends a new invitation), `POST …/<id>/login/close/` closes it. Attached to both viewsets. And `/logins/`, every
+sends a new invitation), `POST …/<id>/login/letter/` gives one with a code to print instead, `POST
+…/<id>/login/close/` closes it. Attached to both viewsets. And `/logins/`, every
 login for the administrators."""
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,8 +28,27 @@ class LoginStateSerializer(serializers.Serializer):
     last_login = serializers.DateTimeField(allow_null=True)
     invited_at = serializers.DateTimeField(allow_null=True, source="invitation.created_at", default=None)
     invitation_sent_at = serializers.DateTimeField(allow_null=True, source="invitation.sent_at", default=None)
+    invitation_on_paper = serializers.BooleanField(source="invitation.on_paper", default=False,
+                                                   help_text="The newest invitation is a printed letter.")
     invitation_refused = serializers.CharField(allow_null=True, source="refused.error", default=None,
                                                help_text="What the mail server answered, while it refuses it.")
+
+
+class LoginLetterInput(LoginInput):
+    replace_password = serializers.BooleanField(
+        default=False, help_text="For someone who already signs in (a forgotten password): their password stops "
+                                 "working. Refused without it.")
+
+
+class LoginLetterSerializer(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    code = serializers.CharField(help_text="Shown here only, kept nowhere: print it at once.")
+    code_url = serializers.SerializerMethodField(help_text="Where the code is typed.")
+    expires_on = serializers.DateField()
+    language = serializers.CharField()
+
+    def get_code_url(self, letter) -> str:
+        return settings.RELAIS_BASE_URL + reverse("welcome-code")
 
 
 def _allowed(request, person):
@@ -63,7 +85,21 @@ def login_actions():
         person.refresh_from_db()
         return Response(LoginStateSerializer(logins.login_summary(person)).data)
 
-    return give_login, close_login
+    @extend_schema(request=LoginLetterInput, responses={201: LoginLetterSerializer},
+                   summary="Give the person a login with a one-time code to print on a letter (for someone "
+                           "without an e-mail address, or a forgotten password); earlier letters and links stop "
+                           "working")
+    @action(detail=True, methods=["post"], url_path="login/letter")
+    def give_login_letter(self, request, pk=None):
+        person = self.get_object()
+        _allowed(request, person)
+        data = LoginLetterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            letter = logins.give_login_on_paper(person, by=request.user, **data.validated_data)
+        return Response(LoginLetterSerializer(letter).data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+
+    return give_login, close_login, give_login_letter
 
 
 class LoginSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from . import logins
@@ -18,7 +18,9 @@ from . import rules as access
 from .forms import (
     InviteUserForm,
     LanguageChoiceForm,
+    LetterCodeForm,
     LoginFilterForm,
+    LoginLetterForm,
     RelaisPasswordResetForm,
     add_service_errors,
 )
@@ -76,6 +78,32 @@ def give_login(request, kind: str, pk: int):
     return redirect(next_or(request, _person_page(person)))
 
 
+def _letters_page(request, letters: list, back: str):
+    # The codes are on this page only: not kept by the browser, nor anywhere else.
+    response = render(request, "core/login_letters.html", {
+        "letters": letters, "back": back, "attempts": logins.CODE_ATTEMPTS,
+        "code_url": settings.RELAIS_BASE_URL + reverse("welcome-code"),
+    })
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def print_letter(request, kind: str, pk: int):
+    """A login letter with a code, for someone without an e-mail address (or who forgot their password)."""
+    person = _person_to_manage(request, kind, pk)
+    form = LoginLetterForm(request.POST)
+    form.is_valid()
+    try:
+        letter = logins.give_login_on_paper(person, by=request.user, language=form.cleaned_data.get("language"),
+                                            replace_password=form.cleaned_data.get("replace_password", False))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_person_page(person))
+    return _letters_page(request, [letter], _person_page(person))
+
+
 @login_required
 @require_POST
 def close_login(request, kind: str, pk: int):
@@ -106,8 +134,15 @@ def invite_many(request, kind: str):
             raise PermissionDenied
         people = people.filter(site=site).order_by("last_name", "first_name")
         back = reverse("prisons:staff-list") + f"?site={site.pk}"
-    to_invite = [person for person in logins.without_login(people) if request.user.has_perm("core.give_login", person)]
-    if request.method == "POST" and to_invite:
+    allowed = [person for person in people if request.user.has_perm("core.give_login", person)]
+    to_invite = logins.without_login(allowed)
+    to_print = logins.without_login_nor_email(allowed)
+    if request.method == "POST" and request.POST.get("action") == "letters" and to_print:
+        result = logins.give_logins_on_paper(to_print, by=request.user)
+        for person, reason in result.refused:
+            messages.error(request, f"{person}: {reason}")
+        return _letters_page(request, result.letters, back) if result.letters else redirect(back)
+    if request.method == "POST" and request.POST.get("action") != "letters" and to_invite:
         result = logins.give_logins(to_invite, by=request.user)
         for person, reason in result.refused:
             messages.error(request, f"{person}: {reason}")
@@ -115,6 +150,7 @@ def invite_many(request, kind: str):
         return redirect(back)
     return render(request, "core/invite_many.html", {
         "to_invite": [(person, logins.suggested_language(person)) for person in to_invite],
+        "to_print": [(person, logins.suggested_language(person)) for person in to_print],
         "kind": kind, "back": back, "site": site,
         "days": settings.RELAIS_INVITATION_DAYS,
     })
@@ -134,6 +170,28 @@ def welcome(request, token: str):
                                     "now on.") % {"username": user.username})
         return redirect("home")
     return render(request, "core/welcome.html", {"form": form, "invited": user},
+                  status=400 if form.errors else 200)
+
+
+CODE_PROBLEMS = {
+    logins.CodeProblem.WRONG: gettext_lazy(
+        "This login name and code do not go together, or the letter was replaced by a newer one or already used. "
+        "Type them as on the letter."),
+    logins.CodeProblem.TOO_MANY: gettext_lazy(
+        "Too many wrong codes: this letter no longer works. Ask your coordinator to print you a new one."),
+    logins.CodeProblem.EXPIRED: gettext_lazy("This letter has expired. Ask your coordinator to print you a new one."),
+}
+
+
+def welcome_code(request):
+    """The code of a printed letter: right, it leads to choosing a password, as an e-mailed link does."""
+    form = LetterCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, problem = logins.user_for_code(form.cleaned_data["username"], form.cleaned_data["code"])
+        if user is not None:
+            return redirect("welcome", token=logins.invitation_token(user))
+        form.add_error("code", CODE_PROBLEMS[problem])
+    return render(request, "core/welcome_code.html", {"form": form, "days": settings.RELAIS_INVITATION_DAYS},
                   status=400 if form.errors else 200)
 
 
@@ -181,6 +239,8 @@ def login_section(user, person) -> dict:
     return {
         "login": logins.login_summary(person), "person": person, "may_give_login": True,
         "give_url": reverse("activities:facilitator-login" if facilitator else "prisons:staff-login", args=[person.pk]),
+        "letter_url": reverse("activities:facilitator-login-letter" if facilitator else "prisons:staff-login-letter",
+                              args=[person.pk]),
         "close_url": reverse("activities:facilitator-login-close" if facilitator else "prisons:staff-login-close",
                              args=[person.pk]),
         "language_choices": LanguageChoiceForm.base_fields["language"].choices,

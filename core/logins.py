@@ -6,17 +6,26 @@ password, and an e-mail with a link to choose one: the link works once and for `
 Invitations go through the outbox, so one the mail server refuses is listed with the other e-mails not
 sent and tried again at each run. Closing a login (someone who left) keeps it for the audit log's sake but
 nobody can sign in with it; giving it again sends a new invitation.
+
+Someone without an e-mail address (many volunteers, some officers) gets a printed letter instead: their
+login name and a one-time code to type at `/welcome/code/`, valid as long as an e-mailed link. The code is
+shown once, on the letter, and only its hash is kept; a new letter, an e-mail invitation, a password chosen,
+a closed login or `CODE_ATTEMPTS` wrong tries void it. A new letter is also how someone without an e-mail
+address gets back a forgotten password.
 """
 import datetime as dt
 import enum
+import re
+import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, check_password, make_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -232,6 +241,161 @@ def accept_invitation(user, password_form) -> None:
         password_form.save()
         user.invitations.filter(accepted_at__isnull=True).update(accepted_at=timezone.now())
         audit.record(user, AuditAction.CHANGE, user, detail="invitation accepted")
+
+
+# --- on paper ------------------------------------------------------------------------------------------
+
+# Read on paper and typed by hand: no 0/O nor 1/I/L. Twelve of 31 symbols, about 59 bits.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+CODE_ATTEMPTS = 5
+
+
+@dataclass
+class Letter:
+    """A login letter to print and hand over: the code is in no database, only here."""
+
+    person: object
+    user: User
+    invitation: LoginInvitation
+    code: str
+    language: str
+
+    @property
+    def expires_on(self) -> dt.date:
+        until = self.invitation.created_at + dt.timedelta(days=settings.RELAIS_INVITATION_DAYS)
+        return timezone.localdate(until)
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _typed_code(typed: str) -> str:
+    """What was typed, as the hash was made: capitals, without spaces nor dashes."""
+    return re.sub(r"[^A-Z0-9]", "", (typed or "").upper())
+
+
+def _ascii_part(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def username_for(person) -> str:
+    """first.last in plain letters, numbered when it is taken (ana.lopez, ana.lopez2, ...)."""
+    base = ".".join(part for part in (_ascii_part(person.first_name), _ascii_part(person.last_name)) if part)
+    base = base[:140] or f"{_role(person)}-{person.pk}"
+    candidate, number = base, 2
+    while User.objects.filter(username__iexact=candidate).exists():
+        candidate, number = f"{base}{number}", number + 1
+    return candidate
+
+
+def give_login_on_paper(person, *, by, language: str | None = None, replace_password: bool = False) -> Letter:
+    """Create (or open again) the person's login without a password and a letter with a code to choose one.
+    Someone who already signs in gets a new letter only with `replace_password` (a forgotten password): their
+    password then stops working. Refusals name the field."""
+    if not (by and by.has_perm("core.give_login", person)):
+        raise PermissionDenied(_("You may not give logins to the people of this site."))
+    name = f"{person.first_name} {person.last_name}"
+    if _is_facilitator(person) and not person.active:
+        raise ValidationError({"active": _("%(name)s is no longer active.") % {"name": name}})
+    language = language or suggested_language(person)
+    if language not in INTERFACE_LANGUAGES:
+        raise ValidationError({"language": _("Choose French, Dutch or English.")})
+    address = (person.email or "").strip().lower()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=person.user_id).first() if person.user_id else None
+        if user is None:
+            if address and User.objects.filter(Q(username__iexact=address) | Q(email__iexact=address)).exists():
+                raise ValidationError({"email": _(
+                    "Another login already uses %(address)s: ask an administrator to link it to %(name)s.")
+                    % {"address": address, "name": name}})
+            user = User(username=address or username_for(person), role=_role(person))
+        elif user.role != _role(person):
+            raise ValidationError({"email": _(
+                "%(name)s signs in with a login of another role (%(role)s): ask an administrator.")
+                % {"name": name, "role": user.get_role_display()}})
+        elif user.is_active and user.has_usable_password() and not replace_password:
+            raise ValidationError({"replace_password": _(
+                "%(name)s already signs in as %(username)s: tick “Their current password stops working” to print "
+                "a new letter (for a forgotten password).") % {"name": name, "username": user.username}})
+        if address:
+            user.email = address
+        user.first_name, user.last_name, user.language = person.first_name, person.last_name, language
+        invitation = _open_with_invitation(user, _site_ids(person), by)
+        code = _new_code()
+        invitation.on_paper = True
+        invitation.code_hash = make_password(_typed_code(code))
+        invitation.sent_at = invitation.created_at  # handed over with the letter
+        invitation.save(update_fields=["on_paper", "code_hash", "sent_at"])
+        _drop_refused_invitation(person)
+        if person.user_id != user.pk:
+            person.user = user
+            person.save(update_fields=["user"])
+        audit.record(by, AuditAction.CREATE, user,
+                     detail=f"login letter printed for {person._meta.model_name} {person.pk}")
+    return Letter(person=person, user=user, invitation=invitation, code=code, language=language)
+
+
+@dataclass
+class LettersMany:
+    letters: list  # Letter
+    refused: list  # (person, message)
+
+
+def give_logins_on_paper(people, *, by) -> LettersMany:
+    """A letter for each, each on their own: one refused does not stop the others."""
+    result = LettersMany([], [])
+    for person in people:
+        try:
+            result.letters.append(give_login_on_paper(person, by=by))
+        except ValidationError as error:
+            result.refused.append((person, " ".join(error.messages)))
+    return result
+
+
+def without_login_nor_email(people) -> list:
+    """Those to give a letter at once: active, without an e-mail address and without a login."""
+    return [person for person in people
+            if getattr(person, "active", True) and not (person.email or "").strip() and not person.user_id]
+
+
+class CodeProblem(enum.Enum):
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    TOO_MANY = "too_many"
+
+
+_dummy_hash = None
+
+
+def _check_against_nothing(code: str) -> None:
+    # The same work as a real check, so the time taken does not tell which login names exist.
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = make_password(secrets.token_hex(8))
+    check_password(code, _dummy_hash)
+
+
+def user_for_code(username: str, code: str) -> tuple[User | None, CodeProblem | None]:
+    """The login whose newest letter has this code, still unused; each wrong code counts against the letter."""
+    typed = _typed_code(code)
+    user = User.objects.filter(username__iexact=(username or "").strip()).first()
+    invitation = user.invitations.first() if user else None
+    if not (user and user.is_active and not user.has_usable_password() and invitation and invitation.on_paper
+            and invitation.accepted_at is None):
+        _check_against_nothing(typed)
+        return None, CodeProblem.WRONG
+    if invitation.failed_attempts >= CODE_ATTEMPTS:
+        return None, CodeProblem.TOO_MANY
+    if not check_password(typed, invitation.code_hash):
+        LoginInvitation.objects.filter(pk=invitation.pk).update(failed_attempts=F("failed_attempts") + 1)
+        return None, CodeProblem.TOO_MANY if invitation.failed_attempts + 1 >= CODE_ATTEMPTS else CodeProblem.WRONG
+    if invitation.created_at < timezone.now() - dt.timedelta(days=settings.RELAIS_INVITATION_DAYS):
+        return None, CodeProblem.EXPIRED
+    return user, None
 
 
 # --- sending ------------------------------------------------------------------------------------------

@@ -108,6 +108,10 @@ class LoginInvitation(models.Model):
     created_at = models.DateTimeField(_("invited on"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("password chosen on"), null=True, blank=True)
+    # Printed for someone without an e-mail address: a letter with a code, whose hash only is kept.
+    on_paper = models.BooleanField(_("letter printed"), default=False)
+    code_hash = models.CharField(max_length=128, blank=True, default="")
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("login invitation")

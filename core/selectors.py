@@ -131,7 +131,7 @@ def workflow_steps(user) -> list[Step]:
             *(_recruitment_counts(user, today) if user.has_perm("activities.view_recruitment") else []),
             *([_n(ngettext_lazy("active facilitator with an e-mail address and no login",
                                 "active facilitators with an e-mail address and no login", "count"),
-                  to_invite(user), reverse("activities:facilitator-logins"))]
+                  to_invite(user)[0], reverse("activities:facilitator-logins"))]
               if user.has_perm("activities.view_facilitator_list") else []),
             *([_n(ngettext_lazy("partner whose agreement or insurance is to chase", "partners whose agreement or insurance is to chase", "count"),
                   partners_to_chase(today).count(), f"{reverse('activities:partner-list')}?to_chase=true")]

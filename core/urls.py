@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("welcome/code/", login_views.welcome_code, name="welcome-code"),
     path("welcome/<str:token>/", login_views.welcome, name="welcome"),
     path("logins/", login_views.every_login, name="logins"),
     path("logins/<int:pk>/close/", login_views.login_action, {"action": "close"}, name="login-close"),

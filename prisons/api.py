@@ -260,7 +260,7 @@ class StaffMemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixin
         permission="prisons.change_reference", prepare=prepare_staff_import, apply=apply_staff_import,
         summary="Check the direction's staff list for a site and, with `confirm`, import it (nothing is saved "
         "unless every row is valid)")
-    give_login, close_login = login_actions()
+    give_login, close_login, give_login_letter = login_actions()
 
     def _save(self, request, member=None):
         from . import staff

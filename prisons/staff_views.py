@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core import rules as access
 from core.forms import add_service_errors
 from core.login_views import login_section
-from core.logins import with_login_states, without_login
+from core.logins import with_login_states, without_login, without_login_nor_email
 
 from . import rooms, staff, staff_import
 from .forms import RoomForm, StaffMemberForm
@@ -54,6 +54,7 @@ def staff_list(request):
     return render(request, "prisons/staff_list.html", {
         "sites": sites, "site": site, "members": members, "not_told": staff.not_told(members),
         "may_change": may_change, "to_invite": len(without_login(members)) if may_change else 0,
+        "to_print": len(without_login_nor_email(members)) if may_change else 0,
     })
 
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("staff/<int:pk>/edit/", staff_views.staff_form, name="staff-edit"),
     path("staff/<int:pk>/remove/", staff_views.staff_remove, name="staff-remove"),
     path("staff/<int:pk>/login/", login_views.give_login, {"kind": "staff"}, name="staff-login"),
+    path("staff/<int:pk>/login/letter/", login_views.print_letter, {"kind": "staff"},
+         name="staff-login-letter"),
     path("staff/<int:pk>/login/close/", login_views.close_login, {"kind": "staff"}, name="staff-login-close"),
     path("staff/logins/", login_views.invite_many, {"kind": "staff"}, name="staff-logins"),
     path("retention/", views.retention_page, name="retention"),
