@@ -96,42 +96,65 @@ def suggested_language(person) -> str:
 def give_login(person, *, by, language: str | None = None) -> LoginInvitation:
     """Create (or open again) the person's login without a password and record an invitation to send.
     Refusals name the field: no e-mail address, an address another login has, a login already in use."""
-    if not (by and by.has_perm("core.give_login", person)):
-        raise PermissionDenied(_("You may not give logins to the people of this site."))
-    name = f"{person.first_name} {person.last_name}"
+    language = _checked_language(person, by, language)
     address = (person.email or "").strip().lower()
     if not address:
         raise ValidationError({"email": _("%(name)s has no e-mail address: add one first, the invitation is "
-                                          "sent there.") % {"name": name}})
+                                          "sent there.") % {"name": _name(person)}})
+    with transaction.atomic():
+        user = _login_to_open(person, address)
+        if user.pk and user.is_active and user.has_usable_password():
+            raise ValidationError({"email": _("%(name)s already has a login and signs in with it.")
+                                            % {"name": _name(person)}})
+        if user.pk and not User.objects.filter(Q(username__iexact=address) | Q(email__iexact=address)).exclude(
+                pk=user.pk).exists():
+            user.username = address  # their address changed since the first invitation
+        user.email = address
+        invitation = _hand_over(person, user, by, language)
+        audit.record(by, AuditAction.CREATE, user, detail=f"login given to {person._meta.model_name} {person.pk}")
+    return invitation
+
+
+def _name(person) -> str:
+    return f"{person.first_name} {person.last_name}"
+
+
+def _checked_language(person, by, language: str | None) -> str:
+    """The language of a login given to `person` by `by`, once `by` may give it and the person is active."""
+    if not (by and by.has_perm("core.give_login", person)):
+        raise PermissionDenied(_("You may not give logins to the people of this site."))
     if _is_facilitator(person) and not person.active:
-        raise ValidationError({"active": _("%(name)s is no longer active.") % {"name": name}})
+        raise ValidationError({"active": _("%(name)s is no longer active.") % {"name": _name(person)}})
     language = language or suggested_language(person)
     if language not in INTERFACE_LANGUAGES:
         raise ValidationError({"language": _("Choose French, Dutch or English.")})
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=person.user_id).first() if person.user_id else None
-        others = User.objects.filter(Q(username__iexact=address) | Q(email__iexact=address))
-        if user is None:
-            if others.exists():
-                raise ValidationError({"email": _(
-                    "Another login already uses %(address)s: ask an administrator to link it to %(name)s.")
-                    % {"address": address, "name": name}})
-            user = User(username=address, role=_role(person))
-        elif user.role != _role(person):
+    return language
+
+
+def _login_to_open(person, address: str) -> User:
+    """The person's login, locked, else a new one named `address` (or first.last without one). Refused: an
+    address another login has, a login of another role."""
+    user = User.objects.select_for_update().filter(pk=person.user_id).first() if person.user_id else None
+    if user is None:
+        if address and User.objects.filter(Q(username__iexact=address) | Q(email__iexact=address)).exists():
             raise ValidationError({"email": _(
-                "%(name)s signs in with a login of another role (%(role)s): ask an administrator.")
-                % {"name": name, "role": user.get_role_display()}})
-        elif user.is_active and user.has_usable_password():
-            raise ValidationError({"email": _("%(name)s already has a login and signs in with it.") % {"name": name}})
-        elif not others.exclude(pk=user.pk).exists():
-            user.username = address  # their address changed since the first invitation
-        user.email, user.first_name, user.last_name = address, person.first_name, person.last_name
-        user.language = language
-        invitation = _open_with_invitation(user, _site_ids(person), by)
-        if person.user_id != user.pk:
-            person.user = user
-            person.save(update_fields=["user"])
-        audit.record(by, AuditAction.CREATE, user, detail=f"login given to {person._meta.model_name} {person.pk}")
+                "Another login already uses %(address)s: ask an administrator to link it to %(name)s.")
+                % {"address": address, "name": _name(person)}})
+        return User(username=address or username_for(person), role=_role(person))
+    if user.role != _role(person):
+        raise ValidationError({"email": _(
+            "%(name)s signs in with a login of another role (%(role)s): ask an administrator.")
+            % {"name": _name(person), "role": user.get_role_display()}})
+    return user
+
+
+def _hand_over(person, user, by, language: str) -> LoginInvitation:
+    """Open the login without a password, for the person's sites, tied to their record."""
+    user.first_name, user.last_name, user.language = person.first_name, person.last_name, language
+    invitation = _open_with_invitation(user, _site_ids(person), by)
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
     return invitation
 
 
@@ -296,44 +319,23 @@ def give_login_on_paper(person, *, by, language: str | None = None, replace_pass
     """Create (or open again) the person's login without a password and a letter with a code to choose one.
     Someone who already signs in gets a new letter only with `replace_password` (a forgotten password): their
     password then stops working. Refusals name the field."""
-    if not (by and by.has_perm("core.give_login", person)):
-        raise PermissionDenied(_("You may not give logins to the people of this site."))
-    name = f"{person.first_name} {person.last_name}"
-    if _is_facilitator(person) and not person.active:
-        raise ValidationError({"active": _("%(name)s is no longer active.") % {"name": name}})
-    language = language or suggested_language(person)
-    if language not in INTERFACE_LANGUAGES:
-        raise ValidationError({"language": _("Choose French, Dutch or English.")})
+    language = _checked_language(person, by, language)
     address = (person.email or "").strip().lower()
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=person.user_id).first() if person.user_id else None
-        if user is None:
-            if address and User.objects.filter(Q(username__iexact=address) | Q(email__iexact=address)).exists():
-                raise ValidationError({"email": _(
-                    "Another login already uses %(address)s: ask an administrator to link it to %(name)s.")
-                    % {"address": address, "name": name}})
-            user = User(username=address or username_for(person), role=_role(person))
-        elif user.role != _role(person):
-            raise ValidationError({"email": _(
-                "%(name)s signs in with a login of another role (%(role)s): ask an administrator.")
-                % {"name": name, "role": user.get_role_display()}})
-        elif user.is_active and user.has_usable_password() and not replace_password:
+        user = _login_to_open(person, address)
+        if user.pk and user.is_active and user.has_usable_password() and not replace_password:
             raise ValidationError({"replace_password": _(
                 "%(name)s already signs in as %(username)s: tick “Their current password stops working” to print "
-                "a new letter (for a forgotten password).") % {"name": name, "username": user.username}})
+                "a new letter (for a forgotten password).") % {"name": _name(person), "username": user.username}})
         if address:
             user.email = address
-        user.first_name, user.last_name, user.language = person.first_name, person.last_name, language
-        invitation = _open_with_invitation(user, _site_ids(person), by)
+        invitation = _hand_over(person, user, by, language)
         code = _new_code()
         invitation.on_paper = True
         invitation.code_hash = make_password(_typed_code(code))
         invitation.sent_at = invitation.created_at  # handed over with the letter
         invitation.save(update_fields=["on_paper", "code_hash", "sent_at"])
         _drop_refused_invitation(person)
-        if person.user_id != user.pk:
-            person.user = user
-            person.save(update_fields=["user"])
         audit.record(by, AuditAction.CREATE, user,
                      detail=f"login letter printed for {person._meta.model_name} {person.pk}")
     return Letter(person=person, user=user, invitation=invitation, code=code, language=language)

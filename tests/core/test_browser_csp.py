@@ -80,3 +80,35 @@ def test_a_volunteer_invited_from_their_page_chooses_a_password_in_chromium(live
     assert "Welcome to Relais" in page.locator(".messages").inner_text()
     assert "Ana Lopez" in page.locator(".whoami").inner_text()
     assert page.csp_violations == []
+
+
+def test_a_volunteer_without_e_mail_gets_a_letter_and_types_its_code_in_chromium(live_server, browser_page,
+                                                                                coordinator, unit):
+    volunteer = FacilitatorFactory(first_name="Tom", last_name="Janssens", email="", languages=["en"],
+                                   sites=[unit.site])
+    page = browser_page
+    sign_in(page, live_server, coordinator.username)
+    page.goto(f"{live_server.url}/activities/facilitators/{volunteer.pk}/")
+    page.click("#login button[type=submit]:has-text('Give a login and print a letter')")
+    page.wait_for_load_state()
+    letter = page.locator("article.login-letter")
+    assert letter.count() == 1 and "Your login to Relais" in letter.inner_text()
+    assert page.locator("[data-print]").is_visible()
+    username, code = (element.inner_text() for element in letter.locator("code.letter-secret").all())
+    assert username == "tom.janssens"
+
+    page.click("header form[action='/logout/'] [type=submit]")
+    page.wait_for_load_state()
+    page.click("text=I have a letter with a code")
+    page.wait_for_load_state()
+    page.fill("input[name=username]", username)
+    page.fill("input[name=code]", code.lower())
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    page.fill("input[name=new_password1]", "Lantern-orchard-52")
+    page.fill("input[name=new_password2]", "Lantern-orchard-52")
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    assert "Welcome to Relais" in page.locator(".messages").inner_text()
+    assert "Tom Janssens" in page.locator(".whoami").inner_text()
+    assert page.csp_violations == []
