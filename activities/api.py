@@ -15,6 +15,7 @@ from core.login_api import login_actions
 from prisons.list_import_api import import_action
 
 from . import availability, carry_over, cycles, terms, volunteer_hours
+from .catalogue_import import apply_catalogue_import, prepare_catalogue_import
 from .checks import authorisation_findings
 from .facilitator_import import Window, apply_facilitator_import, prepare_facilitator_import
 from .forms import ActivityFilter, CycleFilter, FacilitatorFilter, PartnerFilter, SessionFilter
@@ -277,6 +278,11 @@ class ActivityViewSet(ScopedReadOnlyViewSet):
     model = Activity
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
+
+    import_list = import_action(
+        permission="activities.change_catalogue", prepare=prepare_catalogue_import, apply=apply_catalogue_import,
+        summary="Check a spreadsheet of the activity catalogue and, with `confirm`, import it (nothing is saved "
+        "unless every row is valid)", site_bound=False)
 
     @staticmethod
     def scope(user):

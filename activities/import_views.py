@@ -1,4 +1,5 @@
-"""The facilitators' import page and its template (`prisons.list_import_views` does the work)."""
+"""The import pages of facilitators, partner organisations and the activity catalogue, and their templates
+(`prisons.list_import_views` does the work)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy
 from core import rules as access
 from prisons.list_import_views import ListImport, import_page, template_download
 
+from .catalogue_import import TEMPLATE_COLUMNS as CATALOGUE_COLUMNS
+from .catalogue_import import apply_catalogue_import, prepare_catalogue_import
 from .facilitator_import import (
     REQUIRED,
     TEMPLATE_COLUMNS,
@@ -73,3 +76,28 @@ def partner_import_template(request, extension):
     if not request.user.has_perm("activities.change_catalogue"):
         raise PermissionDenied
     return template_download(PARTNER_COLUMNS, extension, "relais-partners", _("Partner organisations"))
+
+
+CATALOGUE = ListImport(
+    name="activities:catalogue-import", template="activities/catalogue_import.html",
+    help_text=gettext_lazy("One row per activity; the first row holds the column names."),
+    prepare=prepare_catalogue_import, apply=lambda report, user: apply_catalogue_import(report, user=user),
+    done=lambda _site, result: _("Activities imported: %(created)s new, %(updated)s updated.") % {
+        "created": result.created, "updated": result.updated},
+    done_url="activities:activity-list", columns=CATALOGUE_COLUMNS, required=(),
+    template_download="activities:catalogue-import-template",
+    preview_cells="activities/_catalogue_import_row.html", site_bound=False)
+
+
+@login_required
+def catalogue_import(request):
+    if not request.user.has_perm("activities.change_catalogue"):
+        raise PermissionDenied
+    return import_page(request, CATALOGUE, None)
+
+
+@login_required
+def catalogue_import_template(request, extension):
+    if not request.user.has_perm("activities.change_catalogue"):
+        raise PermissionDenied
+    return template_download(CATALOGUE_COLUMNS, extension, "relais-catalogue", _("Activities"))
