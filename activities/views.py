@@ -269,7 +269,7 @@ def term_edit(request, pk=None):
                    "last_date": term.last_date, "excluded_dates": term_service.format_excluded(term)}
     else:
         _require(request.user, "activities.change_catalogue")
-        initial = {}
+        initial = {"site": request.GET["site"]} if request.GET.get("site") else {}  # from the setup checklist
     form = TermForm(request.POST or None, initial=initial, user=request.user, term=term)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)

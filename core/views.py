@@ -9,6 +9,7 @@ from scheduling.calendars import recent_changes
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .models import User
 from .selectors import retention_due, workflow_steps
+from .setup_checklist import sites_to_set_up
 
 
 @login_required
@@ -20,6 +21,7 @@ def home(request):
         "changes": recent_changes(request.user, facilitator) if facilitator is not None else [],
         "term_to_confirm": term_to_confirm_for(facilitator) if facilitator is not None else None,
         "retention_due": retention_due(request.user),
+        "setup": sites_to_set_up(request.user),
     })
 
 

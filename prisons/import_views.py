@@ -26,7 +26,8 @@ def detainee_import(request):
     sites = access.visible_sites(request.user)
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, sites)
-    form = DetaineeImportUploadForm(request.POST or None, request.FILES or None, sites=sites)
+    form = DetaineeImportUploadForm(request.POST or None, request.FILES or None, sites=sites,
+                                    initial={"site": request.GET["site"]} if request.GET.get("site") else {})
     if request.method == "POST" and form.is_valid():
         upload, site = form.cleaned_data["file"], form.cleaned_data["site"]
         content = upload.read()

@@ -52,7 +52,8 @@ def import_page(request, spec: ListImport, sites):
             return redirect(spec.done_url)
         upload_form = ListUploadForm(sites=sites, initial={"site": site}, help_text=spec.help_text)
         return render(request, spec.template, {**context, "form": upload_form, "report": report})
-    form = ListUploadForm(request.POST or None, request.FILES or None, sites=sites, help_text=spec.help_text)
+    form = ListUploadForm(request.POST or None, request.FILES or None, sites=sites, help_text=spec.help_text,
+                          initial={"site": request.GET["site"]} if request.GET.get("site") else {})
     if request.method == "POST" and form.is_valid():
         upload, site = form.cleaned_data["file"], form.cleaned_data.get("site")
         content = upload.read()
