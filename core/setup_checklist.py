@@ -60,7 +60,7 @@ def sites_to_set_up(user) -> list[SiteSetup]:
             SetupItem(_("the living units"), site.has_units, unit_url,
                       "" if unit_url else _("an administrator adds them")),
             SetupItem(_("the rooms and the units that reach them"), site.has_rooms,
-                      f"{reverse('prisons:room-new')}?site={site.pk}"),
+                      f"{reverse('prisons:room-import')}?site={site.pk}"),
             SetupItem(_("the detainees, from the prison's list"), site.has_detainees,
                       reverse("prisons:detainee-import")),
             SetupItem(_("the prison staff, from the direction's list"), site.has_staff,

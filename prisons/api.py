@@ -31,6 +31,7 @@ from .models import (
     StaffMember,
     Unit,
 )
+from .room_import import apply_room_import, prepare_room_import
 from .staff_import import apply_staff_import, prepare_staff_import
 
 
@@ -187,6 +188,11 @@ class RoomViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOn
     serializer_class = RoomSerializer
     filterset_fields = ["site", "building", "kind", "active"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    import_list = import_action(
+        permission="prisons.change_reference", prepare=prepare_room_import, apply=apply_room_import,
+        summary="Check the direction's list of rooms for a site and, with `confirm`, import it (nothing is saved "
+        "unless every row is valid)")
 
     @staticmethod
     def scope(user):

@@ -14,7 +14,7 @@ from core.forms import add_service_errors
 from core.login_views import login_section
 from core.logins import with_login_states, without_login, without_login_nor_email
 
-from . import rooms, staff, staff_import
+from . import room_import, rooms, staff, staff_import
 from .forms import RoomForm, StaffMemberForm
 from .list_import_views import ListImport, import_page, template_download
 
@@ -140,3 +140,31 @@ def staff_import_template(request, extension):
     if not access.is_planner(request.user):
         raise PermissionDenied
     return template_download(staff_import.TEMPLATE_COLUMNS, extension, "relais-staff", _("Staff"))
+
+
+ROOMS = ListImport(
+    name="prisons:room-import", template="prisons/room_import.html",
+    help_text=gettext_lazy("One row per room; the first row holds the column names."),
+    prepare=room_import.prepare_room_import,
+    apply=lambda report, user: room_import.apply_room_import(report, user=user),
+    done=lambda site, result: _("Rooms imported for %(site)s: %(created)s new, %(updated)s updated.") % {
+        "site": site.name, "created": result.created, "updated": result.updated},
+    done_url="prisons:room-list", columns=room_import.TEMPLATE_COLUMNS, required=room_import.REQUIRED,
+    template_download="prisons:room-import-template", preview_cells="prisons/_room_import_row.html")
+
+
+@login_required
+def room_import_page(request):
+    """The direction's list of rooms in one go (the site's coordinators)."""
+    sites = access.visible_sites(request.user)
+    sites = sites.filter(pk__in=[site.pk for site in sites if request.user.has_perm("prisons.change_reference", site)])
+    if not sites.exists():
+        raise PermissionDenied
+    return import_page(request, ROOMS, sites)
+
+
+@login_required
+def room_import_template(request, extension):
+    if not access.is_planner(request.user):
+        raise PermissionDenied
+    return template_download(room_import.TEMPLATE_COLUMNS, extension, "relais-rooms", _("Rooms"))
