@@ -1,10 +1,12 @@
-"""Benchmark of the list imports a coordinator runs on the first day (facilitators, prison staff).
+"""Benchmark of the list imports a coordinator runs on the first day (facilitators, prison staff, rooms,
+the activity catalogue).
 
     .venv/bin/python benchmarks/import_bench.py [--rows 100,1000] [--repeat 3]
 
 For each size it builds, in a temporary SQLite database, a site with twenty units and ten partner
 organisations, and a spreadsheet (CSV, French column names) of that many facilitators (partner,
-languages, badge, weekly availability) and of that many staff members (function, two units each).
+languages, badge, weekly availability), staff members (function, two units each), rooms (kind, capacity,
+building, two units each) and activities (kind, two titles, target groups, partner, room kind, sizes).
 It prints, best of three, the time and number of queries of checking the file (`prepare_*`, what the
 preview shows) and of writing it (`apply_*`, in a transaction rolled back after each run). Checking
 reads a fixed number of queries whatever the size; writing grows with the rows (one person at a time,
@@ -62,6 +64,21 @@ def staff_file(rows: int) -> bytes:
     return "\n".join(lines).encode()
 
 
+def rooms_file(rows: int) -> bytes:
+    lines = ["Code;Nom;Type de local;Capacité;Bâtiment;Unités de vie"]
+    for n in range(rows):
+        lines.append(f'R{n};Local {n};classe;{8 + n % 10};B1;"U{n % 20}, U{(n + 1) % 20}"')
+    return "\n".join(lines).encode()
+
+
+def catalogue_file(rows: int) -> bytes:
+    lines = ["Code;Catégorie;Titre;Titel;Public cible;Langues;Organisation partenaire;Locaux;Places;Semaines"]
+    for n in range(rows):
+        lines.append(f"act-{n};socioculturel;Atelier {n};Atelier NL {n};hommes, condamnés;fr, nl;"
+                     f"Bench partner {n % 10};classe;12;10")
+    return "\n".join(lines).encode()
+
+
 def measure(call, repeat: int) -> tuple[float, int, object]:
     """Best time of `repeat` runs, each rolled back, and its number of queries (counted as they run: the
     debug log keeps only the last 9,000)."""
@@ -92,6 +109,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
     from activities.facilitator_import import apply_facilitator_import, prepare_facilitator_import
+    from activities.catalogue_import import apply_catalogue_import, prepare_catalogue_import
+    from prisons.room_import import apply_room_import, prepare_room_import
     from prisons.staff_import import apply_staff_import, prepare_staff_import
 
     site = build_site()
@@ -99,7 +118,9 @@ def main() -> None:
     for rows in (int(size) for size in args.rows.split(",")):
         for label, content, prepare, apply in (
                 ("facilitators", facilitators_file(rows), prepare_facilitator_import, apply_facilitator_import),
-                ("staff", staff_file(rows), prepare_staff_import, apply_staff_import)):
+                ("staff", staff_file(rows), prepare_staff_import, apply_staff_import),
+                ("rooms", rooms_file(rows), prepare_room_import, apply_room_import),
+                ("catalogue", catalogue_file(rows), prepare_catalogue_import, apply_catalogue_import)):
             seconds, queries, report = measure(lambda c=content, p=prepare: p(c, "list.csv", site), args.repeat)
             assert report.ok, report.errors[:3]
             print(f"{rows:>6}  {label + ', check':<28} {seconds:>8.3f} {queries:>8}  {len(report.new)} new")
