@@ -1,11 +1,12 @@
-"""Benchmark of the list imports a coordinator runs on the first day (facilitators, prison staff, rooms,
-the activity catalogue).
+"""Benchmark of the list imports a coordinator runs on the first day (facilitators, prison staff, living
+units, rooms, the activity catalogue).
 
     .venv/bin/python benchmarks/import_bench.py [--rows 100,1000] [--repeat 3]
 
 For each size it builds, in a temporary SQLite database, a site with twenty units and ten partner
 organisations, and a spreadsheet (CSV, French column names) of that many facilitators (partner,
-languages, badge, weekly availability), staff members (function, two units each), rooms (kind, capacity,
+languages, badge, weekly availability), staff members (function, two units each), living units
+(building, population, legal regime, regime, escort limit), rooms (kind, capacity,
 building, two units each) and activities (kind, two titles, target groups, partner, room kind, sizes).
 It prints, best of three, the time and number of queries of checking the file (`prepare_*`, what the
 preview shows) and of writing it (`apply_*`, in a transaction rolled back after each run). Checking
@@ -64,6 +65,13 @@ def staff_file(rows: int) -> bytes:
     return "\n".join(lines).encode()
 
 
+def units_file(rows: int) -> bytes:
+    lines = ["Code;Nom;Bâtiment;Population;Statut juridique;Régime;Capacité;Limite d'escorte"]
+    for n in range(rows):
+        lines.append(f"N{n};Unité {n};B1;hommes;condamnés;fermé;30;2")
+    return "\n".join(lines).encode()
+
+
 def rooms_file(rows: int) -> bytes:
     lines = ["Code;Nom;Type de local;Capacité;Bâtiment;Unités de vie"]
     for n in range(rows):
@@ -108,10 +116,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     setup_django()
-    from activities.facilitator_import import apply_facilitator_import, prepare_facilitator_import
     from activities.catalogue_import import apply_catalogue_import, prepare_catalogue_import
+    from activities.facilitator_import import apply_facilitator_import, prepare_facilitator_import
     from prisons.room_import import apply_room_import, prepare_room_import
     from prisons.staff_import import apply_staff_import, prepare_staff_import
+    from prisons.unit_import import apply_unit_import, prepare_unit_import
 
     site = build_site()
     print(f"{'rows':>6}  {'what':<28} {'seconds':>8} {'queries':>8}  note")
@@ -119,6 +128,7 @@ def main() -> None:
         for label, content, prepare, apply in (
                 ("facilitators", facilitators_file(rows), prepare_facilitator_import, apply_facilitator_import),
                 ("staff", staff_file(rows), prepare_staff_import, apply_staff_import),
+                ("units", units_file(rows), prepare_unit_import, apply_unit_import),
                 ("rooms", rooms_file(rows), prepare_room_import, apply_room_import),
                 ("catalogue", catalogue_file(rows), prepare_catalogue_import, apply_catalogue_import)):
             seconds, queries, report = measure(lambda c=content, p=prepare: p(c, "list.csv", site), args.repeat)

@@ -51,14 +51,12 @@ def sites_to_set_up(user) -> list[SiteSetup]:
     ).order_by("name")
     has_catalogue = Activity.objects.filter(active=True).exists()
     has_partners = Partner.objects.exists()
-    unit_url = reverse("admin:prisons_unit_add") if user.is_staff else ""
     setups = []
     for site in filled:
         items = [
             SetupItem(_("the regime: the periods of each weekday"), site.has_regime,
                       reverse("prisons:site-regime", args=[site.pk])),
-            SetupItem(_("the living units"), site.has_units, unit_url,
-                      "" if unit_url else _("an administrator adds them")),
+            SetupItem(_("the living units"), site.has_units, f"{reverse('prisons:unit-import')}?site={site.pk}"),
             SetupItem(_("the rooms and the units that reach them"), site.has_rooms,
                       f"{reverse('prisons:room-import')}?site={site.pk}"),
             SetupItem(_("the detainees, from the prison's list"), site.has_detainees,

@@ -33,6 +33,7 @@ from .models import (
 )
 from .room_import import apply_room_import, prepare_room_import
 from .staff_import import apply_staff_import, prepare_staff_import
+from .unit_import import apply_unit_import, prepare_unit_import
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -143,6 +144,11 @@ class UnitViewSet(ScopedReadOnlyViewSet):
     model, scope = Unit, access.visible_units
     serializer_class = UnitSerializer
     filterset_fields = ["site", "building", "code", "population", "legal_regime", "regime"]
+
+    import_list = import_action(
+        permission="prisons.change_reference", prepare=prepare_unit_import, apply=apply_unit_import,
+        summary="Check the direction's list of living units for a site and, with `confirm`, import it (nothing is "
+        "saved unless every row is valid)")
 
 
 def _site_of(request, found, site_id):

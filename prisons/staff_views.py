@@ -14,7 +14,7 @@ from core.forms import add_service_errors
 from core.login_views import login_section
 from core.logins import with_login_states, without_login, without_login_nor_email
 
-from . import room_import, rooms, staff, staff_import
+from . import room_import, rooms, staff, staff_import, unit_import
 from .forms import RoomForm, StaffMemberForm
 from .list_import_views import ListImport, import_page, template_download
 
@@ -168,3 +168,31 @@ def room_import_template(request, extension):
     if not access.is_planner(request.user):
         raise PermissionDenied
     return template_download(room_import.TEMPLATE_COLUMNS, extension, "relais-rooms", _("Rooms"))
+
+
+UNITS = ListImport(
+    name="prisons:unit-import", template="prisons/unit_import.html",
+    help_text=gettext_lazy("One row per unit; the first row holds the column names."),
+    prepare=unit_import.prepare_unit_import,
+    apply=lambda report, user: unit_import.apply_unit_import(report, user=user),
+    done=lambda site, result: _("Units imported for %(site)s: %(created)s new, %(updated)s updated.") % {
+        "site": site.name, "created": result.created, "updated": result.updated},
+    done_url="prisons:unit-list", columns=unit_import.TEMPLATE_COLUMNS, required=unit_import.REQUIRED,
+    template_download="prisons:unit-import-template", preview_cells="prisons/_unit_import_row.html")
+
+
+@login_required
+def unit_import_page(request):
+    """The direction's list of living units in one go (the site's coordinators)."""
+    sites = access.visible_sites(request.user)
+    sites = sites.filter(pk__in=[site.pk for site in sites if request.user.has_perm("prisons.change_reference", site)])
+    if not sites.exists():
+        raise PermissionDenied
+    return import_page(request, UNITS, sites)
+
+
+@login_required
+def unit_import_template(request, extension):
+    if not access.is_planner(request.user):
+        raise PermissionDenied
+    return template_download(unit_import.TEMPLATE_COLUMNS, extension, "relais-units", _("Units"))

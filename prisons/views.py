@@ -70,7 +70,8 @@ def unit_list(request):
     form = SiteChoiceForm(request.GET or None, sites=access.visible_sites(request.user))
     site = form.cleaned_data["site"] if form.is_valid() else None
     units = selectors.units_with_blocked_periods(request.user, site)
-    return render(request, "prisons/unit_list.html", {"form": form, "units": units})
+    may_import = any(request.user.has_perm("prisons.change_reference", s) for s in form.fields["site"].queryset)
+    return render(request, "prisons/unit_list.html", {"form": form, "units": units, "may_import": may_import})
 
 
 @login_required

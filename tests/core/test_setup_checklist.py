@@ -32,13 +32,13 @@ def test_a_new_site_lists_what_it_lacks_and_the_list_goes_once_all_is_there(clie
     page = client.get("/").content.decode()
     assert "Haren: 0 of 9 ready" in page
     assert _todo(page)[:3] == ["The regime: the periods of each weekday",
-                               "The living units (an administrator adds them)",
+                               "The living units",
                                "The rooms and the units that reach them"]
     assert f'href="/prisons/sites/{site.pk}/regime/"' in page
     assert f'href="/prisons/staff/import/?site={site.pk}"' in page
     assert 'href="/activities/catalogue/import/"' in page
     assert f'href="/activities/terms/new/?site={site.pk}"' in page
-    assert "/admin/" not in page  # a coordinator cannot add units
+    assert f'href="/prisons/units/import/?site={site.pk}"' in page
 
     RegimePeriod.objects.create(site=site, weekday=0, index=0, start=dt.time(8, 30), end=dt.time(10))
     unit = UnitFactory(building__site=site)
@@ -58,7 +58,7 @@ def test_a_new_site_lists_what_it_lacks_and_the_list_goes_once_all_is_there(clie
     assert 'id="setup"' not in page
 
 
-def test_only_those_who_keep_the_site_see_it_and_administrators_get_the_units_link(
+def test_only_those_who_keep_the_site_see_it(
         client, site, other_site, screener, administrator):
     client.force_login(screener)
     assert 'id="setup"' not in client.get("/").content.decode()
@@ -68,7 +68,6 @@ def test_only_those_who_keep_the_site_see_it_and_administrators_get_the_units_li
     client.force_login(administrator)
     page = client.get("/").content.decode()
     assert "Haren: 0 of 9 ready" in page and "Saint-Gilles: 0 of 9 ready" in page
-    assert 'href="/admin/prisons/unit/add/"' in page
 
 
 def test_the_links_preselect_the_site(client, coordinator, site, other_site):
