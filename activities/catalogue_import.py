@@ -24,8 +24,8 @@ from prisons.imports import (
     ListReport,
     RowCheck,
     RowError,
+    collect_rows,
     column_aliases,
-    flag_repeats,
     normalise,
     read_list,
     record_list_import,
@@ -134,18 +134,15 @@ def prepare_catalogue_import(content: bytes, filename: str, site=None) -> ListRe
         "groups": word_lookup(TARGET_GROUPS, TargetGroup.choices),
         "rooms": word_lookup(ROOM_KINDS, RoomKind.choices),
     }
-    seen, codes = {}, set(lookups["by_code"])
-    for number, cells in rows:
-        row = _validate_row(number, cells, column, lookups, codes, report)
-        if row is None:
-            continue
-        identity = row.existing.code if row.existing else row.values["code"]
-        keys = [(("code", identity), column.get("code", ""))] + [
+    codes = set(lookups["by_code"])
+
+    def identity(row):
+        code = row.existing.code if row.existing else row.values["code"]
+        return [(("code", code), column.get("code", ""))] + [
             (("title", normalise(row.values[key])), column[key]) for key in TITLES if row.values.get(key)]
-        flag_repeats(report, number, keys, seen, _("The same activity as on row %(row)d."))
-        report.rows.append(row)
-    if not report.rows_read:
-        report.errors.append(RowError(None, "", str(_("The file has column names but no activity."))))
+
+    collect_rows(report, rows, lambda number, cells: _validate_row(number, cells, column, lookups, codes, report),
+                 identity, _("The same activity as on row %(row)d."), _("The file has column names but no activity."))
     return report
 
 

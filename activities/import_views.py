@@ -6,7 +6,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import rules as access
-from prisons.list_import_views import ListImport, import_page, template_download
+from prisons.list_import_views import (
+    ListImport,
+    import_page,
+    shared_import_views,
+    template_download,
+)
 
 from .catalogue_import import TEMPLATE_COLUMNS as CATALOGUE_COLUMNS
 from .catalogue_import import apply_catalogue_import, prepare_catalogue_import
@@ -64,18 +69,9 @@ PARTNERS = ListImport(
     site_bound=False)
 
 
-@login_required
-def partner_import(request):
-    if not request.user.has_perm("activities.change_catalogue"):
-        raise PermissionDenied
-    return import_page(request, PARTNERS, None)
-
-
-@login_required
-def partner_import_template(request, extension):
-    if not request.user.has_perm("activities.change_catalogue"):
-        raise PermissionDenied
-    return template_download(PARTNER_COLUMNS, extension, "relais-partners", _("Partner organisations"))
+partner_import, partner_import_template = shared_import_views(
+    PARTNERS, filename="relais-partners", sheet_title=gettext_lazy("Partner organisations"),
+    permission="activities.change_catalogue")
 
 
 CATALOGUE = ListImport(
@@ -89,15 +85,6 @@ CATALOGUE = ListImport(
     preview_cells="activities/_catalogue_import_row.html", site_bound=False)
 
 
-@login_required
-def catalogue_import(request):
-    if not request.user.has_perm("activities.change_catalogue"):
-        raise PermissionDenied
-    return import_page(request, CATALOGUE, None)
-
-
-@login_required
-def catalogue_import_template(request, extension):
-    if not request.user.has_perm("activities.change_catalogue"):
-        raise PermissionDenied
-    return template_download(CATALOGUE_COLUMNS, extension, "relais-catalogue", _("Activities"))
+catalogue_import, catalogue_import_template = shared_import_views(
+    CATALOGUE, filename="relais-catalogue", sheet_title=gettext_lazy("Activities"),
+    permission="activities.change_catalogue")

@@ -21,9 +21,8 @@ from prisons.imports import (
     ListImportResult,
     ListReport,
     RowCheck,
-    RowError,
+    collect_rows,
     column_aliases,
-    flag_repeats,
     normalise,
     read_list,
     record_list_import,
@@ -86,16 +85,10 @@ def prepare_partner_import(content: bytes, filename: str, site=None) -> ListRepo
     column, rows = found
     existing = {normalise(partner.name): partner for partner in Partner.objects.all()}
     communities = word_lookup(COMMUNITIES, Community.choices)
-    seen = {}
-    for number, cells in rows:
-        row = _validate_row(number, cells, column, communities, existing, report)
-        if row is None:
-            continue
-        flag_repeats(report, number, [(normalise(row.name), column["name"])], seen,
-                     _("The same organisation as on row %(row)d."))
-        report.rows.append(row)
-    if not report.rows_read:
-        report.errors.append(RowError(None, "", str(_("The file has column names but no organisation."))))
+    collect_rows(report, rows,
+                 lambda number, cells: _validate_row(number, cells, column, communities, existing, report),
+                 lambda row: [(normalise(row.name), column["name"])], _("The same organisation as on row %(row)d."),
+                 _("The file has column names but no organisation."))
     return report
 
 

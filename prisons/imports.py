@@ -344,6 +344,22 @@ def flag_repeats(report, number: int, keys, seen: dict, message=None) -> None:
             seen[key] = number
 
 
+def collect_rows(report, rows, validate, identity, repeated, no_rows) -> None:
+    """Check each (row number, cells) of a list with `validate` (None when the row has errors), flag a row that
+    names the same record as an earlier one (`identity(row)`: (value, column name) pairs, as `flag_repeats`
+    takes; `repeated` has %(row)d), keep the valid rows in `report.rows`, and refuse a file without any
+    (`no_rows`)."""
+    seen = {}
+    for number, cells in rows:
+        row = validate(number, cells)
+        if row is None:
+            continue
+        flag_repeats(report, number, identity(row), seen, repeated)
+        report.rows.append(row)
+    if not report.rows_read:
+        report.errors.append(RowError(None, "", str(no_rows)))
+
+
 @dataclass
 class ListReport:
     """What a list import (facilitators, staff, partners) found: the valid rows, each with `existing` (the

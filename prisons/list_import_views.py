@@ -1,4 +1,4 @@
-"""The pages of the list imports (facilitators, prison staff): upload → preview (new, updated, errors
+"""The pages of the list imports (facilitators, prison staff, units, rooms, partners, the catalogue): upload → preview (new, updated, errors
 by row and column) → confirm; and the empty template with its column names in the reader's language.
 The file waits in the server-side session between the preview and the confirmation, and is checked
 again before anything is written: the database may have changed meanwhile."""
@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -92,3 +94,46 @@ def template_download(columns, extension: str, filename: str, sheet_title: str) 
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
     return response
+
+
+def site_import_views(spec: ListImport, *, filename: str, sheet_title) -> tuple[Callable, Callable]:
+    """The page and the template download of a list imported for one site by its coordinators (staff, units,
+    rooms): the page offers the sites the user keeps."""
+    from core import rules as access
+
+    @login_required
+    def page(request):
+        sites = access.visible_sites(request.user)
+        sites = sites.filter(pk__in=[site.pk for site in sites
+                                     if request.user.has_perm("prisons.change_reference", site)])
+        if not sites.exists():
+            raise PermissionDenied
+        return import_page(request, spec, sites)
+
+    @login_required
+    def download(request, extension):
+        if not access.is_planner(request.user):
+            raise PermissionDenied
+        return template_download(spec.columns, extension, filename, str(sheet_title))
+
+    return page, download
+
+
+def shared_import_views(spec: ListImport, *, filename: str, sheet_title,
+                        permission: str) -> tuple[Callable, Callable]:
+    """The page and the template download of a list shared by every site (partners, the catalogue), for those
+    with `permission`."""
+
+    @login_required
+    def page(request):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        return import_page(request, spec, None)
+
+    @login_required
+    def download(request, extension):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        return template_download(spec.columns, extension, filename, str(sheet_title))
+
+    return page, download

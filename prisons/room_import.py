@@ -24,9 +24,8 @@ from .imports import (
     ListImportResult,
     ListReport,
     RowCheck,
-    RowError,
+    collect_rows,
     column_aliases,
-    flag_repeats,
     normalise,
     read_list,
     record_list_import,
@@ -95,16 +94,9 @@ def prepare_room_import(content: bytes, filename: str, site: Site) -> ListReport
                       for key in (building.code.lower(), normalise(building.name))},
         "kinds": word_lookup(KINDS, RoomKind.choices),
     }
-    seen = {}
-    for number, cells in rows:
-        row = _validate_row(number, cells, column, lookups, report)
-        if row is None:
-            continue
-        flag_repeats(report, number, [(row.code.lower(), column["code"])], seen,
-                     _("The same room as on row %(row)d."))
-        report.rows.append(row)
-    if not report.rows_read:
-        report.errors.append(RowError(None, "", str(_("The file has column names but no room."))))
+    collect_rows(report, rows, lambda number, cells: _validate_row(number, cells, column, lookups, report),
+                 lambda row: [(row.code.lower(), column["code"])], _("The same room as on row %(row)d."),
+                 _("The file has column names but no room."))
     return report
 
 

@@ -16,7 +16,7 @@ from core.logins import with_login_states, without_login, without_login_nor_emai
 
 from . import room_import, rooms, staff, staff_import, unit_import
 from .forms import RoomForm, StaffMemberForm
-from .list_import_views import ListImport, import_page, template_download
+from .list_import_views import ListImport, site_import_views
 
 
 def _sites(user):
@@ -125,21 +125,8 @@ STAFF = ListImport(
     template_download="prisons:staff-import-template", preview_cells="prisons/_staff_import_row.html")
 
 
-@login_required
-def staff_import_page(request):
-    """The direction's staff list in one go (the site's coordinators)."""
-    sites = access.visible_sites(request.user)
-    sites = sites.filter(pk__in=[site.pk for site in sites if request.user.has_perm("prisons.change_reference", site)])
-    if not sites.exists():
-        raise PermissionDenied
-    return import_page(request, STAFF, sites)
-
-
-@login_required
-def staff_import_template(request, extension):
-    if not access.is_planner(request.user):
-        raise PermissionDenied
-    return template_download(staff_import.TEMPLATE_COLUMNS, extension, "relais-staff", _("Staff"))
+staff_import_page, staff_import_template = site_import_views(
+    STAFF, filename="relais-staff", sheet_title=gettext_lazy("Staff"))
 
 
 ROOMS = ListImport(
@@ -153,21 +140,8 @@ ROOMS = ListImport(
     template_download="prisons:room-import-template", preview_cells="prisons/_room_import_row.html")
 
 
-@login_required
-def room_import_page(request):
-    """The direction's list of rooms in one go (the site's coordinators)."""
-    sites = access.visible_sites(request.user)
-    sites = sites.filter(pk__in=[site.pk for site in sites if request.user.has_perm("prisons.change_reference", site)])
-    if not sites.exists():
-        raise PermissionDenied
-    return import_page(request, ROOMS, sites)
-
-
-@login_required
-def room_import_template(request, extension):
-    if not access.is_planner(request.user):
-        raise PermissionDenied
-    return template_download(room_import.TEMPLATE_COLUMNS, extension, "relais-rooms", _("Rooms"))
+room_import_page, room_import_template = site_import_views(
+    ROOMS, filename="relais-rooms", sheet_title=gettext_lazy("Rooms"))
 
 
 UNITS = ListImport(
@@ -181,18 +155,5 @@ UNITS = ListImport(
     template_download="prisons:unit-import-template", preview_cells="prisons/_unit_import_row.html")
 
 
-@login_required
-def unit_import_page(request):
-    """The direction's list of living units in one go (the site's coordinators)."""
-    sites = access.visible_sites(request.user)
-    sites = sites.filter(pk__in=[site.pk for site in sites if request.user.has_perm("prisons.change_reference", site)])
-    if not sites.exists():
-        raise PermissionDenied
-    return import_page(request, UNITS, sites)
-
-
-@login_required
-def unit_import_template(request, extension):
-    if not access.is_planner(request.user):
-        raise PermissionDenied
-    return template_download(unit_import.TEMPLATE_COLUMNS, extension, "relais-units", _("Units"))
+unit_import_page, unit_import_template = site_import_views(
+    UNITS, filename="relais-units", sheet_title=gettext_lazy("Units"))

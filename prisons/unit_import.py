@@ -23,9 +23,8 @@ from .imports import (
     ListImportResult,
     ListReport,
     RowCheck,
-    RowError,
+    collect_rows,
     column_aliases,
-    flag_repeats,
     normalise,
     read_list,
     record_list_import,
@@ -105,16 +104,9 @@ def prepare_unit_import(content: bytes, filename: str, site: Site) -> ListReport
         "legal_regime": word_lookup(LEGAL_REGIMES, LegalRegime.choices),
         "regime": word_lookup(REGIMES, Regime.choices),
     }
-    seen = {}
-    for number, cells in rows:
-        row = _validate_row(number, cells, column, lookups, report)
-        if row is None:
-            continue
-        flag_repeats(report, number, [(row.code.lower(), column["code"])], seen,
-                     _("The same unit as on row %(row)d."))
-        report.rows.append(row)
-    if not report.rows_read:
-        report.errors.append(RowError(None, "", str(_("The file has column names but no unit."))))
+    collect_rows(report, rows, lambda number, cells: _validate_row(number, cells, column, lookups, report),
+                 lambda row: [(row.code.lower(), column["code"])], _("The same unit as on row %(row)d."),
+                 _("The file has column names but no unit."))
     return report
 
 

@@ -21,9 +21,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _todo(page: str) -> list[str]:
+def _missing(page: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", item).replace("to do:", "").replace("○", "").strip()
-            for item in re.findall(r'<li class="todo">(.*?)</li>', page, flags=re.S)]
+            for item in re.findall(r'<li class="missing">(.*?)</li>', page, flags=re.S)]
 
 
 def test_a_new_site_lists_what_it_lacks_and_the_list_goes_once_all_is_there(client, coordinator, site,
@@ -31,7 +31,7 @@ def test_a_new_site_lists_what_it_lacks_and_the_list_goes_once_all_is_there(clie
     client.force_login(coordinator)
     page = client.get("/").content.decode()
     assert "Haren: 0 of 9 ready" in page
-    assert _todo(page)[:3] == ["The regime: the periods of each weekday",
+    assert _missing(page)[:3] == ["The regime: the periods of each weekday",
                                "The living units",
                                "The rooms and the units that reach them"]
     assert f'href="/prisons/sites/{site.pk}/regime/"' in page
@@ -49,7 +49,7 @@ def test_a_new_site_lists_what_it_lacks_and_the_list_goes_once_all_is_there(clie
     PartnerFactory()
     page = client.get("/").content.decode()
     assert "Haren: 7 of 9 ready" in page
-    assert _todo(page) == ["The facilitators", "A first term, with its excluded dates"]
+    assert _missing(page) == ["The facilitators", "A first term, with its excluded dates"]
 
     FacilitatorFactory(sites=[site])
     TermFactory(site=site)
