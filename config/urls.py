@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from core.api import ApiDocsView, PersonalTokenView
 from core.login_api import LoginViewSet
+from core.setup_api import SetupChecklistView
 
 core_api = SimpleRouter()
 core_api.register("logins", LoginViewSet, basename="login")
@@ -18,6 +19,7 @@ api_v1 = [
     path("", include("screening.api_urls")),
     path("", include("surveys.api_urls")),
     path("auth/token/", PersonalTokenView.as_view(), name="personal-token"),
+    path("setup-checklist/", SetupChecklistView.as_view(), name="setup-checklist"),
     path("", include(core_api.urls)),
 ]
 

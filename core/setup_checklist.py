@@ -20,8 +20,7 @@ from . import rules as access
 class SetupItem:
     label: str
     done: bool
-    url: str  # where to do it, "" when only an administrator can
-    hint: str = ""
+    url: str  # the page or import that fills it
 
 
 @dataclass

@@ -77,3 +77,13 @@ def test_the_links_preselect_the_site(client, coordinator, site, other_site):
     assert f'<option value="{other_site.pk}" selected>' in staff_import
     term = client.get(f"/activities/terms/new/?site={other_site.pk}").content.decode()
     assert f'<option value="{other_site.pk}" selected>' in term
+
+
+def test_the_api_gives_the_same_checklist_in_the_reader_s_language(client, coordinator, site):
+    UnitFactory(building__site=site)
+    client.force_login(coordinator)
+    body = client.get("/api/v1/setup-checklist/", HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert [(entry["site_name"], entry["done"]) for entry in body] == [("Haren", 1)]
+    items = body[0]["items"]
+    assert items[1] == {"label": "de leefeenheden", "done": True, "url": f"/prisons/units/import/?site={site.pk}"}
+    assert [item["done"] for item in items].count(False) == 8
