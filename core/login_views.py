@@ -178,7 +178,7 @@ CODE_PROBLEMS = {
         "This login name and code do not go together, or the letter was replaced by a newer one or already used. "
         "Type them as on the letter."),
     logins.CodeProblem.TOO_MANY: gettext_lazy(
-        "Too many wrong codes: this letter no longer works. Ask your coordinator to print you a new one."),
+        "Too many wrong codes: wait a quarter of an hour before trying again, and type the code as on the letter."),
     logins.CodeProblem.EXPIRED: gettext_lazy("This letter has expired. Ask your coordinator to print you a new one."),
 }
 

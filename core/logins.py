@@ -9,9 +9,10 @@ nobody can sign in with it; giving it again sends a new invitation.
 
 Someone without an e-mail address (many volunteers, some officers) gets a printed letter instead: their
 login name and a one-time code to type at `/welcome/code/`, valid as long as an e-mailed link. The code is
-shown once, on the letter, and only its hash is kept; a new letter, an e-mail invitation, a password chosen,
-a closed login or `CODE_ATTEMPTS` wrong tries void it. A new letter is also how someone without an e-mail
-address gets back a forgotten password.
+shown once, on the letter, and only its hash is kept; a new letter, an e-mail invitation, a password chosen
+or a closed login void it. After `CODE_ATTEMPTS` wrong tries in a row the letter waits `CODE_WAIT` before the
+next one: guessing stays hopeless, and a stranger typing someone's name cannot make their letter useless. A
+new letter is also how someone without an e-mail address gets back a forgotten password.
 """
 import datetime as dt
 import enum
@@ -271,7 +272,7 @@ def accept_invitation(user, password_form) -> None:
 # Read on paper and typed by hand: no 0/O nor 1/I/L. Twelve of 31 symbols, about 59 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
-CODE_ATTEMPTS = 5
+CODE_ATTEMPTS, CODE_WAIT = 5, dt.timedelta(minutes=15)
 
 
 @dataclass
@@ -382,7 +383,7 @@ def _check_against_nothing(code: str) -> None:
 
 
 def user_for_code(username: str, code: str) -> tuple[User | None, CodeProblem | None]:
-    """The login whose newest letter has this code, still unused; each wrong code counts against the letter."""
+    """The login whose newest letter has this code, still unused; wrong codes in a row make the letter wait."""
     typed = _typed_code(code)
     user = User.objects.filter(username__iexact=(username or "").strip()).first()
     invitation = user.invitations.first() if user else None
@@ -390,10 +391,12 @@ def user_for_code(username: str, code: str) -> tuple[User | None, CodeProblem | 
             and invitation.accepted_at is None):
         _check_against_nothing(typed)
         return None, CodeProblem.WRONG
-    if invitation.failed_attempts >= CODE_ATTEMPTS:
+    now = timezone.now()
+    if invitation.failed_attempts >= CODE_ATTEMPTS and invitation.last_failed_at > now - CODE_WAIT:
         return None, CodeProblem.TOO_MANY
     if not check_password(typed, invitation.code_hash):
-        LoginInvitation.objects.filter(pk=invitation.pk).update(failed_attempts=F("failed_attempts") + 1)
+        LoginInvitation.objects.filter(pk=invitation.pk).update(failed_attempts=F("failed_attempts") + 1,
+                                                                last_failed_at=now)
         return None, CodeProblem.TOO_MANY if invitation.failed_attempts + 1 >= CODE_ATTEMPTS else CodeProblem.WRONG
     if invitation.created_at < timezone.now() - dt.timedelta(days=settings.RELAIS_INVITATION_DAYS):
         return None, CodeProblem.EXPIRED

@@ -111,7 +111,8 @@ class LoginInvitation(models.Model):
     # Printed for someone without an e-mail address: a letter with a code, whose hash only is kept.
     on_paper = models.BooleanField(_("letter printed"), default=False)
     code_hash = models.CharField(max_length=128, blank=True, default="")
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)  # wrong codes typed in a row
+    last_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("login invitation")

@@ -90,27 +90,29 @@ def test_a_volunteer_without_e_mail_gets_a_letter_types_its_code_and_sees_their_
     assert invitation.accepted_at is not None
 
 
-def test_wrong_codes_are_counted_and_the_fifth_voids_the_letter(client, coordinator, eloise):
-    client.force_login(coordinator)
-    username, code = _letter(client.post(reverse("activities:facilitator-login-letter", args=[eloise.pk])).content
-                             .decode())
-    client.logout()
-    for _wrong_try in range(1, logins.CODE_ATTEMPTS):
-        wrong = _type_code(client, username, "AAAA-BBBB-CCCC")
-        assert wrong.status_code == 400 and "do not go together" in wrong.content.decode()
-    last = _type_code(client, username, "AAAA-BBBB-CCCC")
-    assert "Too many wrong codes: this letter no longer works" in last.content.decode()
-    right_too_late = _type_code(client, username, code)
-    assert right_too_late.status_code == 400 and "Too many wrong codes" in right_too_late.content.decode()
-    # an unknown login name reads like a wrong code, and counts against nobody
-    unknown = _type_code(client, "nobody.here", code)
-    assert unknown.status_code == 400 and "do not go together" in unknown.content.decode()
-
-    client.force_login(coordinator)
-    username, code = _letter(client.post(reverse("activities:facilitator-login-letter", args=[eloise.pk])).content
-                             .decode())
-    client.logout()
-    assert _type_code(client, username, code).status_code == 302
+def test_five_wrong_codes_in_a_row_make_the_letter_wait_a_quarter_of_an_hour(client, coordinator, eloise):
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(coordinator)
+        username, code = _letter(client.post(reverse("activities:facilitator-login-letter", args=[eloise.pk]))
+                                 .content.decode())
+        client.logout()
+        for _wrong_try in range(1, logins.CODE_ATTEMPTS):
+            wrong = _type_code(client, username, "AAAA-BBBB-CCCC")
+            assert wrong.status_code == 400 and "do not go together" in wrong.content.decode()
+        last = _type_code(client, username, "AAAA-BBBB-CCCC")
+        assert "Too many wrong codes: wait a quarter of an hour" in last.content.decode()
+        right_too_soon = _type_code(client, username, code)
+        assert right_too_soon.status_code == 400 and "Too many wrong codes" in right_too_soon.content.decode()
+        # an unknown login name reads like a wrong code, and counts against nobody
+        unknown = _type_code(client, "nobody.here", code)
+        assert unknown.status_code == 400 and "do not go together" in unknown.content.decode()
+    with time_machine.travel(NOW + logins.CODE_WAIT - dt.timedelta(seconds=1), tick=False):
+        assert _type_code(client, username, code).status_code == 400  # still waiting
+    with time_machine.travel(NOW + logins.CODE_WAIT + dt.timedelta(seconds=1), tick=False):
+        # one more wrong try waits again; nobody can make the letter useless by typing her name
+        assert "Too many wrong codes" in _type_code(client, username, "AAAA-BBBB-CCCC").content.decode()
+    with time_machine.travel(NOW + 2 * logins.CODE_WAIT + dt.timedelta(seconds=2), tick=False):
+        assert _type_code(client, username, code).status_code == 302
 
 
 def test_the_letter_expires_and_only_the_newest_letter_or_link_works(client, coordinator, eloise, settings):
