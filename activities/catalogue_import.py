@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +27,8 @@ from prisons.imports import (
     column_aliases,
     normalise,
     read_list,
-    record_list_import,
     word_lookup,
+    write_rows,
 )
 from prisons.models import RoomKind
 
@@ -241,15 +240,7 @@ def _free_code(title: str, taken: set) -> str:
 
 def apply_catalogue_import(report: ListReport, *, user=None) -> ListImportResult:
     """Write a valid report in one transaction: new activities and updates."""
-    if not report.ok:
-        raise ValueError("An import with errors cannot be applied.")
-    with transaction.atomic():
-        for row in report.rows:
-            activity = row.existing or Activity()
-            for key, value in row.values.items():
-                setattr(activity, key, value)
-            activity.save()
-        return record_list_import(report, user, "activities")
+    return write_rows(report, user, "activities", lambda row: Activity())
 
 
 # The template's columns: key, name (in the reader's language) and a synthetic example.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from prisons.imports import (
@@ -25,8 +24,8 @@ from prisons.imports import (
     column_aliases,
     normalise,
     read_list,
-    record_list_import,
     word_lookup,
+    write_rows,
 )
 
 from .language_codes import language_codes
@@ -137,15 +136,7 @@ def _validate_row(number, cells, column, communities, existing, report) -> Partn
 
 def apply_partner_import(report: ListReport, *, user=None) -> ListImportResult:
     """Write a valid report in one transaction: new partners and updates."""
-    if not report.ok:
-        raise ValueError("An import with errors cannot be applied.")
-    with transaction.atomic():
-        for row in report.rows:
-            partner = row.existing or Partner(name=row.name)
-            for key, value in row.values.items():
-                setattr(partner, key, value)
-            partner.save()
-        return record_list_import(report, user, "partners")
+    return write_rows(report, user, "partners", lambda row: Partner(name=row.name))
 
 
 # The template's columns: key, name (in the reader's language) and a synthetic example.

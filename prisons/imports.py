@@ -344,6 +344,25 @@ def flag_repeats(report, number: int, keys, seen: dict, message=None) -> None:
             seen[key] = number
 
 
+def write_rows(report, user, what: str, new_record, *, before_save=None, after_save=None) -> ListImportResult:
+    """Write a valid list report in one transaction: each row's `values` onto the record it updates, or onto
+    `new_record(row)`; `before_save(row, record)` and `after_save(row, record)` for what a list adds (a building,
+    units reached, an audit entry per record); then the import's own audit entry and counts (`what`)."""
+    if not report.ok:
+        raise ValueError("An import with errors cannot be applied.")
+    with transaction.atomic():
+        for row in report.rows:
+            record = row.existing or new_record(row)
+            for key, value in row.values.items():
+                setattr(record, key, value)
+            if before_save:
+                before_save(row, record)
+            record.save()
+            if after_save:
+                after_save(row, record)
+        return record_list_import(report, user, what)
+
+
 def collect_rows(report, rows, validate, identity, repeated, no_rows) -> None:
     """Check each (row number, cells) of a list with `validate` (None when the row has errors), flag a row that
     names the same record as an earlier one (`identity(row)`: (value, column name) pairs, as `flag_repeats`

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
@@ -28,8 +27,8 @@ from .imports import (
     column_aliases,
     normalise,
     read_list,
-    record_list_import,
     word_lookup,
+    write_rows,
 )
 from .models import Building, Room, RoomKind, Site, Unit
 
@@ -154,21 +153,19 @@ def _validate_row(number, cells, column, lookups, report) -> RoomRow | None:
 
 def apply_room_import(report: ListReport, *, user=None) -> ListImportResult:
     """Write a valid report in one transaction: new rooms and updates, each audited."""
-    if not report.ok:
-        raise ValueError("An import with errors cannot be applied.")
-    with transaction.atomic():
-        for row in report.rows:
-            room = row.existing or Room(site=report.site, code=row.code)
-            for key, value in row.values.items():
-                setattr(room, key, value)
-            if row.units is not None:
-                room.reachable_from_all_units = row.every_unit
-            room.save()
-            if row.units is not None:
-                room.reachable_units.set(row.units)
-            audit.record(user, AuditAction.CHANGE if row.existing else AuditAction.CREATE, room,
-                         detail=f"imported, capacity {room.capacity}")
-        return record_list_import(report, user, "rooms")
+
+    def reach(row, room):
+        if row.units is not None:
+            room.reachable_from_all_units = row.every_unit
+
+    def reached_and_audited(row, room):
+        if row.units is not None:
+            room.reachable_units.set(row.units)
+        audit.record(user, AuditAction.CHANGE if row.existing else AuditAction.CREATE, room,
+                     detail=f"imported, capacity {room.capacity}")
+
+    return write_rows(report, user, "rooms", lambda row: Room(site=report.site, code=row.code),
+                      before_save=reach, after_save=reached_and_audited)
 
 
 # The template's columns: key, name (in the reader's language) and a synthetic example.

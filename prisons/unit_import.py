@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +26,8 @@ from .imports import (
     column_aliases,
     normalise,
     read_list,
-    record_list_import,
     word_lookup,
+    write_rows,
 )
 from .models import Building, LegalRegime, Population, Regime, Site, Unit
 
@@ -157,25 +156,21 @@ def _validate_row(number, cells, column, lookups, report) -> UnitRow | None:
 
 def apply_unit_import(report: ListReport, *, user=None) -> ListImportResult:
     """Write a valid report in one transaction: the buildings it names that are new, then units, each audited."""
-    if not report.ok:
-        raise ValueError("An import with errors cannot be applied.")
-    site = report.site
-    with transaction.atomic():
-        added = {}
-        for row in report.rows:
-            if row.new_building and normalise(row.new_building) not in added:
-                code = _free_building_code(site, row.new_building, added)
-                added[normalise(row.new_building)] = Building.objects.create(site=site, code=code,
-                                                                             name=row.new_building)
-            unit = row.existing or Unit(site=site, code=row.code)
-            for key, value in row.values.items():
-                setattr(unit, key, value)
-            if row.new_building:
-                unit.building = added[normalise(row.new_building)]
-            unit.save()
-            audit.record(user, AuditAction.CHANGE if row.existing else AuditAction.CREATE, unit,
-                         detail="imported")
-        return record_list_import(report, user, "units")
+    site, added = report.site, {}
+
+    def in_its_building(row, unit):
+        if row.new_building:
+            key = normalise(row.new_building)
+            if key not in added:
+                added[key] = Building.objects.create(site=site, code=_free_building_code(site, row.new_building, added),
+                                                     name=row.new_building)
+            unit.building = added[key]
+
+    def audited(row, unit):
+        audit.record(user, AuditAction.CHANGE if row.existing else AuditAction.CREATE, unit, detail="imported")
+
+    return write_rows(report, user, "units", lambda row: Unit(site=site, code=row.code),
+                      before_save=in_its_building, after_save=audited)
 
 
 def _free_building_code(site, name: str, added: dict) -> str:
