@@ -37,6 +37,15 @@ RELAXED_KINDS = ("capacity", "min_days", "isolation", "preference")
 # proven in 0.20-0.52 s on average instead of 0.16-0.68 s (2.8 s in all instead of 3.6 s);
 # 400-session weeks as fast on the whole (9.9 s instead of 9.2 s over seeds 0-2).
 RELAXATION_SUBSOLVER = "objective_lb_search_max_lp"
+# The same worker on school-like weeks: CP-SAT's core-based search, which raises the bound by
+# the sets of penalties that cannot all be zero, and there finds a timetable at the bound that
+# the other searches miss: the capacity it cannot avoid is the whole optimum of most generated
+# dense weeks, and the isolated sessions and missing days they leave are what costs. Generated
+# dense weeks at 30 s (relaxation alone, 2 workers): 150 sessions, seed 0 proven at 35 in
+# 2.5 s (the other worker stood at 49-57 after 15 s); seed 2 proven in 0.9 s instead of 8 s;
+# 400 sessions, seed 5 proven at 0 in 27 s (65 otherwise); seeds 1, 3, 4 ended at 37 / 287 /
+# 41 against 32 / 264 / 34 (see solver.SCHOOL_RELAXATION_SHARE for how they end).
+SCHOOL_RELAXATION_SUBSOLVER = "core"
 # Decay of the constraint weights in CP-SAT's feasibility jump and local search: 1.0, none.
 FJ_DECAY = 1.0
 
@@ -68,10 +77,12 @@ def build_relaxation(tm: TimetableModel) -> TimetableModel:
 
 def solve_relaxation(relaxed: TimetableModel, hint: set[tuple[int, int, int]], *, wall: float,
                      deterministic: float | None, workers: int, seed: int,
-                     presolve: dict | None = None) -> Relaxed:
+                     presolve: dict | None = None,
+                     subsolver: str = RELAXATION_SUBSOLVER) -> Relaxed:
     """Solve the rooms relaxation from `hint`'s start periods and rooms, with the `presolve`
     parameters of the week's full runs (solver.LIGHT_PRESOLVE on school-like weeks: ITC 2007
-    comp07's relaxation stood at 21-31 after 15 s with it, 31-33 without)."""
+    comp07's relaxation stood at 21-31 after 15 s with it, 31-33 without), and `subsolver` as
+    its full-model worker."""
     relaxed.model.clear_hints()
     hinted = {(a, p) for a, p, _ in hint}
     hinted_vars = set()
@@ -84,7 +95,7 @@ def solve_relaxation(relaxed: TimetableModel, hint: set[tuple[int, int, int]], *
     solver = cp_model.CpSolver()
     configure(solver.parameters, workers=workers, seed=seed, wall=wall,
               deterministic=deterministic)
-    solver.parameters.subsolvers.append(RELAXATION_SUBSOLVER)
+    solver.parameters.subsolvers.append(subsolver)
     # Without symmetry handling, a generated 400-session prison week's relaxation was proven in
     # 3.2-3.6 s instead of 5.5-10 s; other large weeks took about as long either way. One
     # worker keeps it: there the bound search alone, without symmetries, did not prove in 2.5 s

@@ -153,6 +153,11 @@ RELAX_AGAIN_SHARE = 0.6
 # search improve the timetable faster than it (ITC 2007 comp07, 434 lectures, at 60 s: 106 with
 # 0.6 and 0.2, 49 and 58 with these).
 SCHOOL_RELAXATION_SHARE, SCHOOL_ROOMS_SHARE = 0.25, 0.1
+# On school-like weeks the relaxation is first solved by the core-based search on this part of
+# its share (relaxation.SCHOOL_RELAXATION_SUBSOLVER): it proves most 150-session weeks in a few
+# seconds, but on 400-session ones it finds worse timetables than the usual worker, which then
+# gets the relaxation's share of the time left, from the core search's timetable.
+SCHOOL_CORE_PART = 0.5
 # Wall-clock cap of the step that lets activities changing rooms move, as a multiple of the
 # relaxation's last solve. Since it frees their rooms' other activities too, uncapped it spent
 # 6 s of a 150-session week's 7.5 (2.0 s with the cap); on 400-session weeks it then reaches or
@@ -354,14 +359,24 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
     # the full run then proved the optimum in 2.3 s).
     relaxed_wall = 0.0
     for _ in range(ROOM_ROUNDS):
-        wall, deterministic = budget.share(share)
         relaxed_started = time.perf_counter()
-        relaxed = relaxation.solve_relaxation(
-            relaxed_tm, hint if relaxed is None else relaxation.placements(relaxed),
-            wall=wall, deterministic=deterministic, workers=workers, seed=seed,
-            presolve=presolve)
+        core = None
+        if relaxed is None and school:
+            core = _core_first(relaxed_tm, hint, budget, share, workers, seed, presolve)
+            bound = core.bound
+        if core is not None and core.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            relaxed = core
+        else:
+            wall, deterministic = budget.share(share)
+            start = relaxation.placements(relaxed) if relaxed is not None \
+                else relaxation.placements(core) if core is not None and core.starts else hint
+            relaxed = relaxation.solve_relaxation(
+                relaxed_tm, start, wall=wall, deterministic=deterministic, workers=workers,
+                seed=seed, presolve=presolve)
+            budget.charge(relaxed.spent)
+            if not relaxed.starts and core is not None and core.starts:
+                relaxed = core
         relaxed_wall += time.perf_counter() - relaxed_started
-        budget.charge(relaxed.spent)
         if relaxed.status == cp_model.INFEASIBLE:
             return None
         bound = max(bound, relaxed.bound)
@@ -472,6 +487,17 @@ def _periods_first(prob, tm, hint, budget, workers, seed, started, warnings, on_
         if found is not None:
             return found
     return _Start(placed, proven, relaxed_tm, relaxed, round(solver.objective_value))
+
+
+def _core_first(relaxed_tm, hint, budget, share, workers, seed, presolve) -> relaxation.Relaxed:
+    """The rooms relaxation of a school-like week, solved first with CP-SAT's core-based search
+    on SCHOOL_CORE_PART of the relaxation's share (relaxation.SCHOOL_RELAXATION_SUBSOLVER)."""
+    wall, deterministic = budget.share(share * SCHOOL_CORE_PART)
+    relaxed = relaxation.solve_relaxation(
+        relaxed_tm, hint, wall=wall, deterministic=deterministic, workers=workers, seed=seed,
+        presolve=presolve, subsolver=relaxation.SCHOOL_RELAXATION_SUBSOLVER)
+    budget.charge(relaxed.spent)
+    return relaxed
 
 
 def _relax_again(prob, tm, start: _Start, budget, workers, seed, started, warnings,

@@ -386,3 +386,14 @@ def test_relaxation_solved_again_starts_from_the_bound_its_first_solve_proved(mo
     first, second = solves
     assert second.bound == first.bound
     assert answer["status"] in ("OPTIMAL", "FEASIBLE")
+
+
+def test_school_like_week_is_proven_at_its_bound_by_the_core_search_first():
+    # A generated 80-session school-like week whose optimum is the capacity its rooms cannot
+    # avoid: with one worker and three deterministic seconds, the usual relaxation worker ends
+    # at 14 with a bound of 6; the core-based search finds a timetable at the bound and proves it.
+    raw = generate("small", 5, "dense")
+    solution = solver_module.solve(raw, workers=1, seed=0, deterministic_time=3.0,
+                                   time_limit=60)
+    assert (solution["status"], solution["objective"]) == ("OPTIMAL", 8)
+    assert check_solution(raw, solution) == []
