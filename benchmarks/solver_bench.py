@@ -222,6 +222,20 @@ def target_results(rows):
     return results
 
 
+def unreachable_dense(rows):
+    """(instance, proven optimum, plain objective) of the dense instances where a run proved an
+    optimum above half the plain model's objective: there the target cannot be met at all."""
+    found = []
+    for row in rows:
+        plain = row["plain"]["objective"]
+        if row["family"] != "dense" or plain is None:
+            continue
+        optima = {run["objective"] for run in row["runs"] if run["status"] == "OPTIMAL"}
+        if optima and min(optima) > plain / 2:
+            found.append((row["instance"], min(optima), plain))
+    return found
+
+
 def spread(values, digits=2):
     """min / median / max of the known values, '-' without any."""
     known = [v for v in values if v is not None]
@@ -308,6 +322,9 @@ def report(rows, disruptions):
     print()
     print("Targets (every run counts)")
     print_table(["target", "runs", "verdict"], table)
+    for instance, optimum, plain in unreachable_dense(rows):
+        print(f"{instance}: no timetable meets the dense target, whatever the solver: its proven "
+              f"optimum {optimum} is above half the plain model's {plain}.")
 
 
 def main(argv=None):

@@ -49,6 +49,19 @@ def test_each_run_counts_towards_the_targets_it_is_measured_against(bench):
     assert found["every returned solution passes the checker"] == (10, 10)  # 9 runs, 1 re-plan
 
 
+def test_a_dense_week_proven_above_half_the_plain_models_objective_is_named_unreachable(bench):
+    rows = [
+        # Proven optimal at 17 where the plain model found 30: no timetable costs 15 or less.
+        row("dense", "medium", [run(objective=17, bound=17)], plain_objective=30),
+        # Not proven: a better timetable may exist, so the miss is the solver's.
+        row("dense", "large", [run("FEASIBLE", 46, 20)], plain_objective=80),
+        # Proven and within half: met, nothing to explain.
+        row("dense", "small", [run(objective=8, bound=8)], plain_objective=20),
+    ]
+    assert bench.unreachable_dense(rows) == [("dense-medium", 17, 30)]
+    assert verdicts(bench, rows)["dense: objective at most half the plain model's"] == (1, 3)
+
+
 def test_a_solution_the_checker_rejects_is_counted_against_the_checker_target(bench):
     rows = [row("prison", "small", [run(), run(check="FAIL: activities[0]: clash")])]
     found = verdicts(bench, rows)
