@@ -139,6 +139,9 @@ PERMISSIONS = {
     "prisons.view_unit": is_administrator | (~is_facilitator & works_at_objects_site),
     "prisons.view_room": is_administrator | works_at_objects_site,
     "prisons.change_reference": is_coordinator_of_site,
+    # sites: the administrators open them; their coordinators keep the details (object: the Site)
+    "prisons.view_site_list": is_planner,
+    "prisons.add_site": is_administrator,
     # detainees: criminal-justice data, need to know
     "prisons.view_detainee": is_coordinator_of_site | is_screener_of_site | is_staff_of_site,
     # the full record (birth date, languages, commitments, non-associations, sanctions, history);

@@ -27,6 +27,7 @@ from .models import (
     RoomKind,
     RoomUse,
     Site,
+    SiteKind,
     StaffFunction,
     StaffMember,
     Unit,
@@ -128,16 +129,83 @@ class DetaineeFilter(django_filters.FilterSet):
         return qs
 
 
-class SiteViewSet(ScopedReadOnlyViewSet):
+class SiteInput(serializers.Serializer):
+    code = serializers.CharField(max_length=20, required=False,
+                                 help_text="Required to open a site; changed by administrators only.")
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=SiteKind.choices, required=False,
+                                   help_text="Changed by administrators only.")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    daily_outside_quota = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+@extend_schema_view(
+    create=extend_schema(request=SiteInput, responses={201: SiteSerializer},
+                         description="Administrators open a site; audited."),
+    partial_update=extend_schema(request=SiteInput, responses={200: SiteSerializer},
+                                 description="The site's coordinators: send the whole record; code and kind "
+                                             "are kept unless an administrator changes them. Audited."),
+)
+class SiteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     model, scope = Site, access.visible_sites
     serializer_class = SiteSerializer
     filterset_fields = ["code", "kind"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _save(self, request, site=None):
+        from . import sites
+
+        data = SiteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            return sites.save_site(by=request.user, site=site, **data.validated_data)
+
+    def create(self, request, *args, **kwargs):
+        return Response(SiteSerializer(self._save(request)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return Response(SiteSerializer(self._save(request, self.get_object())).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
 
 
-class BuildingViewSet(ScopedReadOnlyViewSet):
+class BuildingInput(serializers.Serializer):
+    site = serializers.IntegerField(required=False, help_text="Required to add a building; it stays at its site.")
+    code = serializers.CharField(max_length=20)
+    name = serializers.CharField(max_length=100)
+
+
+@extend_schema_view(
+    create=extend_schema(request=BuildingInput, responses={201: BuildingSerializer},
+                         description="The site's coordinators; audited."),
+    partial_update=extend_schema(request=BuildingInput, responses={200: BuildingSerializer},
+                                 description="Rename a building (the site's coordinators); audited."),
+)
+class BuildingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     model, scope = Building, access.visible_buildings
     serializer_class = BuildingSerializer
     filterset_fields = ["site", "code"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _save(self, request, building=None):
+        from . import sites
+
+        data = BuildingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        site = _site_of(request, building, values.pop("site", None))
+        with service_errors():
+            return sites.save_building(site, by=request.user, building=building, **values)
+
+    def create(self, request, *args, **kwargs):
+        return Response(BuildingSerializer(self._save(request)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return Response(BuildingSerializer(self._save(request, self.get_object())).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
 
 
 class UnitViewSet(ScopedReadOnlyViewSet):

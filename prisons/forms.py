@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from .models import BlockedReason, DetaineeStatus, RoomKind, StaffFunction, Weekday
+from .models import BlockedReason, DetaineeStatus, RoomKind, SiteKind, StaffFunction, Weekday
 
 
 class DetaineeSearchForm(forms.Form):
@@ -141,3 +141,28 @@ class RoomForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = buildings
         self.fields["reachable_units"].queryset = units
+
+
+class SiteForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20,
+                           help_text=_("Lower-case letters, digits and hyphens; imports and exports name the site by it."))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SiteKind.choices)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False,
+                              help_text=_("Street, number, postcode and town."))
+    daily_outside_quota = forms.IntegerField(
+        label=_("Daily quota of outside people"), required=False, min_value=1,
+        help_text=_("How many outside facilitators the gate accepts per day; empty: no quota. The week grid and "
+                    "the gate list warn when a day's sessions bring more."))
+
+    def __init__(self, *args, may_recode: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_recode:  # the administrators' (see prisons.sites)
+            for field in ("code", "kind"):
+                self.fields[field].disabled = True
+                self.fields[field].required = False
+
+
+class BuildingForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=100)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core import login_views
 
-from . import import_views, regime_views, staff_views, views
+from . import import_views, regime_views, site_views, staff_views, views
 
 app_name = "prisons"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("detainees/import/", import_views.detainee_import, name="detainee-import"),
     path("detainees/<int:pk>/", views.detainee_detail, name="detainee-detail"),
     path("detainees/<int:pk>/record/", views.detainee_access_record, name="detainee-access-record"),
+    path("sites/", site_views.site_list, name="site-list"),
+    path("sites/new/", site_views.site_form, name="site-new"),
+    path("sites/<int:pk>/edit/", site_views.site_form, name="site-edit"),
+    path("sites/<int:site_pk>/buildings/new/", site_views.building_form, name="building-new"),
+    path("sites/<int:site_pk>/buildings/<int:pk>/edit/", site_views.building_form, name="building-edit"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/import/", staff_views.unit_import_page, name="unit-import"),
     path("units/import/template.<str:extension>", staff_views.unit_import_template, name="unit-import-template"),
