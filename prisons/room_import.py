@@ -7,7 +7,7 @@ One row a room; column names in French, Dutch or English. A row matches a room o
 any other row is a new room, which needs its name, kind, capacity and units. Units are the site's codes
 separated by commas, or "all" for a room every unit reaches. Nothing is written unless every row is valid;
 each error names its row and column. Taking a room out of use stays on its page, which checks its coming
-sessions first.
+sessions first; the preview names each room in use that the file leaves out.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .imports import (
     ListImportResult,
     ListReport,
     RowCheck,
+    RowError,
     collect_rows,
     column_aliases,
     normalise,
@@ -96,7 +97,20 @@ def prepare_room_import(content: bytes, filename: str, site: Site) -> ListReport
     collect_rows(report, rows, lambda number, cells: _validate_row(number, cells, column, lookups, report),
                  lambda row: [(row.code.lower(), column["code"])], _("The same room as on row %(row)d."),
                  _("The file has column names but no room."))
+    if report.ok:
+        _warn_of_rooms_left_out(report, lookups["rooms"])
     return report
+
+
+def _warn_of_rooms_left_out(report: ListReport, rooms: dict) -> None:
+    """A note for each room in use that the file leaves out: the direction's list may have dropped a room the
+    prison took back, which only its page takes out of use (it checks the coming sessions first)."""
+    listed = {row.code.lower() for row in report.rows}
+    for code, room in sorted(rooms.items()):
+        if room.active and code not in listed:
+            report.warnings.append(RowError(None, "", str(_(
+                "%(room)s is not in the file: it stays in use. If the prison no longer lends it, take it out of "
+                "use on its page.") % {"room": f"{room.code} – {room.name}"})))
 
 
 def _validate_row(number, cells, column, lookups, report) -> RoomRow | None:

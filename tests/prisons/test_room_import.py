@@ -130,3 +130,22 @@ def test_the_command_and_the_api(tmp_path, site, coordinator, units):
     api.force_authenticate(UserFactory(role=Role.STAFF, sites=[site]))
     assert api.post("/api/v1/rooms/import/", {"site": site.pk, "file": _csv("Code;Nom\nR2;Deux\n")},
                     format="multipart").status_code == 403
+
+
+def test_the_preview_names_the_rooms_in_use_that_the_file_leaves_out(client, site, coordinator, units):
+    RoomFactory(site=site, code="WS1", name="Atelier bois", reachable_from_all_units=True)
+    RoomFactory(site=site, code="CHAP", name="Chapelle", reachable_from_all_units=True)
+    RoomFactory(site=site, code="OLD", name="Ancienne classe", active=False)
+    RoomFactory(site=SiteFactory(code="other"), code="ELSE", name="Ailleurs")
+    report = prepare_room_import(FRENCH_LIST.encode(), "rooms.csv", site)
+    assert [(w.row, w.message) for w in report.warnings] == [
+        (None, "CHAP – Chapelle is not in the file: it stays in use. If the prison no longer lends it, take it out "
+               "of use on its page.")]
+    client.force_login(coordinator)
+    preview = client.post("/prisons/rooms/import/", {"site": site.pk, "file": _csv(FRENCH_LIST)})
+    assert "CHAP – Chapelle is not in the file" in preview.content.decode()
+    client.post("/prisons/rooms/import/", {"token": preview.context["confirm_form"]["token"].value()})
+    assert Room.objects.get(site=site, code="CHAP").active  # a note, not a change
+    # A file with errors imports nothing: its errors come alone.
+    broken = prepare_room_import((FRENCH_LIST + "X9;;;;;;\n").encode(), "rooms.csv", site)
+    assert broken.errors and not broken.warnings
