@@ -21,7 +21,7 @@ CODE_MAX = Site._meta.get_field("code").max_length
 
 def sites_with_counts(user):
     """The sites the user sees, with how many units and rooms in use each has, and its buildings
-    (three queries whatever the number of sites)."""
+    (two queries whatever the number of sites)."""
     return visible_sites(user).annotate(
         unit_count=Count("units", distinct=True),
         room_count=Count("rooms", filter=Q(rooms__active=True), distinct=True),
@@ -34,11 +34,12 @@ def save_site(*, by, site: Site | None = None, code: str | None = None, name: st
     """Open a site (administrators) or change `site` (its coordinators; code and kind stay the
     administrators'). Errors name their field; nothing is saved on an error."""
     creating = site is None
-    if creating and not (by and by.has_perm("prisons.add_site")):
+    administrator = bool(by and by.has_perm("prisons.add_site"))
+    if creating and not administrator:
         raise PermissionDenied(_("Only administrators open a site."))
     if not creating and not (by and by.has_perm("prisons.change_reference", site)):
         raise PermissionDenied(_("You may not change this site."))
-    if by.has_perm("prisons.add_site"):  # administrators; an omitted code or kind stays as it was
+    if administrator:  # an omitted code or kind stays as it was
         code = (code if code is not None else (site.code if site else "")).strip().lower()
         kind = kind if kind is not None else (site.kind if site else SiteKind.PRISON)
     else:
